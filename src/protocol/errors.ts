@@ -1,0 +1,39 @@
+/**
+ * Typed errors, in the shape of `@libp2p/interface`'s: a class per failure, each with a stable `name`,
+ * so callers branch on `err.name` and never on message text.
+ */
+
+export class SecureChatError extends Error {
+  static override readonly name: string = 'SecureChatError'
+  override name = 'SecureChatError'
+}
+
+/** A Fernet token was refused; `reason` says which check failed. */
+export type FernetFailure = 'malformed' | 'version' | 'mac' | 'expired' | 'future' | 'padding'
+
+export class InvalidTokenError extends SecureChatError {
+  static override readonly name = 'InvalidTokenError'
+  override name = 'InvalidTokenError'
+  readonly reason: FernetFailure
+  constructor(reason: FernetFailure, message = `invalid token: ${reason}`) {
+    super(message)
+    this.reason = reason
+  }
+}
+
+/** Ciphertext, IV, tag, wrapped key or signature did not check out. */
+export class DecryptionError extends SecureChatError {
+  static override readonly name = 'DecryptionError'
+  override name = 'DecryptionError'
+}
+
+export class InvalidSignatureError extends SecureChatError {
+  static override readonly name = 'InvalidSignatureError'
+  override name = 'InvalidSignatureError'
+}
+
+/** Input that is not of the expected form (a key, a frame, an invitation). */
+export class InvalidInputError extends SecureChatError {
+  static override readonly name = 'InvalidInputError'
+  override name = 'InvalidInputError'
+}
