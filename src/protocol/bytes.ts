@@ -35,9 +35,14 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0
 }
 
+/** getRandomValues refuses more than 64 KiB a call, so larger requests are filled in chunks. */
+const RANDOM_CHUNK = 65536
+
 export function randomBytes(length: number): Uint8Array {
   const out = new Uint8Array(length)
-  globalThis.crypto.getRandomValues(out)
+  for (let offset = 0; offset < length; offset += RANDOM_CHUNK) {
+    globalThis.crypto.getRandomValues(out.subarray(offset, Math.min(length, offset + RANDOM_CHUNK)))
+  }
   return out
 }
 

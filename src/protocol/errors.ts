@@ -12,7 +12,7 @@ export class SecureChatError extends Error {
 export type FernetFailure = 'malformed' | 'version' | 'mac' | 'expired' | 'future' | 'padding'
 
 export class InvalidTokenError extends SecureChatError {
-  static override readonly name = 'InvalidTokenError'
+  static override readonly name: string = 'InvalidTokenError'
   override name = 'InvalidTokenError'
   readonly reason: FernetFailure
   constructor(reason: FernetFailure, message = `invalid token: ${reason}`) {
@@ -23,17 +23,17 @@ export class InvalidTokenError extends SecureChatError {
 
 /** Ciphertext, IV, tag, wrapped key or signature did not check out. */
 export class DecryptionError extends SecureChatError {
-  static override readonly name = 'DecryptionError'
+  static override readonly name: string = 'DecryptionError'
   override name = 'DecryptionError'
 }
 
 export class InvalidSignatureError extends SecureChatError {
-  static override readonly name = 'InvalidSignatureError'
+  static override readonly name: string = 'InvalidSignatureError'
   override name = 'InvalidSignatureError'
 }
 
 /** Input that is not of the expected form (a key, a frame, an invitation). */
 export class InvalidInputError extends SecureChatError {
-  static override readonly name = 'InvalidInputError'
+  static override readonly name: string = 'InvalidInputError'
   override name = 'InvalidInputError'
 }

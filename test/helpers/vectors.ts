@@ -16,7 +16,10 @@ export function vectorsDir(): string | undefined {
 
 export function readVectors<T>(relativePath: string): { vectors: T; path: string } | { skip: string } {
   const dir = vectorsDir()
-  if (dir === undefined) return { skip: `official vectors not found beside the project (../shared/vectors); set SECURECHAT_VECTORS` }
+  if (dir === undefined)
+    return {
+      skip: `official vectors not found beside the project (../shared/vectors); set SECURECHAT_VECTORS`
+    }
   const path = join(dir, relativePath)
   if (!existsSync(path)) return { skip: `official vector file ${path} not found` }
   return { vectors: JSON.parse(readFileSync(path, 'utf8')) as T, path }

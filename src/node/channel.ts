@@ -1,0 +1,96 @@
+import type { Stream } from '@libp2p/interface'
+import { lpStream } from '@libp2p/utils'
+import { type Pushable, pushable } from 'it-pushable'
+import { MAX_FRAME_BYTES } from '../protocol/constants.js'
+import { type AnyFrame, decodeFrame, encodeFrame } from '../protocol/frame.js'
+import { MAX_OUTBOUND_QUEUE } from './constants.js'
+
+export interface ChannelOptions {
+  maxFrameBytes?: number
+  maxOutboundQueue?: number
+  /** Called once when the outbound queue overflows: the peer is not reading. */
+  onOverflow?: () => void
+}
+
+/**
+ * One `/securechat/1.0.0` stream as a sequence of validated frames. Reads are bounded by the frame
+ * limit (checked on the length prefix, before buffering); writes go through a single queue so frames
+ * from many producers never interleave, and a peer that stops reading is cut off, not buffered forever.
+ */
+export class FrameChannel {
+  readonly stream: Stream
+  private readonly lp: ReturnType<typeof lpStream<Stream>>
+  private readonly outbound: Pushable<Uint8Array>
+  private readonly maxOutboundQueue: number
+  private readonly onOverflow: (() => void) | undefined
+  private readonly writer: Promise<void>
+  private closed = false
+
+  constructor(stream: Stream, options: ChannelOptions = {}) {
+    this.stream = stream
+    this.lp = lpStream(stream, { maxDataLength: options.maxFrameBytes ?? MAX_FRAME_BYTES })
+    this.maxOutboundQueue = options.maxOutboundQueue ?? MAX_OUTBOUND_QUEUE
+    this.onOverflow = options.onOverflow
+    this.outbound = pushable()
+    this.writer = this.drainOutbound()
+  }
+
+  /** Reads the next frame; throws `FrameError` on a bad one and the stream's error when it ends. */
+  async read(signal?: AbortSignal): Promise<AnyFrame> {
+    const bytes = await this.lp.read({ signal })
+    return decodeFrame(bytes)
+  }
+
+  /** Queues a frame; never blocks the caller. Returns false when the channel is closed or full. */
+  send(frame: AnyFrame): boolean {
+    if (this.closed) return false
+    if (this.outbound.readableLength >= this.maxOutboundQueue) {
+      this.onOverflow?.()
+      return false
+    }
+    this.outbound.push(encodeFrame(frame))
+    return true
+  }
+
+  /** Sends what is queued, then closes the write side; aborts if that takes longer than the signal. */
+  async close(signal?: AbortSignal): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.outbound.end()
+    try {
+      await raceAbort(this.writer, signal)
+      await this.stream.close({ signal })
+    } catch (err) {
+      this.stream.abort(err as Error)
+    }
+  }
+
+  abort(err: Error): void {
+    this.closed = true
+    this.outbound.end()
+    this.stream.abort(err)
+  }
+
+  get isClosed(): boolean {
+    return this.closed || this.stream.status !== 'open'
+  }
+
+  private async drainOutbound(): Promise<void> {
+    try {
+      for await (const bytes of this.outbound) await this.lp.write(bytes)
+    } catch (err) {
+      this.closed = true
+      this.stream.abort(err as Error)
+    }
+  }
+}
+
+function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (signal === undefined) return promise
+  signal.throwIfAborted()
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}

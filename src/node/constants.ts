@@ -1,0 +1,22 @@
+/** Defaults for a room; every one can be overridden through the options of `createRoomHost`/`joinRoom`. */
+
+/** A person types the answer and the code, so each step allows a human pause, not a machine one. */
+export const HANDSHAKE_STEP_TIMEOUT_MS = 120_000
+export const HANDSHAKE_TOTAL_TIMEOUT_MS = 300_000
+/** Token-check before any question is asked: a machine step. */
+export const HELLO_TIMEOUT_MS = 10_000
+export const MAX_FAILURES = 5
+export const FAILURE_WINDOW_MS = 10 * 60_000
+export const LOCKOUT_MS = 10 * 60_000
+export const MAX_HANDSHAKES_PER_SOURCE = 8
+export const MAX_NICKNAME_TRIES = 5
+/** Frames waiting for one slow member before it is dropped rather than slowing everyone. */
+export const MAX_OUTBOUND_QUEUE = 4096
+export const DEFAULT_INVITATION_TTL_MS = 24 * 60 * 60_000
+export const DEFAULT_PORT = 4455
+/** Many members can sit behind one address (NAT, one machine): libp2p's default of 5/s is too low. */
+export const INBOUND_CONNECTION_THRESHOLD = 100
+export const MAX_CONNECTIONS = 300
+export const MAX_INCOMING_PENDING_CONNECTIONS = 64
+export const DIAL_TIMEOUT_MS = 10_000
+export const SECURITY_QUESTION_DEFAULT = 'What is the name of the room?'

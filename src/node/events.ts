@@ -1,0 +1,89 @@
+import { pushable } from 'it-pushable'
+
+export interface MemberInfo {
+  nick: string
+  peerId: string
+  fingerprint: string
+}
+
+/** What a room tells its user. The CLI's `--json` events are these, one per line. */
+export type RoomEvent =
+  | { type: 'joined'; nick: string; peerId: string; members: MemberInfo[] }
+  | { type: 'member-joined'; nick: string; peerId: string; fingerprint: string }
+  | { type: 'member-left'; nick: string; peerId: string; reason: string }
+  | { type: 'message'; from: string; peerId: string; text: string; seq: number; ts: number }
+  | { type: 'sent'; seq: number; counter: number }
+  | { type: 'error'; code: string; message: string }
+  | { type: 'closed'; reason: string }
+  /** Host only: a joiner was turned away at a gate. */
+  | { type: 'refused'; peerId: string; address: string; reason: string }
+  /** Host only: a message went through the relay (what it saw: sizes and routing, never plaintext). */
+  | { type: 'relayed'; seq: number; sender: string; recipients: string[]; ciphertextBytes: number }
+
+export type RoomEventType = RoomEvent['type']
+export type RoomEventOf<T extends RoomEventType> = Extract<RoomEvent, { type: T }>
+
+/**
+ * Delivers events to listeners and to async iterators. Each iterator has its own buffer, so a slow
+ * consumer sees every event without blocking the room.
+ */
+export class EventFeed {
+  private readonly listeners = new Set<(event: RoomEvent) => void>()
+
+  emit(event: RoomEvent): void {
+    for (const listener of this.listeners) listener(event)
+  }
+
+  /** Calls `handler` for every event of `type` (or every event for '*'); returns the unsubscribe. */
+  on<T extends RoomEventType>(type: T | '*', handler: (event: RoomEventOf<T>) => void): () => void {
+    const listener = (event: RoomEvent): void => {
+      if (type === '*' || event.type === type) handler(event as RoomEventOf<T>)
+    }
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Waits for the first event of `type` that satisfies `predicate`. */
+  once<T extends RoomEventType>(
+    type: T,
+    options: { signal?: AbortSignal; predicate?: (event: RoomEventOf<T>) => boolean } = {}
+  ): Promise<RoomEventOf<T>> {
+    return new Promise((resolve, reject) => {
+      const { signal, predicate } = options
+      if (signal?.aborted) {
+        reject(signal.reason)
+        return
+      }
+      const onAbort = (): void => {
+        off()
+        reject(signal?.reason)
+      }
+      const off = this.on(type, (event) => {
+        if (predicate !== undefined && !predicate(event)) return
+        off()
+        signal?.removeEventListener('abort', onAbort)
+        resolve(event)
+      })
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
+  /** An async iterable of every event from now on; ends on a `closed` event or when `signal` aborts. */
+  async *events(options: { signal?: AbortSignal } = {}): AsyncGenerator<RoomEvent> {
+    const queue = pushable<RoomEvent>({ objectMode: true })
+    const off = this.on('*', (event) => {
+      queue.push(event)
+      if (event.type === 'closed') queue.end()
+    })
+    const onAbort = (): void => {
+      queue.end()
+    }
+    options.signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      yield* queue
+    } finally {
+      off()
+      options.signal?.removeEventListener('abort', onAbort)
+    }
+  }
+}

@@ -1,0 +1,155 @@
+import { TimeoutError } from '@libp2p/interface'
+import { WIRE_VERSION } from '../protocol/constants.js'
+import { FrameError, type FrameKind, type FrameOf, frame } from '../protocol/frame.js'
+import { describeNicknameProblem, nicknameProblem, normaliseNickname } from '../protocol/nickname.js'
+import { importPublicKey, type RsaPublicKey } from '../protocol/rsa.js'
+import { Reason, Step } from '../protocol/wire/securechat.js'
+import type { FrameChannel } from './channel.js'
+import type { InvitationRecord } from './invitations.js'
+import { TokenRefusedError } from './invitations.js'
+
+/** A joiner was turned away; `reason` goes on the wire, `retry` keeps the stream open for another try. */
+export class Refused extends Error {
+  static override readonly name: string = 'Refused'
+  override name = 'Refused'
+  readonly reason: Reason
+  readonly retryAfter: number
+  constructor(reason: Reason, message: string, retryAfter = 0) {
+    super(message)
+    this.reason = reason
+    this.retryAfter = retryAfter
+  }
+}
+
+/** What the gatekeeper needs of the room; the host supplies it. */
+export interface Gates {
+  checkToken(token: string): Promise<InvitationRecord>
+  question(): string
+  checkAnswer(answer: string): Promise<boolean>
+  checkCode(code: string): Promise<boolean>
+  /** Whether another member already holds this nickname. */
+  nicknameTaken(nickname: string): boolean
+  /** Records a failed gate for this joiner; returns the failures it may still make. */
+  fail(): number
+  attemptsLeft(): number
+}
+
+export interface HandshakeTimeouts {
+  helloMs: number
+  stepMs: number
+  maxNicknameTries: number
+}
+
+export interface Admission {
+  invitation: InvitationRecord
+  nickname: string
+  publicKey: RsaPublicKey
+  publicKeySpki: Uint8Array
+}
+
+/**
+ * The host's side of the handshake as a straight line of awaits: token, question, room code, then
+ * nickname and key. Each read has its own deadline inside the caller's whole-handshake signal.
+ * Returns the admission or throws `Refused`/`FrameError`/a timeout for the caller to report.
+ */
+export async function runHandshake(
+  channel: FrameChannel,
+  gates: Gates,
+  timeouts: HandshakeTimeouts,
+  signal: AbortSignal
+): Promise<Admission> {
+  const hello = await expect(channel, 'hello', timeouts.helloMs, signal)
+  if (hello.version !== WIRE_VERSION) {
+    throw new Refused(Reason.VERSION_UNSUPPORTED, `wire version ${hello.version} is not supported`)
+  }
+  const invitation = await gate(gates, async () => gates.checkToken(hello.token))
+
+  channel.send(
+    frame('challenge', {
+      step: Step.QUESTION,
+      question: gates.question(),
+      attemptsLeft: gates.attemptsLeft()
+    })
+  )
+  const answer = await expect(channel, 'answer', timeouts.stepMs, signal)
+  await gate(gates, async () => {
+    if (!(await gates.checkAnswer(answer.answer))) throw new Refused(Reason.WRONG_ANSWER, 'wrong answer')
+  })
+
+  channel.send(frame('challenge', { step: Step.ROOM_CODE, question: '', attemptsLeft: gates.attemptsLeft() }))
+  const code = await expect(channel, 'roomCode', timeouts.stepMs, signal)
+  await gate(gates, async () => {
+    if (!(await gates.checkCode(code.code))) throw new Refused(Reason.WRONG_CODE, 'wrong room code')
+  })
+
+  channel.send(frame('challenge', { step: Step.NICKNAME, question: '', attemptsLeft: gates.attemptsLeft() }))
+  for (let tries = 1; ; tries++) {
+    const register = await expect(channel, 'register', timeouts.stepMs, signal)
+    const publicKey = await importMemberKey(register.publicKey)
+    const nickname = normaliseNickname(register.nickname)
+    const problem = nicknameProblem(nickname)
+    const refusal =
+      problem !== undefined
+        ? new Refused(Reason.NICKNAME_INVALID, describeNicknameProblem(problem))
+        : gates.nicknameTaken(nickname)
+          ? new Refused(Reason.NICKNAME_TAKEN, `the nickname "${nickname}" is taken`)
+          : undefined
+    if (refusal === undefined) return { invitation, nickname, publicKey, publicKeySpki: register.publicKey }
+    if (tries >= timeouts.maxNicknameTries) throw refusal
+    channel.send(
+      frame('refusal', {
+        reason: refusal.reason,
+        message: refusal.message,
+        attemptsLeft: gates.attemptsLeft(),
+        retry: true,
+        retryAfter: 0
+      })
+    )
+  }
+}
+
+/** Runs one gate; a refusal there counts against the joiner before it is rethrown. */
+async function gate<T>(gates: Gates, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check()
+  } catch (err) {
+    const refused =
+      err instanceof TokenRefusedError
+        ? new Refused(err.reason, err.message)
+        : err instanceof Refused
+          ? err
+          : undefined
+    if (refused === undefined) throw err
+    gates.fail()
+    throw refused
+  }
+}
+
+async function importMemberKey(spki: Uint8Array): Promise<RsaPublicKey> {
+  try {
+    return await importPublicKey(spki)
+  } catch {
+    throw new Refused(Reason.KEY_INVALID, 'the public key is not an RSA key of 2048 to 4096 bits')
+  }
+}
+
+/** Reads the next frame, which must be of `kind`, within `timeoutMs` and the handshake's signal. */
+async function expect<K extends FrameKind>(
+  channel: FrameChannel,
+  kind: K,
+  timeoutMs: number,
+  signal: AbortSignal
+): Promise<FrameOf<K>['body']> {
+  const stepSignal = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+  let received: Awaited<ReturnType<FrameChannel['read']>>
+  try {
+    received = await channel.read(stepSignal)
+  } catch (err) {
+    if (stepSignal.aborted) throw new TimeoutError(`no ${kind} within the time allowed`)
+    throw err
+  }
+  if (received.kind !== kind) {
+    throw new FrameError(`expected ${kind}, received ${received.kind}`, Reason.UNEXPECTED_FRAME)
+  }
+  return received.body as FrameOf<K>['body']
+}

@@ -1,0 +1,69 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import type { PrivateKey } from '@libp2p/interface'
+import { tcp } from '@libp2p/tcp'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import {
+  DIAL_TIMEOUT_MS,
+  INBOUND_CONNECTION_THRESHOLD,
+  MAX_CONNECTIONS,
+  MAX_INCOMING_PENDING_CONNECTIONS
+} from './constants.js'
+
+export interface NodeOptions {
+  /** Listen multiaddrs; none for a node that only dials (a joiner). */
+  listen?: string[]
+  /** Extra addresses to advertise (a public IP with a forwarded port). */
+  announce?: string[]
+  /** The node's identity; a fresh Ed25519 key when absent. Persist it to keep the PeerId. */
+  privateKey?: PrivateKey
+  /** Inbound connections accepted per source address per second (libp2p's default, 5, is too low for a room). */
+  inboundConnectionThreshold?: number
+  maxConnections?: number
+  maxIncomingPendingConnections?: number
+  dialTimeoutMs?: number
+}
+
+/** Every IPv4 and IPv6 interface on `port` (0 picks a free one). */
+export function defaultListenAddresses(port: number): string[] {
+  return [`/ip4/0.0.0.0/tcp/${port}`, `/ip6/::/tcp/${port}`]
+}
+
+/** The one place a securechat libp2p node is made: TCP + Noise + Yamux, limits set for a room. */
+export async function createSecureChatNode(options: NodeOptions = {}): Promise<Libp2p> {
+  return createLibp2p({
+    ...(options.privateKey === undefined ? {} : { privateKey: options.privateKey }),
+    addresses: {
+      listen: options.listen ?? [],
+      announce: options.announce ?? []
+    },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: {
+      inboundConnectionThreshold: options.inboundConnectionThreshold ?? INBOUND_CONNECTION_THRESHOLD,
+      maxConnections: options.maxConnections ?? MAX_CONNECTIONS,
+      maxIncomingPendingConnections:
+        options.maxIncomingPendingConnections ?? MAX_INCOMING_PENDING_CONNECTIONS,
+      dialTimeout: options.dialTimeoutMs ?? DIAL_TIMEOUT_MS
+    }
+  })
+}
+
+/**
+ * Starts a listening node; when IPv6 is unavailable on this machine, falls back to the IPv4
+ * addresses alone rather than failing.
+ */
+export async function createListeningNode(options: NodeOptions): Promise<Libp2p> {
+  try {
+    const node = await createSecureChatNode(options)
+    await node.start()
+    return node
+  } catch (err) {
+    const ipv4Only = (options.listen ?? []).filter((a) => !a.startsWith('/ip6/'))
+    if (ipv4Only.length === 0 || ipv4Only.length === (options.listen ?? []).length) throw err
+    const node = await createSecureChatNode({ ...options, listen: ipv4Only })
+    await node.start()
+    return node
+  }
+}

@@ -1,0 +1,194 @@
+import { DecryptionError, InvalidSignatureError } from '../protocol/errors.js'
+import { openDelivered, sealMessage } from '../protocol/message.js'
+import { fingerprint, importPublicKey, type RsaKeyPair, type RsaPublicKey } from '../protocol/rsa.js'
+import type { Deliver, Member, Post } from '../protocol/wire/securechat.js'
+import type { EventFeed, MemberInfo } from './events.js'
+import { SerialQueue } from './serial-queue.js'
+
+export interface RosterEntry {
+  peerId: string
+  nickname: string
+  publicKey: RsaPublicKey
+  fingerprint: string
+}
+
+export interface ParticipantInit {
+  roomId: Uint8Array
+  peerId: string
+  nickname: string
+  keys: RsaKeyPair
+  feed: EventFeed
+  /** Hands a sealed Post to the host and resolves with the room sequence number it was given. */
+  submit: (post: Post, signal?: AbortSignal) => Promise<number>
+  now?: () => number
+}
+
+/**
+ * A member's view of the room, whatever carries its frames: the roster with keys it checked itself,
+ * sealing and signing what it sends, verifying and opening what it receives, and dropping replays.
+ */
+export class Participant {
+  readonly roomId: Uint8Array
+  readonly peerId: string
+  readonly nickname: string
+  private readonly keys: RsaKeyPair
+  private readonly feed: EventFeed
+  private readonly submit: ParticipantInit['submit']
+  private readonly now: () => number
+  private readonly roster = new Map<string, RosterEntry>()
+  private readonly lastCounterFrom = new Map<string, number>()
+  private lastSeq = 0
+  private counter = 0
+  private readonly sending = new SerialQueue()
+  private readonly receiving = new SerialQueue()
+
+  constructor(init: ParticipantInit) {
+    this.roomId = init.roomId
+    this.peerId = init.peerId
+    this.nickname = init.nickname
+    this.keys = init.keys
+    this.feed = init.feed
+    this.submit = init.submit
+    this.now = init.now ?? Date.now
+  }
+
+  get members(): MemberInfo[] {
+    return [...this.roster.values()].map((m) => ({
+      nick: m.nickname,
+      peerId: m.peerId,
+      fingerprint: m.fingerprint
+    }))
+  }
+
+  memberByNick(nick: string): RosterEntry | undefined {
+    const wanted = nick.toLocaleLowerCase('und')
+    return [...this.roster.values()].find((m) => m.nickname.toLocaleLowerCase('und') === wanted)
+  }
+
+  /** Sets where the room's sequence stands, so nothing before the Welcome counts as missed. */
+  startAt(nextSeq: number): void {
+    this.lastSeq = Math.max(0, nextSeq - 1)
+  }
+
+  /**
+   * Adds a member from the host's announcement, in order with the messages around it. The
+   * fingerprint is computed here from the key, never taken from the host's word.
+   */
+  memberJoined(member: Member, options: { announce?: boolean } = {}): Promise<RosterEntry> {
+    return this.receiving.run(async () => {
+      const entry: RosterEntry = {
+        peerId: member.peerId,
+        nickname: member.nickname,
+        publicKey: await importPublicKey(member.publicKey),
+        fingerprint: await fingerprint(member.publicKey)
+      }
+      this.roster.set(member.peerId, entry)
+      this.lastCounterFrom.delete(member.peerId)
+      if (options.announce !== false) {
+        this.feed.emit({
+          type: 'member-joined',
+          nick: entry.nickname,
+          peerId: entry.peerId,
+          fingerprint: entry.fingerprint
+        })
+      }
+      return entry
+    })
+  }
+
+  /** Removes a member, in order with the messages around it, so its last words are still shown. */
+  memberLeft(peerId: string, reason: string): Promise<void> {
+    return this.receiving.run(async () => {
+      const entry = this.roster.get(peerId)
+      if (entry === undefined) return
+      this.roster.delete(peerId)
+      this.feed.emit({ type: 'member-left', nick: entry.nickname, peerId, reason })
+    })
+  }
+
+  /** Encrypts for everyone in the roster now, signs, and waits for the host's sequence number. */
+  send(text: string, options: { signal?: AbortSignal } = {}): Promise<{ seq: number; counter: number }> {
+    return this.sending.run(async () => {
+      options.signal?.throwIfAborted()
+      const counter = ++this.counter
+      const post = await sealMessage({
+        roomId: this.roomId,
+        sender: this.peerId,
+        counter,
+        timestamp: this.now(),
+        text,
+        recipients: [...this.roster.values()].map((m) => ({ id: m.peerId, publicKey: m.publicKey })),
+        signingKey: this.keys.privateKey
+      })
+      const seq = await this.submit(post, options.signal)
+      this.feed.emit({ type: 'sent', seq, counter })
+      return { seq, counter }
+    })
+  }
+
+  /**
+   * Verifies and opens one delivered message, in arrival order. A replay, a duplicate, an unknown
+   * sender or a bad signature is dropped and reported, never shown.
+   */
+  receive(deliver: Deliver): Promise<void> {
+    return this.receiving.run(async () => {
+      if (deliver.seq <= this.lastSeq) {
+        this.feed.emit({
+          type: 'error',
+          code: 'duplicate',
+          message: `dropped duplicate message ${deliver.seq}`
+        })
+        return
+      }
+      const sender = this.roster.get(deliver.sender)
+      if (sender === undefined) {
+        this.feed.emit({
+          type: 'error',
+          code: 'unknown-sender',
+          message: `dropped message ${deliver.seq} from a non-member`
+        })
+        return
+      }
+      if (deliver.counter <= (this.lastCounterFrom.get(deliver.sender) ?? 0)) {
+        this.feed.emit({
+          type: 'error',
+          code: 'replay',
+          message: `dropped replayed message from ${sender.nickname}`
+        })
+        return
+      }
+      let text: string
+      try {
+        text = await openDelivered(this.roomId, deliver, sender.publicKey, this.keys.privateKey)
+      } catch (err) {
+        const code =
+          err instanceof InvalidSignatureError
+            ? 'bad-signature'
+            : err instanceof DecryptionError
+              ? 'undecryptable'
+              : 'bad-message'
+        this.feed.emit({
+          type: 'error',
+          code,
+          message: `dropped message ${deliver.seq} claiming to be from ${sender.nickname}: ${(err as Error).message}`
+        })
+        return
+      }
+      this.lastSeq = deliver.seq
+      this.lastCounterFrom.set(deliver.sender, deliver.counter)
+      this.feed.emit({
+        type: 'message',
+        from: sender.nickname,
+        peerId: sender.peerId,
+        text,
+        seq: deliver.seq,
+        ts: deliver.timestamp
+      })
+    })
+  }
+
+  /** Settles once everything already received has been processed. */
+  idle(): Promise<void> {
+    return this.receiving.run(async () => {})
+  }
+}

@@ -1,0 +1,29 @@
+/** Wire constants and limits of /securechat/1.0.0. docs/PROTOCOL.md restates each. */
+
+export const PROTOCOL_NAME = 'securechat'
+export const PROTOCOL_VERSION = '1.0.0'
+export const PROTOCOL_ID = `/${PROTOCOL_NAME}/${PROTOCOL_VERSION}`
+/** The `version` field of Hello and Invitation. */
+export const WIRE_VERSION = 1
+
+/** Largest frame either side accepts (the varint length prefix is checked before buffering). */
+export const MAX_FRAME_BYTES = 1024 * 1024
+/** Largest message plaintext a sender may seal. */
+export const MAX_MESSAGE_BYTES = 64 * 1024
+/** AES-GCM adds a 16-byte tag; the Content protobuf adds a few bytes of framing. */
+export const MAX_CIPHERTEXT_BYTES = MAX_MESSAGE_BYTES + 64
+export const MAX_RECIPIENTS = 256
+export const MAX_MEMBERS = 256
+export const MAX_NICKNAME_LENGTH = 32
+export const MAX_QUESTION_LENGTH = 256
+export const MAX_ANSWER_BYTES = 1024
+export const MAX_CODE_LENGTH = 16
+export const MAX_TOKEN_LENGTH = 1024
+export const MAX_PEER_ID_LENGTH = 128
+export const MAX_PUBLIC_KEY_BYTES = 1100
+export const MAX_SIGNATURE_BYTES = 512
+export const MAX_WRAPPED_KEY_BYTES = 512
+export const MAX_INVITATION_ADDRESSES = 16
+export const MAX_ADDRESS_BYTES = 256
+export const MAX_REASON_MESSAGE_LENGTH = 256
+export const IV_BYTES = 12

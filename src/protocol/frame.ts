@@ -1,0 +1,209 @@
+import type { Uint8ArrayList } from 'uint8arraylist'
+import {
+  IV_BYTES,
+  MAX_ADDRESS_BYTES,
+  MAX_ANSWER_BYTES,
+  MAX_CIPHERTEXT_BYTES,
+  MAX_CODE_LENGTH,
+  MAX_INVITATION_ADDRESSES,
+  MAX_MEMBERS,
+  MAX_NICKNAME_LENGTH,
+  MAX_PEER_ID_LENGTH,
+  MAX_PUBLIC_KEY_BYTES,
+  MAX_QUESTION_LENGTH,
+  MAX_REASON_MESSAGE_LENGTH,
+  MAX_RECIPIENTS,
+  MAX_SIGNATURE_BYTES,
+  MAX_TOKEN_LENGTH,
+  MAX_WRAPPED_KEY_BYTES
+} from './constants.js'
+import { SecureChatError } from './errors.js'
+import { Frame, type Member, Reason, Step } from './wire/securechat.js'
+
+/** A frame broke the wire rules; `reason` is what the peer is told before the stream closes. */
+export class FrameError extends SecureChatError {
+  static override readonly name: string = 'FrameError'
+  override name = 'FrameError'
+  readonly reason: Reason
+  constructor(message: string, reason: Reason = Reason.MALFORMED) {
+    super(message)
+    this.reason = reason
+  }
+}
+
+export type FrameKind = Exclude<keyof Frame, never>
+export const FRAME_KINDS: readonly FrameKind[] = [
+  'hello',
+  'challenge',
+  'answer',
+  'roomCode',
+  'register',
+  'welcome',
+  'refusal',
+  'post',
+  'deliver',
+  'ack',
+  'rejected',
+  'memberJoined',
+  'memberLeft',
+  'goodbye'
+]
+
+/** A frame with exactly one field set, narrowed by its kind. */
+export type FrameOf<K extends FrameKind> = { kind: K; body: NonNullable<Frame[K]> }
+export type AnyFrame = { [K in FrameKind]: FrameOf<K> }[FrameKind]
+
+/** Bounds on repeated fields, enforced while decoding so a frame cannot allocate past them. */
+const DECODE_LIMITS = {
+  limits: {
+    welcome: { members: MAX_MEMBERS },
+    post: { recipients: MAX_RECIPIENTS, keys: MAX_RECIPIENTS },
+    deliver: { recipients: MAX_RECIPIENTS }
+  }
+}
+
+export function encodeFrame(frame: AnyFrame): Uint8Array {
+  return Frame.encode({ [frame.kind]: frame.body } as Partial<Frame>)
+}
+
+export function frame<K extends FrameKind>(kind: K, body: NonNullable<Frame[K]>): FrameOf<K> {
+  return { kind, body }
+}
+
+/** Decodes and validates one frame; any violation is a `FrameError`, never a crash. */
+export function decodeFrame(bytes: Uint8Array | Uint8ArrayList): AnyFrame {
+  let decoded: Frame
+  try {
+    decoded = Frame.decode(bytes, DECODE_LIMITS as never)
+  } catch (err) {
+    throw new FrameError(`frame does not decode: ${(err as Error).message}`)
+  }
+  const present = FRAME_KINDS.filter((kind) => decoded[kind] != null)
+  if (present.length !== 1) throw new FrameError(`a frame holds exactly one message, not ${present.length}`)
+  const kind = present[0] as FrameKind
+  const result = { kind, body: decoded[kind] } as AnyFrame
+  validateFrame(result)
+  return result
+}
+
+function check(condition: boolean, what: string): void {
+  if (!condition) throw new FrameError(`field out of bounds: ${what}`)
+}
+
+function maxChars(text: string, max: number, what: string): void {
+  check(text.length <= max, what)
+}
+
+function maxBytes(bytes: Uint8Array, max: number, what: string): void {
+  check(bytes.byteLength <= max, what)
+}
+
+function validCount(n: number, what: string): void {
+  check(Number.isSafeInteger(n) && n >= 0, what)
+}
+
+function validMember(member: Member | undefined, what: string): void {
+  check(member !== undefined, what)
+  const m = member as Member
+  maxChars(m.peerId, MAX_PEER_ID_LENGTH, `${what}.peerId`)
+  maxChars(m.nickname, MAX_NICKNAME_LENGTH * 4, `${what}.nickname`)
+  maxBytes(m.publicKey, MAX_PUBLIC_KEY_BYTES, `${what}.publicKey`)
+  maxChars(m.fingerprint, 64, `${what}.fingerprint`)
+}
+
+function validReason(reason: Reason, what: string): void {
+  check(Object.values(Reason).includes(reason) && reason !== Reason.REASON_UNSPECIFIED, what)
+}
+
+function validPeerIds(ids: string[], what: string): void {
+  check(ids.length <= MAX_RECIPIENTS, what)
+  for (const id of ids) maxChars(id, MAX_PEER_ID_LENGTH, what)
+  check(new Set(ids).size === ids.length, `${what} (duplicates)`)
+}
+
+/** Per-kind field checks: lengths, enums, counts. Semantic checks (signatures, state) come later. */
+export function validateFrame(f: AnyFrame): void {
+  switch (f.kind) {
+    case 'hello':
+      maxChars(f.body.token, MAX_TOKEN_LENGTH, 'hello.token')
+      return
+    case 'challenge':
+      check(
+        f.body.step !== Step.STEP_UNSPECIFIED && Object.values(Step).includes(f.body.step),
+        'challenge.step'
+      )
+      maxChars(f.body.question, MAX_QUESTION_LENGTH, 'challenge.question')
+      return
+    case 'answer':
+      check(new TextEncoder().encode(f.body.answer).byteLength <= MAX_ANSWER_BYTES, 'answer.answer')
+      return
+    case 'roomCode':
+      maxChars(f.body.code, MAX_CODE_LENGTH, 'roomCode.code')
+      return
+    case 'register':
+      maxChars(f.body.nickname, MAX_NICKNAME_LENGTH * 4, 'register.nickname')
+      maxBytes(f.body.publicKey, MAX_PUBLIC_KEY_BYTES, 'register.publicKey')
+      return
+    case 'welcome':
+      check(f.body.roomId.byteLength === 16, 'welcome.roomId')
+      maxChars(f.body.roomName, MAX_QUESTION_LENGTH, 'welcome.roomName')
+      validMember(f.body.you, 'welcome.you')
+      for (const [i, m] of f.body.members.entries()) validMember(m, `welcome.members[${i}]`)
+      validCount(f.body.nextSeq, 'welcome.nextSeq')
+      return
+    case 'refusal':
+      validReason(f.body.reason, 'refusal.reason')
+      maxChars(f.body.message, MAX_REASON_MESSAGE_LENGTH, 'refusal.message')
+      validCount(f.body.retryAfter, 'refusal.retryAfter')
+      return
+    case 'post':
+      validCount(f.body.counter, 'post.counter')
+      check(f.body.counter > 0, 'post.counter')
+      validCount(f.body.timestamp, 'post.timestamp')
+      validPeerIds(f.body.recipients, 'post.recipients')
+      check(f.body.iv.byteLength === IV_BYTES, 'post.iv')
+      check(f.body.ciphertext.byteLength >= 16, 'post.ciphertext')
+      check(f.body.ciphertext.byteLength <= MAX_CIPHERTEXT_BYTES, 'post.ciphertext')
+      maxBytes(f.body.signature, MAX_SIGNATURE_BYTES, 'post.signature')
+      check(f.body.keys.length === f.body.recipients.length, 'post.keys')
+      for (const k of f.body.keys) {
+        maxChars(k.recipient, MAX_PEER_ID_LENGTH, 'post.keys.recipient')
+        maxBytes(k.key, MAX_WRAPPED_KEY_BYTES, 'post.keys.key')
+      }
+      return
+    case 'deliver':
+      validCount(f.body.seq, 'deliver.seq')
+      maxChars(f.body.sender, MAX_PEER_ID_LENGTH, 'deliver.sender')
+      validCount(f.body.counter, 'deliver.counter')
+      validCount(f.body.timestamp, 'deliver.timestamp')
+      validPeerIds(f.body.recipients, 'deliver.recipients')
+      check(f.body.iv.byteLength === IV_BYTES, 'deliver.iv')
+      check(f.body.ciphertext.byteLength <= MAX_CIPHERTEXT_BYTES, 'deliver.ciphertext')
+      maxBytes(f.body.wrappedKey, MAX_WRAPPED_KEY_BYTES, 'deliver.wrappedKey')
+      maxBytes(f.body.signature, MAX_SIGNATURE_BYTES, 'deliver.signature')
+      return
+    case 'ack':
+      validCount(f.body.counter, 'ack.counter')
+      validCount(f.body.seq, 'ack.seq')
+      return
+    case 'rejected':
+      validCount(f.body.counter, 'rejected.counter')
+      validReason(f.body.reason, 'rejected.reason')
+      maxChars(f.body.message, MAX_REASON_MESSAGE_LENGTH, 'rejected.message')
+      return
+    case 'memberJoined':
+      validMember(f.body.member, 'memberJoined.member')
+      return
+    case 'memberLeft':
+      maxChars(f.body.peerId, MAX_PEER_ID_LENGTH, 'memberLeft.peerId')
+      maxChars(f.body.nickname, MAX_NICKNAME_LENGTH * 4, 'memberLeft.nickname')
+      validReason(f.body.reason, 'memberLeft.reason')
+      return
+    case 'goodbye':
+      validReason(f.body.reason, 'goodbye.reason')
+      maxChars(f.body.message, MAX_REASON_MESSAGE_LENGTH, 'goodbye.message')
+      return
+  }
+}
+
+export { MAX_ADDRESS_BYTES, MAX_INVITATION_ADDRESSES }
