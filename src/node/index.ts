@@ -1,0 +1,20 @@
+/** The room on libp2p: the host, the member, the node factory and their options. */
+
+export { DEFAULT_SCRYPT_PARAMS, hashAnswer, needsRehash, verifyAnswer } from './answer-hash.js'
+export * as defaults from './constants.js'
+export { EventFeed, type MemberInfo, type RoomEvent, type RoomEventType } from './events.js'
+export { createRoomHost, type IssuedRoomInvitation, RoomHost, type RoomHostOptions } from './host.js'
+export type { InvitationRecord } from './invitations.js'
+export { createSecureChatNode, defaultListenAddresses, type NodeOptions } from './libp2p.js'
+export type { LockoutOptions } from './lockout.js'
+export {
+  HostUnreachableError,
+  invitationTarget,
+  type JoinCredentials,
+  type JoinOptions,
+  JoinRefusedError,
+  joinRoom,
+  MessageRejectedError,
+  RoomClosedError,
+  RoomMember
+} from './member.js'

@@ -1,0 +1,377 @@
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
+import type { Libp2p } from 'libp2p'
+import { PROTOCOL_ID, WIRE_VERSION } from '../protocol/constants.js'
+import { SecureChatError } from '../protocol/errors.js'
+import { type AnyFrame, frame } from '../protocol/frame.js'
+import { decodeInvitation, InvalidInvitationError } from '../protocol/invitation.js'
+import { describeReason, reasonCode } from '../protocol/reasons.js'
+import { generateRsaKeyPair, type RsaKeyPair } from '../protocol/rsa.js'
+import { Reason, Step, type Welcome } from '../protocol/wire/securechat.js'
+import { FrameChannel } from './channel.js'
+import { HANDSHAKE_TOTAL_TIMEOUT_MS } from './constants.js'
+import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
+import { createSecureChatNode, type NodeOptions } from './libp2p.js'
+import { Participant } from './participant.js'
+
+/** The host turned the join away; `code` is the stable reason code (e.g. `wrong-answer`). */
+export class JoinRefusedError extends SecureChatError {
+  static override readonly name: string = 'JoinRefusedError'
+  override name = 'JoinRefusedError'
+  readonly reason: Reason
+  readonly code: string
+  readonly attemptsLeft: number
+  readonly retryAfterMs: number
+  constructor(reason: Reason, message: string, attemptsLeft = 0, retryAfterMs = 0) {
+    super(message)
+    this.reason = reason
+    this.code = reasonCode(reason)
+    this.attemptsLeft = attemptsLeft
+    this.retryAfterMs = retryAfterMs
+  }
+}
+
+/** No address in the invitation led to the host. */
+export class HostUnreachableError extends SecureChatError {
+  static override readonly name: string = 'HostUnreachableError'
+  override name = 'HostUnreachableError'
+}
+
+/** A message the host would not relay (too large, bad counter, ...). */
+export class MessageRejectedError extends SecureChatError {
+  static override readonly name: string = 'MessageRejectedError'
+  override name = 'MessageRejectedError'
+  readonly reason: Reason
+  constructor(reason: Reason, message: string) {
+    super(message)
+    this.reason = reason
+  }
+}
+
+export class RoomClosedError extends SecureChatError {
+  static override readonly name: string = 'RoomClosedError'
+  override name = 'RoomClosedError'
+}
+
+type Answerable<A extends unknown[]> = string | ((...args: A) => string | Promise<string>)
+
+export interface JoinCredentials {
+  /** The answer, or a function asked with the host's question. */
+  answer: Answerable<[question: string, info: { attemptsLeft: number }]>
+  /** The room code from the host's screen, or a function asked for it. */
+  code: Answerable<[info: { attemptsLeft: number }]>
+  /** The nickname, or a function asked again (with the problem) when the host refuses one. */
+  nickname: Answerable<[info: { problem?: string; reason?: string }]>
+}
+
+export interface JoinOptions extends Omit<NodeOptions, 'listen'> {
+  /** The member's RSA key pair; a fresh 2048-bit one when absent. */
+  keys?: RsaKeyPair
+  /** An existing libp2p node to dial from; one is made (and later stopped) when absent. */
+  node?: Libp2p
+  signal?: AbortSignal
+  handshakeTimeoutMs?: number
+  now?: () => number
+}
+
+function ask<A extends unknown[]>(value: Answerable<A>, ...args: A): Promise<string> {
+  return Promise.resolve(typeof value === 'function' ? value(...args) : value)
+}
+
+/** Decodes the invitation's addresses and checks they all name one host, before anything is dialled. */
+export function invitationTarget(invitation: string): { addresses: Multiaddr[]; hostPeerId: string } {
+  const parts = decodeInvitation(invitation)
+  let addresses: Multiaddr[]
+  try {
+    addresses = parts.addresses.map((bytes) => multiaddr(bytes))
+  } catch {
+    throw new InvalidInvitationError('invitation holds an address that does not parse')
+  }
+  const peerIds = new Set(addresses.map((a) => a.getComponents().find((c) => c.name === 'p2p')?.value))
+  const [hostPeerId] = peerIds
+  if (peerIds.size !== 1 || hostPeerId === undefined) {
+    throw new InvalidInvitationError('every invitation address must end in /p2p/<the host PeerId>')
+  }
+  return { addresses, hostPeerId }
+}
+
+/**
+ * A member's session in a room: sends sealed, signed messages through the host and shows what it
+ * receives once verified. Created by `joinRoom`.
+ */
+export class RoomMember {
+  readonly feed: EventFeed
+  readonly hostPeerId: string
+  readonly roomName: string
+  readonly roomId: Uint8Array
+  readonly hostIsMember: boolean
+  private readonly participant: Participant
+  private readonly channel: FrameChannel
+  private readonly node: Libp2p
+  private readonly ownsNode: boolean
+  private readonly pending = new Map<
+    number,
+    { resolve: (seq: number) => void; reject: (err: Error) => void }
+  >()
+  private closeReason: string | undefined
+  private readonly reader: Promise<void>
+
+  constructor(init: {
+    feed: EventFeed
+    node: Libp2p
+    ownsNode: boolean
+    channel: FrameChannel
+    welcome: Welcome
+    keys: RsaKeyPair
+    hostPeerId: string
+    now?: () => number
+  }) {
+    this.feed = init.feed
+    this.node = init.node
+    this.ownsNode = init.ownsNode
+    this.channel = init.channel
+    this.hostPeerId = init.hostPeerId
+    this.roomName = init.welcome.roomName
+    this.roomId = init.welcome.roomId
+    this.hostIsMember = init.welcome.hostIsMember
+    this.participant = new Participant({
+      roomId: init.welcome.roomId,
+      peerId: init.node.peerId.toString(),
+      nickname: init.welcome.you?.nickname ?? '',
+      keys: init.keys,
+      feed: init.feed,
+      ...(init.now === undefined ? {} : { now: init.now }),
+      submit: (post, signal) =>
+        this.submit(post.counter, () => this.channel.send(frame('post', post)), signal)
+    })
+    this.participant.startAt(init.welcome.nextSeq)
+    this.reader = this.readLoop()
+  }
+
+  /** Loads the roster from the Welcome; resolves once every key is imported and fingerprinted. */
+  async load(welcome: Welcome): Promise<void> {
+    await Promise.all(welcome.members.map((m) => this.participant.memberJoined(m, { announce: false })))
+    this.feed.emit({ type: 'joined', nick: this.nickname, peerId: this.peerId, members: this.members })
+  }
+
+  get peerId(): string {
+    return this.participant.peerId
+  }
+
+  get nickname(): string {
+    return this.participant.nickname
+  }
+
+  /** Everyone else in the room, with the fingerprints this member computed itself. */
+  get members(): MemberInfo[] {
+    return this.participant.members
+  }
+
+  get closed(): boolean {
+    return this.closeReason !== undefined
+  }
+
+  send(text: string, options: { signal?: AbortSignal } = {}): Promise<{ seq: number }> {
+    if (this.closeReason !== undefined)
+      return Promise.reject(new RoomClosedError(`not in the room: ${this.closeReason}`))
+    return this.participant.send(text, options)
+  }
+
+  events(options: { signal?: AbortSignal } = {}): AsyncGenerator<RoomEvent> {
+    return this.feed.events(options)
+  }
+
+  on: EventFeed['on'] = (type, handler) => this.feed.on(type, handler)
+
+  /** Leaves: the host is told (and tells the room), then the connection closes. */
+  async close(options: { signal?: AbortSignal } = {}): Promise<void> {
+    if (this.closeReason === undefined) {
+      this.channel.send(frame('goodbye', { reason: Reason.LEFT, message: 'left' }))
+      await this.channel.close(options.signal ?? AbortSignal.timeout(2000))
+      this.finish('left')
+    }
+    await this.reader.catch(() => {})
+    if (this.ownsNode) await this.node.stop()
+  }
+
+  private submit(counter: number, send: () => boolean, signal?: AbortSignal): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      if (!send()) {
+        reject(new RoomClosedError('the connection to the host is closed'))
+        return
+      }
+      const onAbort = (): void => {
+        this.pending.delete(counter)
+        reject(signal?.reason)
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.pending.set(counter, {
+        resolve: (seq) => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve(seq)
+        },
+        reject: (err) => {
+          signal?.removeEventListener('abort', onAbort)
+          reject(err)
+        }
+      })
+    })
+  }
+
+  private async readLoop(): Promise<void> {
+    let reason = 'connection-lost'
+    try {
+      while (this.closeReason === undefined) {
+        const received = await this.channel.read()
+        const goodbye = this.handle(received)
+        if (goodbye !== undefined) {
+          reason = goodbye
+          break
+        }
+      }
+    } catch (err) {
+      if (err instanceof SecureChatError) {
+        this.feed.emit({ type: 'error', code: 'protocol', message: err.message })
+      }
+    }
+    await this.participant.idle()
+    this.finish(reason)
+  }
+
+  /** Handles one frame from the host; returns the close reason when the host said goodbye. */
+  private handle(received: AnyFrame): string | undefined {
+    switch (received.kind) {
+      case 'deliver':
+        void this.participant.receive(received.body)
+        return undefined
+      case 'ack':
+        this.pending.get(received.body.counter)?.resolve(received.body.seq)
+        this.pending.delete(received.body.counter)
+        return undefined
+      case 'rejected': {
+        const { counter, reason, message } = received.body
+        this.pending.get(counter)?.reject(new MessageRejectedError(reason, message || describeReason(reason)))
+        this.pending.delete(counter)
+        this.feed.emit({ type: 'error', code: reasonCode(reason), message: describeReason(reason) })
+        return undefined
+      }
+      case 'memberJoined':
+        if (received.body.member !== undefined) void this.participant.memberJoined(received.body.member)
+        return undefined
+      case 'memberLeft':
+        void this.participant.memberLeft(received.body.peerId, reasonCode(received.body.reason))
+        return undefined
+      case 'goodbye':
+        return reasonCode(received.body.reason)
+      default:
+        this.feed.emit({
+          type: 'error',
+          code: 'unexpected-frame',
+          message: `unexpected ${received.kind} from the host`
+        })
+        return undefined
+    }
+  }
+
+  private finish(reason: string): void {
+    if (this.closeReason !== undefined) return
+    this.closeReason = reason
+    for (const { reject } of this.pending.values()) reject(new RoomClosedError(`not in the room: ${reason}`))
+    this.pending.clear()
+    this.channel.abort(new RoomClosedError(reason))
+    this.feed.emit({ type: 'closed', reason })
+  }
+}
+
+/** Runs the joiner's side of the handshake; returns the Welcome or throws `JoinRefusedError`. */
+async function handshake(
+  channel: FrameChannel,
+  credentials: JoinCredentials,
+  token: string,
+  publicKey: Uint8Array,
+  signal: AbortSignal
+): Promise<Welcome> {
+  const register = (nickname: string): AnyFrame =>
+    frame('register', { nickname, publicKey: publicKey as Uint8Array<ArrayBuffer> })
+  channel.send(frame('hello', { version: WIRE_VERSION, token }))
+  for (;;) {
+    const received = await channel.read(signal)
+    switch (received.kind) {
+      case 'challenge': {
+        const { step, question, attemptsLeft } = received.body
+        if (step === Step.QUESTION) {
+          channel.send(frame('answer', { answer: await ask(credentials.answer, question, { attemptsLeft }) }))
+        } else if (step === Step.ROOM_CODE) {
+          channel.send(frame('roomCode', { code: (await ask(credentials.code, { attemptsLeft })).trim() }))
+        } else {
+          channel.send(register(await ask(credentials.nickname, {})))
+        }
+        break
+      }
+      case 'refusal': {
+        const { reason, message, attemptsLeft, retry, retryAfter } = received.body
+        if (!retry || typeof credentials.nickname !== 'function') {
+          throw new JoinRefusedError(reason, message || describeReason(reason), attemptsLeft, retryAfter)
+        }
+        const nickname = await ask(credentials.nickname, { problem: message, reason: reasonCode(reason) })
+        channel.send(register(nickname))
+        break
+      }
+      case 'welcome':
+        return received.body
+      default:
+        throw new JoinRefusedError(
+          Reason.UNEXPECTED_FRAME,
+          `unexpected ${received.kind} during the handshake`
+        )
+    }
+  }
+}
+
+/**
+ * Joins the room an invitation points to: dials the host it pins (Noise authenticates that PeerId),
+ * passes the four gates with `credentials`, and returns the member session.
+ */
+export async function joinRoom(
+  invitation: string,
+  credentials: JoinCredentials,
+  options: JoinOptions = {}
+): Promise<RoomMember> {
+  const { addresses, hostPeerId } = invitationTarget(invitation)
+  const token = decodeInvitation(invitation).token
+  const keys = options.keys ?? (await generateRsaKeyPair())
+  const ownsNode = options.node === undefined
+  const node = options.node ?? (await createSecureChatNode({ ...options, listen: [] }))
+  if (ownsNode) await node.start()
+  const signal = AbortSignal.any([
+    ...(options.signal === undefined ? [] : [options.signal]),
+    AbortSignal.timeout(options.handshakeTimeoutMs ?? HANDSHAKE_TOTAL_TIMEOUT_MS)
+  ])
+  try {
+    let stream: Awaited<ReturnType<Libp2p['dialProtocol']>>
+    try {
+      stream = await node.dialProtocol(addresses, PROTOCOL_ID, { signal })
+    } catch (err) {
+      throw new HostUnreachableError(
+        `cannot reach the host at ${addresses.map(String).join(', ')}: ${(err as Error).message}`
+      )
+    }
+    const channel = new FrameChannel(stream)
+    const welcome = await handshake(channel, credentials, token, keys.publicKey.spki, signal)
+    const feed = new EventFeed()
+    const member = new RoomMember({
+      feed,
+      node,
+      ownsNode,
+      channel,
+      welcome,
+      keys,
+      hostPeerId,
+      ...(options.now === undefined ? {} : { now: options.now })
+    })
+    await member.load(welcome)
+    return member
+  } catch (err) {
+    if (ownsNode) await node.stop()
+    throw err
+  }
+}

@@ -1,0 +1,17 @@
+/** The pure, isomorphic half of securechat: wire schema, codecs and crypto on WebCrypto. */
+
+export { MAX_ANSWER_LENGTH, normaliseAnswer } from './answer.js'
+export * from './bytes.js'
+export * from './constants.js'
+export { type OpenableEnvelope, open, type Recipient, type SealedEnvelope, seal } from './envelope.js'
+export * from './errors.js'
+export { Fernet, type FernetDecryptOptions, type FernetEncryptOptions, MAX_CLOCK_SKEW } from './fernet.js'
+export { type AnyFrame, decodeFrame, encodeFrame, FrameError, type FrameKind } from './frame.js'
+export * from './invitation.js'
+export * from './message.js'
+export * from './nickname.js'
+export * from './reasons.js'
+export * from './rsa.js'
+export * from './signing.js'
+export * from './totp.js'
+export { Reason, Step } from './wire/securechat.js'

@@ -1,0 +1,86 @@
+import type { RoomEvent } from '../../src/node/events.js'
+import { createRoomHost, type RoomHost, type RoomHostOptions } from '../../src/node/host.js'
+import { type JoinCredentials, type JoinOptions, joinRoom, type RoomMember } from '../../src/node/member.js'
+import { generateRsaKeyPair, type RsaKeyPair } from '../../src/protocol/rsa.js'
+
+export const QUESTION = 'Which river runs past the office?'
+export const ANSWER = 'The Thames'
+
+/** Low scrypt cost: the gates are what is under test, not the hash's strength. */
+const FAST_HASH = 'fast'
+
+let keyPool: RsaKeyPair[] = []
+
+/** RSA key generation is the slow part of a test room; keys are made once and reused across tests. */
+export async function memberKeys(count: number): Promise<RsaKeyPair[]> {
+  while (keyPool.length < count) keyPool = [...keyPool, await generateRsaKeyPair()]
+  return keyPool.slice(0, count)
+}
+
+export async function startHost(options: Partial<RoomHostOptions> = {}): Promise<RoomHost> {
+  const { hashAnswer } = await import('../../src/node/answer-hash.js')
+  const answerHash = options.answerHash ?? (await hashAnswer(ANSWER, { N: 1024 }))
+  const [keys] = await memberKeys(1)
+  return createRoomHost({
+    question: QUESTION,
+    answerHash,
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    nickname: 'host',
+    ...(options.relayOnly === true ? {} : { keys }),
+    ...options
+  })
+}
+
+export async function credentialsFor(
+  host: RoomHost,
+  nickname: string,
+  overrides: Partial<JoinCredentials> = {}
+): Promise<JoinCredentials> {
+  return { answer: ANSWER, code: (await host.roomCode()).code, nickname, ...overrides }
+}
+
+export async function join(
+  host: RoomHost,
+  nickname: string,
+  options: JoinOptions & { credentials?: Partial<JoinCredentials>; invitation?: string } = {}
+): Promise<RoomMember> {
+  const invitation = options.invitation ?? (await host.invite()).invitation
+  return joinRoom(invitation, await credentialsFor(host, nickname, options.credentials), options)
+}
+
+/** Collects a member's events from now on. */
+export function record(target: {
+  on: (type: '*', handler: (e: RoomEvent) => void) => () => void
+}): RoomEvent[] {
+  const events: RoomEvent[] = []
+  target.on('*', (e) => events.push(e))
+  return events
+}
+
+/** Resolves once `predicate` holds over the recorded events (checked on every new event). */
+export function until<T>(
+  target: { on: (type: '*', handler: (e: RoomEvent) => void) => () => void },
+  predicate: () => T | undefined | false,
+  signal: AbortSignal = AbortSignal.timeout(20_000)
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const now = predicate()
+    if (now) {
+      resolve(now)
+      return
+    }
+    const off = target.on('*', () => {
+      const value = predicate()
+      if (value) {
+        off()
+        resolve(value)
+      }
+    })
+    signal.addEventListener('abort', () => {
+      off()
+      reject(new Error(`condition not met: ${signal.reason}`))
+    })
+  })
+}
+
+export { FAST_HASH }
