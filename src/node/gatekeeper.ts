@@ -2,6 +2,7 @@ import { TimeoutError } from '@libp2p/interface'
 import { WIRE_VERSION } from '../protocol/constants.js'
 import { FrameError, type FrameKind, type FrameOf, frame } from '../protocol/frame.js'
 import { describeNicknameProblem, nicknameProblem, normaliseNickname } from '../protocol/nickname.js'
+import { describeReason } from '../protocol/reasons.js'
 import { importPublicKey, type RsaPublicKey } from '../protocol/rsa.js'
 import { Reason, Step } from '../protocol/wire/securechat.js'
 import type { FrameChannel } from './channel.js'
@@ -32,6 +33,8 @@ export interface Gates {
   /** Records a failed gate for this joiner; returns the failures it may still make. */
   fail(): number
   attemptsLeft(): number
+  /** Milliseconds this joiner is still locked out for (another handshake may have locked it). */
+  lockedFor(): number
 }
 
 export interface HandshakeTimeouts {
@@ -110,6 +113,9 @@ export async function runHandshake(
 
 /** Runs one gate; a refusal there counts against the joiner before it is rethrown. */
 async function gate<T>(gates: Gates, check: () => Promise<T>): Promise<T> {
+  // Parallel handshakes from one source must not add up to more guesses than the lockout allows.
+  const lockedFor = gates.lockedFor()
+  if (lockedFor > 0) throw new Refused(Reason.LOCKED_OUT, describeReason(Reason.LOCKED_OUT), lockedFor)
   try {
     return await check()
   } catch (err) {

@@ -4,7 +4,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { randomBytes } from '../protocol/bytes.js'
-import { PROTOCOL_ID } from '../protocol/constants.js'
+import { MAX_MEMBERS, PROTOCOL_ID } from '../protocol/constants.js'
 import { Fernet } from '../protocol/fernet.js'
 import { FrameError, frame } from '../protocol/frame.js'
 import { encodeInvitation, ROOM_ID_BYTES } from '../protocol/invitation.js'
@@ -403,7 +403,7 @@ export class RoomHost {
       if (this.nicknameTaken(admission.nickname)) {
         throw new Refused(Reason.NICKNAME_TAKEN, `the nickname "${admission.nickname}" is taken`)
       }
-      if (this.members.size >= (this.options.maxMembers ?? 256))
+      if (this.members.size >= (this.options.maxMembers ?? MAX_MEMBERS))
         throw new Refused(Reason.ROOM_FULL, describeReason(Reason.ROOM_FULL))
       const previous = this.members.get(peerId)
       if (previous !== undefined) this.depart(previous, Reason.CONNECTION_LOST)
@@ -466,7 +466,8 @@ export class RoomHost {
         for (const key of keys) this.failures.fail(key)
         return strictest(this.failures, keys).attemptsLeft
       },
-      attemptsLeft: () => strictest(this.failures, keys).attemptsLeft
+      attemptsLeft: () => strictest(this.failures, keys).attemptsLeft,
+      lockedFor: () => strictest(this.failures, keys).lockedFor
     }
   }
 
@@ -520,10 +521,7 @@ export class RoomHost {
         }
       }
     } catch (err) {
-      if (err instanceof FrameError) {
-        departure = { reason: err.reason }
-        channel.send(frame('goodbye', { reason: err.reason, message: err.message.slice(0, 200) }))
-      }
+      if (err instanceof FrameError) departure = { reason: err.reason }
     }
     if (this.members.get(member.peerId) === member) this.depart(member, departure.reason)
   }

@@ -45,6 +45,7 @@ export class FailureTracker {
   attemptsLeft(key: string): number {
     const record = this.records.get(key)
     if (record === undefined) return this.maxFailures
+    if (this.lockedFor(key) > 0) return 0
     return Math.max(0, this.maxFailures - this.recent(record).length)
   }
 

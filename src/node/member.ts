@@ -279,6 +279,8 @@ export class RoomMember {
     this.pending.clear()
     this.channel.abort(new RoomClosedError(reason))
     this.feed.emit({ type: 'closed', reason })
+    // A session ended by the host (kick, ban, host gone) frees its node as a leave would.
+    if (this.ownsNode && reason !== 'left') void this.node.stop()
   }
 }
 

@@ -1,9 +1,15 @@
-import { DecryptionError, InvalidSignatureError } from '../protocol/errors.js'
+import { DecryptionError, InvalidSignatureError, SecureChatError } from '../protocol/errors.js'
 import { openDelivered, sealMessage } from '../protocol/message.js'
 import { fingerprint, importPublicKey, type RsaKeyPair, type RsaPublicKey } from '../protocol/rsa.js'
 import type { Deliver, Member, Post } from '../protocol/wire/securechat.js'
 import type { EventFeed, MemberInfo } from './events.js'
 import { SerialQueue } from './serial-queue.js'
+
+/** A message with no recipient would be read by no one; the sender is told instead. */
+export class NobodyToSendToError extends SecureChatError {
+  static override readonly name: string = 'NobodyToSendToError'
+  override name = 'NobodyToSendToError'
+}
 
 export interface RosterEntry {
   peerId: string
@@ -110,6 +116,7 @@ export class Participant {
   send(text: string, options: { signal?: AbortSignal } = {}): Promise<{ seq: number; counter: number }> {
     return this.sending.run(async () => {
       options.signal?.throwIfAborted()
+      if (this.roster.size === 0) throw new NobodyToSendToError('nobody else is in the room yet')
       const counter = ++this.counter
       const post = await sealMessage({
         roomId: this.roomId,

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import fc from 'fast-check'
+import { MAX_NICKNAME_LENGTH } from '../src/protocol/constants.js'
+import {
+  describeNicknameProblem,
+  type NicknameProblem,
+  nicknameKey,
+  nicknameProblem,
+  normaliseNickname
+} from '../src/protocol/nickname.js'
+
+/** What the host does with a Register's nickname: normalise, then check. */
+const problemOf = (raw: string): NicknameProblem | undefined => nicknameProblem(normaliseNickname(raw))
+
+describe('nickname rules', () => {
+  it('accepts letters, digits and marks of any script, and _ . -', () => {
+    for (const name of [
+      'alice',
+      'Bob_42',
+      'a.b-c_d',
+      'x',
+      '_',
+      'Zoë',
+      'José',
+      'Łukasz',
+      'Дмитрий',
+      'Σωκράτης',
+      '太郎',
+      'محمد',
+      'नमस्ते',
+      '١٢٣',
+      'n'.repeat(MAX_NICKNAME_LENGTH)
+    ]) {
+      assert.equal(problemOf(name), undefined, name)
+    }
+  })
+
+  it('refuses an empty name', () => {
+    assert.equal(nicknameProblem(''), 'empty')
+    assert.equal(problemOf(''), 'empty')
+    assert.equal(problemOf('   '), 'empty')
+  })
+
+  it('refuses spaces, controls, invisibles, punctuation, symbols and emoji', () => {
+    for (const name of [
+      'alice smith',
+      'alice\tsmith',
+      'alice\nbob',
+      'a\u0000b',
+      'a\u001bb',
+      'a\u200bb', // zero-width space
+      'a\u200db', // zero-width joiner
+      'a\u202eb', // right-to-left override
+      'a\u00adb', // soft hyphen
+      'a\ufeffb',
+      'alice!',
+      'al@ce',
+      'a/b',
+      'a:b',
+      'a,b',
+      '<alice>',
+      '"alice"',
+      'a+b',
+      'a$',
+      '😀',
+      'a😀',
+      'a\u00a0b' // no-break space
+    ]) {
+      assert.equal(problemOf(name), 'characters', JSON.stringify(name))
+    }
+  })
+
+  it('counts length in code points, not UTF-16 units', () => {
+    assert.equal(problemOf('n'.repeat(MAX_NICKNAME_LENGTH)), undefined)
+    assert.equal(problemOf('n'.repeat(MAX_NICKNAME_LENGTH + 1)), 'too-long')
+    // U+1D400 MATHEMATICAL BOLD CAPITAL A is a letter outside the BMP: two UTF-16 units each.
+    const astral = '\u{1D400}'.repeat(MAX_NICKNAME_LENGTH)
+    assert.equal(astral.length, MAX_NICKNAME_LENGTH * 2)
+    assert.equal(problemOf(astral), undefined)
+    assert.equal(problemOf(`${astral}\u{1D400}`), 'too-long')
+    assert.equal(problemOf('\u{20000}'.repeat(MAX_NICKNAME_LENGTH)), undefined)
+  })
+
+  it('checks length after NFC, so a decomposed name is measured composed', () => {
+    const decomposed = 'e\u0301'.repeat(MAX_NICKNAME_LENGTH) // 64 code points, 32 after NFC
+    assert.equal([...decomposed].length, MAX_NICKNAME_LENGTH * 2)
+    assert.equal(nicknameProblem(decomposed), 'too-long')
+    assert.equal(problemOf(decomposed), undefined)
+  })
+
+  it('trims surrounding whitespace before checking', () => {
+    assert.equal(normaliseNickname('  alice \n'), 'alice')
+    assert.equal(problemOf('  alice '), undefined)
+  })
+
+  it('describes every problem', () => {
+    assert.equal(describeNicknameProblem('empty'), 'a nickname is required')
+    assert.match(describeNicknameProblem('too-long'), new RegExp(`at most ${MAX_NICKNAME_LENGTH} characters`))
+    assert.match(describeNicknameProblem('characters'), /letters, digits/)
+  })
+})
+
+describe('nickname normalisation and uniqueness key', () => {
+  it('normalises to NFC', () => {
+    const composed = 'Zo\u00eb'
+    const decomposed = 'Zoe\u0308'
+    assert.notEqual(composed, decomposed)
+    assert.equal(normaliseNickname(decomposed), composed)
+    assert.equal(normaliseNickname(composed), composed)
+    assert.equal(nicknameKey(decomposed), nicknameKey(composed))
+  })
+
+  it('is case-insensitive', () => {
+    assert.equal(nicknameKey('Alice'), nicknameKey('alice'))
+    assert.equal(nicknameKey('ALICE'), 'alice')
+    assert.equal(nicknameKey('ÉMILE'), nicknameKey('émile'))
+    // Lower-casing is contextual for sigma: a final capital Σ becomes ς, as it is typed.
+    assert.equal(nicknameKey('ΣΩΚΡΆΤΗΣ'), nicknameKey('σωκράτης'))
+    assert.equal(nicknameKey('ДМИТРИЙ'), nicknameKey('дмитрий'))
+    assert.equal(nicknameKey('  Alice '), 'alice')
+  })
+
+  it('does not depend on the locale (no Turkish dotless i)', () => {
+    assert.equal(nicknameKey('I'), 'i')
+    assert.equal(nicknameKey('TITLE'), 'title')
+  })
+
+  it('keeps different names apart', () => {
+    assert.notEqual(nicknameKey('alice'), nicknameKey('alice2'))
+    assert.notEqual(nicknameKey('alice'), nicknameKey('alíce'))
+    assert.notEqual(nicknameKey('a.b'), nicknameKey('a-b'))
+  })
+
+  it('is idempotent, and its own key (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (raw) => {
+        const once = normaliseNickname(raw)
+        assert.equal(normaliseNickname(once), once)
+        const key = nicknameKey(raw)
+        assert.equal(nicknameKey(key), key)
+      }),
+      { numRuns: 1000 }
+    )
+  })
+
+  it('a valid name stays valid once normalised (property)', () => {
+    const validChar = fc.constantFrom(...'abcXYZ019_.-éßЖж太ß'.split(''), 'e\u0301')
+    fc.assert(
+      fc.property(fc.array(validChar, { minLength: 1, maxLength: MAX_NICKNAME_LENGTH / 2 }), (chars) => {
+        const name = chars.join('')
+        assert.equal(problemOf(name), undefined)
+        assert.equal(nicknameProblem(nicknameKey(name)), undefined)
+      }),
+      { numRuns: 500 }
+    )
+  })
+})

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict'
+import { after, describe, it } from 'node:test'
+import type { RoomHost } from '../src/node/host.js'
+import { JoinRefusedError } from '../src/node/member.js'
+import { Fernet } from '../src/protocol/fernet.js'
+import { decodeInvitation, encodeInvitation } from '../src/protocol/invitation.js'
+import { join, memberKeys, startHost } from './helpers/room.js'
+
+/** Joins and expects a refusal with `code`; returns the error for further checks. */
+async function refused(promise: Promise<unknown>, code: string): Promise<JoinRefusedError> {
+  const err = await promise.then(
+    () => assert.fail(`expected a refusal with ${code}, but the join succeeded`),
+    (e: unknown) => e
+  )
+  assert.ok(err instanceof JoinRefusedError, `expected JoinRefusedError, got ${String(err)}`)
+  assert.equal(err.code, code)
+  return err
+}
+
+function withToken(invitation: string, token: string): string {
+  return encodeInvitation({ addresses: decodeInvitation(invitation).addresses, token })
+}
+
+describe('the four gates refuse what they should, with the right reason code', () => {
+  const hosts: RoomHost[] = []
+  let clock = Date.now()
+  const now = (): number => clock
+
+  after(async () => {
+    await Promise.all(hosts.map((h) => h.close()))
+  })
+
+  async function host(options: Parameters<typeof startHost>[0] = {}): Promise<RoomHost> {
+    const h = await startHost({ now, ...options })
+    hosts.push(h)
+    return h
+  }
+
+  it('a tampered token', async () => {
+    const h = await host()
+    const { invitation } = await h.invite()
+    const token = decodeInvitation(invitation).token
+    const i = 20
+    const flipped = token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1)
+    const [, keys] = await memberKeys(2)
+    await refused(join(h, 'mallory', { invitation: withToken(invitation, flipped), keys }), 'token-invalid')
+  })
+
+  it('a token made with another key', async () => {
+    const h = await host()
+    const { invitation } = await h.invite()
+    const forged = await new Fernet(Fernet.generateKey()).encrypt('anything')
+    await refused(join(h, 'mallory', { invitation: withToken(invitation, forged) }), 'token-invalid')
+  })
+
+  it('an expired token', async () => {
+    const h = await host()
+    const { invitation } = await h.invite({ ttlMs: 60_000 })
+    clock += 61_000
+    await refused(join(h, 'late', { invitation }), 'token-expired')
+  })
+
+  it("another room's token (same Fernet key, other room id)", async () => {
+    const fernetKey = Fernet.generateKey()
+    const a = await host({ fernetKey })
+    const b = await host({ fernetKey })
+    const { invitation: forA } = await a.invite()
+    const { invitation: forB } = await b.invite()
+    await refused(
+      join(a, 'wanderer', { invitation: withToken(forA, decodeInvitation(forB).token) }),
+      'token-wrong-room'
+    )
+  })
+
+  it('a revoked invitation', async () => {
+    const h = await host()
+    const { invitation, id } = await h.invite()
+    assert.equal(h.revoke(id), true)
+    await refused(join(h, 'revoked', { invitation }), 'token-revoked')
+  })
+
+  it('a used-up invitation', async () => {
+    const h = await host()
+    const { invitation } = await h.invite({ maxUses: 1 })
+    const first = await join(h, 'first', { invitation })
+    await refused(join(h, 'second', { invitation }), 'token-used-up')
+    await first.close()
+  })
+
+  it('a wrong answer, with the tries left', async () => {
+    const h = await host()
+    const err = await refused(join(h, 'guesser', { credentials: { answer: 'the seine' } }), 'wrong-answer')
+    assert.equal(err.attemptsLeft, 4)
+  })
+
+  it('the answer is compared after normalisation', async () => {
+    const h = await host()
+    const m = await join(h, 'sloppy', { credentials: { answer: '  THE   thames ' } })
+    await m.close()
+  })
+
+  it('a wrong room code', async () => {
+    const h = await host()
+    const code = (await h.roomCode()).code
+    const wrong = String((Number(code) + 500_000) % 1_000_000).padStart(6, '0')
+    await refused(join(h, 'typo', { credentials: { code: wrong } }), 'wrong-code')
+  })
+
+  it('a taken nickname is a retry, not a disconnect', async () => {
+    const h = await host()
+    const keys = await memberKeys(3)
+    const alice = await join(h, 'alice', { keys: keys[1] })
+    await refused(join(h, 'ALICE', { keys: keys[2] }), 'nickname-taken')
+    const asked: string[] = []
+    const second = await join(h, 'alice', {
+      keys: keys[2],
+      credentials: {
+        nickname: (info) => {
+          asked.push(info.reason ?? 'first')
+          return asked.length === 1 ? 'alice' : 'alice2'
+        }
+      }
+    })
+    assert.deepEqual(asked, ['first', 'nickname-taken'])
+    assert.equal(second.nickname, 'alice2')
+    await Promise.all([alice.close(), second.close()])
+  })
+
+  it('an invalid nickname is refused with its own reason', async () => {
+    const h = await host()
+    await refused(join(h, 'two words'), 'nickname-invalid')
+  })
+
+  it('a locked room, then unlocked', async () => {
+    const h = await host()
+    h.lock()
+    await refused(join(h, 'door'), 'room-locked')
+    h.unlock()
+    const m = await join(h, 'door')
+    await m.close()
+  })
+
+  it('locks a source out after 5 failures and lets it in after the lockout', async () => {
+    const h = await host()
+    for (let i = 0; i < 5; i++) {
+      const err = await refused(join(h, 'brute', { credentials: { answer: `guess ${i}` } }), 'wrong-answer')
+      assert.equal(err.attemptsLeft, 4 - i)
+    }
+    const locked = await refused(join(h, 'brute'), 'locked-out')
+    assert.ok(locked.retryAfterMs > 0)
+    clock += 9 * 60_000
+    await refused(join(h, 'brute'), 'locked-out')
+    clock += 61_000
+    const m = await join(h, 'brute')
+    await m.close()
+  })
+
+  it('failures older than the window do not add up', async () => {
+    const h = await host()
+    for (let i = 0; i < 4; i++)
+      await refused(join(h, 'slow', { credentials: { answer: 'no' } }), 'wrong-answer')
+    clock += 11 * 60_000
+    const err = await refused(join(h, 'slow', { credentials: { answer: 'no' } }), 'wrong-answer')
+    assert.equal(err.attemptsLeft, 4)
+  })
+})
