@@ -203,7 +203,7 @@ describe('a relay-only host', () => {
 describe('leave, kick, ban and lock', () => {
   let host: RoomHost
   before(async () => {
-    host = await startHost()
+    host = await startHost({ resumeTtlMs: 1000 })
   })
   after(async () => {
     await host.close()
@@ -221,8 +221,10 @@ describe('leave, kick, ban and lock', () => {
     assert.equal(left.type === 'member-left' && left.reason, 'left')
     const node = await createSecureChatNode()
     await node.start()
-    const dropper = await join(host, 'dropper', { keys: keys[3], node })
+    const dropper = await join(host, 'dropper', { keys: keys[3], node, reconnect: false })
     await node.stop()
+    // First away (its place is kept for the resume window), then gone when the window closes.
+    await until(watcher, () => events.find((e) => e.type === 'member-away' && e.nick === 'dropper'))
     const dropped = await until(watcher, () =>
       events.find((e) => e.type === 'member-left' && e.nick === 'dropper')
     )

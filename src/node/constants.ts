@@ -20,3 +20,17 @@ export const MAX_CONNECTIONS = 300
 export const MAX_INCOMING_PENDING_CONNECTIONS = 64
 export const DIAL_TIMEOUT_MS = 10_000
 export const SECURITY_QUESTION_DEFAULT = 'What is the name of the room?'
+/** Messages per second one member may send on average, and how many at once. */
+export const MESSAGE_RATE_PER_SECOND = 100
+export const MESSAGE_BURST = 200
+/** How long a dropped member's place is kept and its resume credential is valid. */
+export const RESUME_TTL_MS = 10 * 60_000
+/** Messages kept for one away member; past that it is told how many it missed. */
+export const BACKLOG_MESSAGES = 1000
+/** Reconnect backoff: first delay, cap. */
+export const RECONNECT_INITIAL_MS = 250
+export const RECONNECT_MAX_MS = 10_000
+/** A resume request's timestamp may differ from the host's clock by this much. */
+export const RESUME_CLOCK_SKEW_MS = 5 * 60_000
+/** One resume attempt (dial, Noise, Resume → Resumed) before the next backoff step. */
+export const RESUME_ATTEMPT_TIMEOUT_MS = 10_000

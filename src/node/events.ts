@@ -11,6 +11,13 @@ export type RoomEvent =
   | { type: 'joined'; nick: string; peerId: string; members: MemberInfo[] }
   | { type: 'member-joined'; nick: string; peerId: string; fingerprint: string }
   | { type: 'member-left'; nick: string; peerId: string; reason: string }
+  /** A member's connection dropped; it keeps its place (and its messages are held) while it reconnects. */
+  | { type: 'member-away'; nick: string; peerId: string }
+  | { type: 'member-back'; nick: string; peerId: string }
+  /** This member lost its connection and is trying again (attempt n, next try after delayMs). */
+  | { type: 'reconnecting'; attempt: number; delayMs: number }
+  /** Back in the room; `missed` messages fell out of the host's backlog, or the gap is unknown. */
+  | { type: 'back'; missed: number; gapUnknown: boolean }
   | { type: 'message'; from: string; peerId: string; text: string; seq: number; ts: number }
   | { type: 'sent'; seq: number; counter: number }
   | { type: 'error'; code: string; message: string }

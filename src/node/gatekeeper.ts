@@ -1,6 +1,6 @@
 import { TimeoutError } from '@libp2p/interface'
 import { WIRE_VERSION } from '../protocol/constants.js'
-import { FrameError, type FrameKind, type FrameOf, frame } from '../protocol/frame.js'
+import { type AnyFrame, FrameError, type FrameKind, type FrameOf, frame } from '../protocol/frame.js'
 import { describeNicknameProblem, nicknameProblem, normaliseNickname } from '../protocol/nickname.js'
 import { describeReason } from '../protocol/reasons.js'
 import { importPublicKey, type RsaPublicKey } from '../protocol/rsa.js'
@@ -38,7 +38,6 @@ export interface Gates {
 }
 
 export interface HandshakeTimeouts {
-  helloMs: number
   stepMs: number
   maxNicknameTries: number
 }
@@ -57,11 +56,14 @@ export interface Admission {
  */
 export async function runHandshake(
   channel: FrameChannel,
+  first: AnyFrame,
   gates: Gates,
   timeouts: HandshakeTimeouts,
   signal: AbortSignal
 ): Promise<Admission> {
-  const hello = await expect(channel, 'hello', timeouts.helloMs, signal)
+  if (first.kind !== 'hello')
+    throw new FrameError(`expected hello, received ${first.kind}`, Reason.UNEXPECTED_FRAME)
+  const hello = first.body
   if (hello.version !== WIRE_VERSION) {
     throw new Refused(Reason.VERSION_UNSUPPORTED, `wire version ${hello.version} is not supported`)
   }
@@ -139,6 +141,22 @@ async function importMemberKey(spki: Uint8Array): Promise<RsaPublicKey> {
   }
 }
 
+/** Reads the next frame within `timeoutMs` and the caller's signal; a timeout is a `TimeoutError`. */
+export async function readWithin(
+  channel: FrameChannel,
+  what: string,
+  timeoutMs: number,
+  signal: AbortSignal
+): Promise<AnyFrame> {
+  const stepSignal = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+  try {
+    return await channel.read(stepSignal)
+  } catch (err) {
+    if (stepSignal.aborted) throw new TimeoutError(`no ${what} within the time allowed`)
+    throw err
+  }
+}
+
 /** Reads the next frame, which must be of `kind`, within `timeoutMs` and the handshake's signal. */
 async function expect<K extends FrameKind>(
   channel: FrameChannel,
@@ -146,14 +164,7 @@ async function expect<K extends FrameKind>(
   timeoutMs: number,
   signal: AbortSignal
 ): Promise<FrameOf<K>['body']> {
-  const stepSignal = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
-  let received: Awaited<ReturnType<FrameChannel['read']>>
-  try {
-    received = await channel.read(stepSignal)
-  } catch (err) {
-    if (stepSignal.aborted) throw new TimeoutError(`no ${kind} within the time allowed`)
-    throw err
-  }
+  const received = await readWithin(channel, kind, timeoutMs, signal)
   if (received.kind !== kind) {
     throw new FrameError(`expected ${kind}, received ${received.kind}`, Reason.UNEXPECTED_FRAME)
   }

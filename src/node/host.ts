@@ -3,34 +3,56 @@ import { TimeoutError } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
-import { randomBytes } from '../protocol/bytes.js'
+import { asBufferSource, constantTimeEqual, randomBytes } from '../protocol/bytes.js'
 import { MAX_MEMBERS, PROTOCOL_ID } from '../protocol/constants.js'
 import { Fernet } from '../protocol/fernet.js'
-import { FrameError, frame } from '../protocol/frame.js'
+import { type AnyFrame, FrameError, frame } from '../protocol/frame.js'
 import { encodeInvitation, ROOM_ID_BYTES } from '../protocol/invitation.js'
 import { postHeader, verifyMessageSignature } from '../protocol/message.js'
 import { nicknameKey } from '../protocol/nickname.js'
 import { describeReason, reasonCode } from '../protocol/reasons.js'
-import { fingerprint, generateRsaKeyPair, type RsaKeyPair, type RsaPublicKey } from '../protocol/rsa.js'
+import {
+  fingerprint,
+  generateRsaKeyPair,
+  importPublicKey,
+  type RsaKeyPair,
+  type RsaPublicKey,
+  verify
+} from '../protocol/rsa.js'
+import { resumeSignatureInput } from '../protocol/signing.js'
 import { generateRoomSecret, roomCode, roomCodeUri, secondsLeft, verifyRoomCode } from '../protocol/totp.js'
-import { type Member, type Post, Reason } from '../protocol/wire/securechat.js'
+import {
+  type Deliver,
+  type Member,
+  type Post,
+  Reason,
+  type Resume,
+  type ResumeClaims,
+  type Welcome
+} from '../protocol/wire/securechat.js'
 import { invitationAddresses, sourceAddress } from './addresses.js'
 import { hashAnswer, verifyAnswer } from './answer-hash.js'
 import { FrameChannel } from './channel.js'
 import {
+  BACKLOG_MESSAGES,
   DEFAULT_INVITATION_TTL_MS,
   HANDSHAKE_STEP_TIMEOUT_MS,
   HANDSHAKE_TOTAL_TIMEOUT_MS,
   HELLO_TIMEOUT_MS,
   MAX_HANDSHAKES_PER_SOURCE,
-  MAX_NICKNAME_TRIES
+  MAX_NICKNAME_TRIES,
+  MESSAGE_BURST,
+  MESSAGE_RATE_PER_SECOND,
+  RESUME_CLOCK_SKEW_MS
 } from './constants.js'
 import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
-import { type Gates, Refused, runHandshake } from './gatekeeper.js'
+import { type Gates, Refused, readWithin, runHandshake } from './gatekeeper.js'
 import { InvitationBook, type InvitationRecord } from './invitations.js'
 import { createListeningNode, defaultListenAddresses, type NodeOptions } from './libp2p.js'
 import { FailureTracker, type LockoutOptions, strictest } from './lockout.js'
 import { Participant } from './participant.js'
+import { TokenBucket } from './rate-limit.js'
+import { keyHash, ResumeAuthority } from './resume.js'
 import { SerialQueue } from './serial-queue.js'
 
 export interface RoomHostOptions extends Omit<NodeOptions, 'listen'> {
@@ -58,6 +80,12 @@ export interface RoomHostOptions extends Omit<NodeOptions, 'listen'> {
   lockout?: LockoutOptions
   maxHandshakesPerSource?: number
   maxMembers?: number
+  /** Messages per second per member, and the burst allowed; a flood beyond is refused with RATE_LIMITED. */
+  rateLimit?: { perSecond?: number; burst?: number }
+  /** How long a dropped member's place and resume credential last (default 10 min). */
+  resumeTtlMs?: number
+  /** Deliveries kept per away member (default 1000). */
+  backlogSize?: number
   now?: () => number
 }
 
@@ -74,11 +102,22 @@ interface HostedMember {
   publicKey: RsaPublicKey
   publicKeySpki: Uint8Array
   fingerprint: string
-  /** Undefined for the host itself. */
+  /** The host itself, whose messages are delivered in-process. */
+  local: boolean
+  /** The member's current stream; a member that is `away` keeps its place until its resume window ends. */
   channel: FrameChannel | undefined
-  connection: Connection | undefined
+  away: boolean
+  awayTimer: ReturnType<typeof setTimeout> | undefined
+  /** Deliveries held while away, oldest first, at most `backlogSize`; `missed` counts those dropped. */
+  backlog: Deliver[]
+  missed: number
+  rate: TokenBucket
   lastCounter: number
+  /** Recent counter → seq, so a message re-sent after a reconnect is acknowledged, not relayed twice. */
+  acks: Map<number, number>
 }
+
+const ACKS_REMEMBERED = 1024
 
 /** Resolved once the member leaves: the reason goes to everyone else. */
 type Departure = { reason: Reason }
@@ -106,6 +145,10 @@ export class RoomHost {
   private readonly relayQueue = new SerialQueue()
   private readonly self: Participant | undefined
   private readonly abort = new AbortController()
+  private readonly resume: ResumeAuthority
+  /** Random per start: tells returning members whether the host restarted (and its sequence with it). */
+  private readonly epoch = randomBytes(8)
+  private readonly credentialTimer: ReturnType<typeof setInterval>
   private seq = 0
   private locked = false
   private closed = false
@@ -131,6 +174,15 @@ export class RoomHost {
     this.roomSecret = init.roomSecret
     this.now = options.now ?? Date.now
     this.failures = new FailureTracker({ now: this.now, ...options.lockout })
+    this.resume = new ResumeAuthority({
+      fernetKey: init.fernetKey,
+      roomId: init.roomId,
+      now: this.now,
+      ...(options.resumeTtlMs === undefined ? {} : { ttlMs: options.resumeTtlMs })
+    })
+    // Credentials are short-lived; connected members get fresh ones well before theirs expire.
+    this.credentialTimer = setInterval(() => void this.renewCredentials(), this.resume.lifetimeMs / 3)
+    this.credentialTimer.unref()
     this.book = new InvitationBook({
       fernetKey: init.fernetKey,
       roomId: init.roomId,
@@ -156,9 +208,9 @@ export class RoomHost {
         publicKey: init.keys.publicKey,
         publicKeySpki: init.selfSpki,
         fingerprint: init.selfFingerprint,
-        channel: undefined,
-        connection: undefined,
-        lastCounter: 0
+        ...this.freshState(),
+        local: true,
+        channel: undefined
       })
     }
   }
@@ -264,7 +316,7 @@ export class RoomHost {
   /** Disconnects a member by nickname or PeerId; returns false when there is none. */
   kick(who: string, reason: Reason = Reason.KICKED): boolean {
     const member = this.find(who)
-    if (member === undefined || member.channel === undefined) return false
+    if (member === undefined || member.local) return false
     this.depart(member, reason)
     return true
   }
@@ -299,10 +351,12 @@ export class RoomHost {
   async close(options: { signal?: AbortSignal } = {}): Promise<void> {
     if (this.closed) return
     this.closed = true
+    clearInterval(this.credentialTimer)
     this.abort.abort(new Error('room closed'))
     const signal = options.signal ?? AbortSignal.timeout(2000)
     await Promise.allSettled(
       [...this.members.values()].map(async (m) => {
+        clearTimeout(m.awayTimer)
         m.channel?.send(
           frame('goodbye', { reason: Reason.HOST_CLOSING, message: describeReason(Reason.HOST_CLOSING) })
         )
@@ -313,6 +367,23 @@ export class RoomHost {
     await this.node.unhandle(PROTOCOL_ID).catch(() => {})
     await this.node.stop()
     this.feed.emit({ type: 'closed', reason: 'host-closing' })
+  }
+
+  /** The per-session state every member starts with (and keeps across a resume). */
+  private freshState(): Pick<
+    HostedMember,
+    'away' | 'awayTimer' | 'backlog' | 'missed' | 'rate' | 'lastCounter' | 'acks'
+  > {
+    const { perSecond = MESSAGE_RATE_PER_SECOND, burst = MESSAGE_BURST } = this.options.rateLimit ?? {}
+    return {
+      away: false,
+      awayTimer: undefined,
+      backlog: [],
+      missed: 0,
+      rate: new TokenBucket({ perSecond, burst, now: this.now }),
+      lastCounter: 0,
+      acks: new Map()
+    }
   }
 
   private find(who: string): HostedMember | undefined {
@@ -342,18 +413,36 @@ export class RoomHost {
         if (member?.channel === channel) this.depart(member, Reason.SLOW_CONSUMER)
       }
     })
-    let admitted: HostedMember | undefined
+    let admitted: HostedMember
+    this.handshakes.set(address, (this.handshakes.get(address) ?? 0) + 1)
     try {
-      this.preCheck(peerId, address)
-      admitted = await this.admit(channel, connection, peerId, address)
+      this.preCheck(peerId, address, { handshakeSlot: true })
+      const first = await readWithin(
+        channel,
+        'hello',
+        this.options.timeouts?.helloMs ?? HELLO_TIMEOUT_MS,
+        this.abort.signal
+      )
+      admitted =
+        first.kind === 'resume'
+          ? await this.readmit(first.body, channel, peerId, address)
+          : await this.admit(first, channel, peerId, address)
     } catch (err) {
       await this.refuse(channel, err as Error, peerId, address)
       return
+    } finally {
+      const count = (this.handshakes.get(address) ?? 1) - 1
+      if (count <= 0) this.handshakes.delete(address)
+      else this.handshakes.set(address, count)
     }
-    await this.serve(admitted)
+    await this.serve(admitted, channel)
   }
 
-  private preCheck(peerId: string, address: string): void {
+  private preCheck(
+    peerId: string,
+    address: string,
+    options: { handshakeSlot?: boolean; resuming?: boolean } = {}
+  ): void {
     if (this.closed) throw new Refused(Reason.HOST_CLOSING, describeReason(Reason.HOST_CLOSING))
     if (this.banned.has(peerId)) throw new Refused(Reason.BANNED, describeReason(Reason.BANNED))
     const { lockedFor } = strictest(this.failures, [address, peerId])
@@ -364,82 +453,189 @@ export class RoomHost {
         lockedFor
       )
     }
-    if (this.locked) throw new Refused(Reason.ROOM_LOCKED, describeReason(Reason.ROOM_LOCKED))
+    // A lock keeps newcomers out; a member coming back from a dropped connection is not new.
+    if (this.locked && options.resuming !== true) {
+      throw new Refused(Reason.ROOM_LOCKED, describeReason(Reason.ROOM_LOCKED))
+    }
+    // The count includes this stream's own slot, taken before the check.
     if (
-      (this.handshakes.get(address) ?? 0) >=
-      (this.options.maxHandshakesPerSource ?? MAX_HANDSHAKES_PER_SOURCE)
+      options.handshakeSlot === true &&
+      (this.handshakes.get(address) ?? 0) > (this.options.maxHandshakesPerSource ?? MAX_HANDSHAKES_PER_SOURCE)
     ) {
       throw new Refused(Reason.TOO_MANY_HANDSHAKES, describeReason(Reason.TOO_MANY_HANDSHAKES))
     }
   }
 
   private async admit(
+    first: AnyFrame,
     channel: FrameChannel,
-    connection: Connection,
     peerId: string,
     address: string
   ): Promise<HostedMember> {
-    this.handshakes.set(address, (this.handshakes.get(address) ?? 0) + 1)
     const timeouts = this.options.timeouts ?? {}
     const signal = AbortSignal.any([
       this.abort.signal,
       AbortSignal.timeout(timeouts.handshakeMs ?? HANDSHAKE_TOTAL_TIMEOUT_MS)
     ])
-    try {
-      const admission = await runHandshake(
-        channel,
-        this.gates(peerId, address),
-        {
-          helloMs: timeouts.helloMs ?? HELLO_TIMEOUT_MS,
-          stepMs: timeouts.stepMs ?? HANDSHAKE_STEP_TIMEOUT_MS,
-          maxNicknameTries: MAX_NICKNAME_TRIES
-        },
-        signal
-      )
-      const memberFingerprint = await fingerprint(admission.publicKeySpki)
-      // Re-checked after the last await: the room may have changed while the joiner typed.
-      this.preCheck(peerId, address)
-      this.tokenStillValid(admission.invitation.id)
-      if (this.nicknameTaken(admission.nickname)) {
-        throw new Refused(Reason.NICKNAME_TAKEN, `the nickname "${admission.nickname}" is taken`)
-      }
-      if (this.members.size >= (this.options.maxMembers ?? MAX_MEMBERS))
-        throw new Refused(Reason.ROOM_FULL, describeReason(Reason.ROOM_FULL))
-      const previous = this.members.get(peerId)
-      if (previous !== undefined) this.depart(previous, Reason.CONNECTION_LOST)
-      const member: HostedMember = {
-        peerId,
-        nickname: admission.nickname,
-        publicKey: admission.publicKey,
-        publicKeySpki: admission.publicKeySpki,
-        fingerprint: memberFingerprint,
-        channel,
-        connection,
-        lastCounter: 0
-      }
-      this.book.use(admission.invitation.id)
-      const others = [...this.members.values()].map((m) => this.memberRecord(m))
-      this.members.set(peerId, member)
+    const admission = await runHandshake(
+      channel,
+      first,
+      this.gates(peerId, address),
+      { stepMs: timeouts.stepMs ?? HANDSHAKE_STEP_TIMEOUT_MS, maxNicknameTries: MAX_NICKNAME_TRIES },
+      signal
+    )
+    const subject = { peerId, nickname: admission.nickname, publicKeySpki: admission.publicKeySpki }
+    const [memberFingerprint, resumeToken] = await Promise.all([
+      fingerprint(admission.publicKeySpki),
+      this.resume.issue(subject)
+    ])
+    // Re-checked after the last await: the room may have changed while the joiner typed.
+    this.preCheck(peerId, address)
+    this.tokenStillValid(admission.invitation.id)
+    const previous = this.members.get(peerId)
+    if (previous !== undefined) this.depart(previous, Reason.CONNECTION_LOST)
+    this.checkRoomFor(admission.nickname)
+    this.book.use(admission.invitation.id)
+    const member: HostedMember = {
+      ...subject,
+      ...this.freshState(),
+      publicKey: admission.publicKey,
+      fingerprint: memberFingerprint,
+      local: false,
+      channel
+    }
+    channel.send(frame('welcome', this.welcomeFor(member, resumeToken)))
+    this.enter(member)
+    return member
+  }
+
+  private checkRoomFor(nickname: string): void {
+    if (this.nicknameTaken(nickname))
+      throw new Refused(Reason.NICKNAME_TAKEN, `the nickname "${nickname}" is taken`)
+    if (this.members.size >= (this.options.maxMembers ?? MAX_MEMBERS)) {
+      throw new Refused(Reason.ROOM_FULL, describeReason(Reason.ROOM_FULL))
+    }
+  }
+
+  private welcomeFor(member: HostedMember, resumeToken: string, nextSeq = this.seq + 1): Welcome {
+    return {
+      roomId: asBufferSource(this.roomId),
+      roomName: this.roomName,
+      you: this.memberRecord(member),
+      members: [...this.members.values()].filter((m) => m !== member).map((m) => this.memberRecord(m)),
+      nextSeq,
+      hostIsMember: this.self !== undefined,
+      resumeToken,
+      hostEpoch: asBufferSource(this.epoch)
+    }
+  }
+
+  /** Adds a member and tells everyone else. */
+  private enter(member: HostedMember): void {
+    this.members.set(member.peerId, member)
+    this.broadcast(member, (m) =>
+      m.channel?.send(frame('memberJoined', { member: this.memberRecord(member) }))
+    )
+    void this.self?.memberJoined(this.memberRecord(member))
+  }
+
+  /**
+   * A member coming back after a dropped connection: its credential (bound to this PeerId, which Noise
+   * authenticated) and a signature by the RSA key the room knows it by. It gets its place back and every
+   * message held for it; when the host restarted meanwhile, it is re-admitted under the same name.
+   */
+  private async readmit(
+    request: Resume,
+    channel: FrameChannel,
+    peerId: string,
+    address: string
+  ): Promise<HostedMember> {
+    this.preCheck(peerId, address, { resuming: true })
+    const claims = await this.resume.check(request.token, peerId)
+    const proven = claims !== undefined && (await this.resumeProven(request, claims, peerId))
+    if (claims === undefined || !proven) {
+      for (const key of [address, peerId]) this.failures.fail(key)
+      throw new Refused(Reason.RESUME_INVALID, describeReason(Reason.RESUME_INVALID))
+    }
+    const resumeToken = await this.resume.issue({
+      peerId,
+      nickname: claims.nickname,
+      publicKeySpki: request.publicKey
+    })
+    this.preCheck(peerId, address, { resuming: true })
+    const existing = this.members.get(peerId)
+    if (existing !== undefined && !existing.local) {
+      const previous = existing.channel
+      existing.channel = channel
+      existing.away = false
+      clearTimeout(existing.awayTimer)
+      if (previous !== channel) void previous?.close(AbortSignal.timeout(1000))
+      const held = existing.backlog.filter((d) => d.seq > request.lastSeq)
       channel.send(
-        frame('welcome', {
-          roomId: this.roomId as Uint8Array<ArrayBuffer>,
-          roomName: this.roomName,
-          you: this.memberRecord(member),
-          members: others,
-          nextSeq: this.seq + 1,
-          hostIsMember: this.self !== undefined
+        frame('resumed', {
+          welcome: this.welcomeFor(existing, resumeToken, held[0]?.seq ?? this.seq + 1),
+          missed: existing.missed,
+          gapUnknown: false
         })
       )
-      this.broadcast(member, (m) =>
-        m.channel?.send(frame('memberJoined', { member: this.memberRecord(member) }))
-      )
-      void this.self?.memberJoined(this.memberRecord(member))
-      return member
-    } finally {
-      const count = (this.handshakes.get(address) ?? 1) - 1
-      if (count <= 0) this.handshakes.delete(address)
-      else this.handshakes.set(address, count)
+      for (const deliver of held) channel.send(frame('deliver', deliver))
+      existing.backlog = []
+      existing.missed = 0
+      this.broadcast(existing, (m) => m.channel?.send(frame('presence', { peerId, away: false })))
+      this.self?.presence(peerId, false)
+      return existing
     }
+    this.checkRoomFor(claims.nickname)
+    const publicKey = await importPublicKey(request.publicKey)
+    const member: HostedMember = {
+      peerId,
+      nickname: claims.nickname,
+      publicKeySpki: request.publicKey,
+      publicKey,
+      fingerprint: await fingerprint(request.publicKey),
+      ...this.freshState(),
+      local: false,
+      channel
+    }
+    this.checkRoomFor(claims.nickname)
+    channel.send(
+      frame('resumed', { welcome: this.welcomeFor(member, resumeToken), missed: 0, gapUnknown: true })
+    )
+    this.enter(member)
+    return member
+  }
+
+  private async resumeProven(request: Resume, claims: ResumeClaims, peerId: string): Promise<boolean> {
+    if (Math.abs(this.now() - request.timestamp) > RESUME_CLOCK_SKEW_MS) return false
+    if (!constantTimeEqual(await keyHash(request.publicKey), claims.keyHash)) return false
+    try {
+      const key = await importPublicKey(request.publicKey)
+      return await verify(
+        key,
+        request.signature,
+        resumeSignatureInput(this.roomId, peerId, request.timestamp, request.token)
+      )
+    } catch {
+      return false
+    }
+  }
+
+  private async renewCredentials(): Promise<void> {
+    for (const member of this.members.values()) {
+      if (member.local || member.away || member.channel === undefined) continue
+      const resumeToken = await this.resume.issue(member)
+      member.channel?.send(frame('credential', { resumeToken }))
+    }
+  }
+
+  /** A dropped connection: the member keeps its place (and gets its messages held) for the resume window. */
+  private goAway(member: HostedMember): void {
+    member.away = true
+    member.channel = undefined
+    member.awayTimer = setTimeout(() => this.depart(member, Reason.CONNECTION_LOST), this.resume.lifetimeMs)
+    member.awayTimer.unref()
+    this.broadcast(member, (m) => m.channel?.send(frame('presence', { peerId: member.peerId, away: true })))
+    this.self?.presence(member.peerId, true)
   }
 
   /** The invitation's token is not kept, so its record is checked directly at the last moment. */
@@ -504,14 +700,23 @@ export class RoomHost {
   }
 
   /** Reads a member's frames until it leaves; any misbehaviour ends its session, not the room. */
-  private async serve(member: HostedMember): Promise<void> {
-    const channel = member.channel as FrameChannel
+  private async serve(member: HostedMember, channel: FrameChannel): Promise<void> {
     let departure: Departure = { reason: Reason.CONNECTION_LOST }
     try {
       while (!channel.isClosed) {
         const received = await channel.read(this.abort.signal)
         if (received.kind === 'post') {
           const post = received.body
+          if (!member.rate.take()) {
+            channel.send(
+              frame('rejected', {
+                counter: post.counter,
+                reason: Reason.RATE_LIMITED,
+                message: describeReason(Reason.RATE_LIMITED)
+              })
+            )
+            continue
+          }
           void this.relayQueue.run(() => this.relay(post, member)).catch(() => {})
         } else if (received.kind === 'goodbye') {
           departure = { reason: Reason.LEFT }
@@ -523,7 +728,10 @@ export class RoomHost {
     } catch (err) {
       if (err instanceof FrameError) departure = { reason: err.reason }
     }
-    if (this.members.get(member.peerId) === member) this.depart(member, departure.reason)
+    // A resumed member has a new channel by now: this loop's end is not its departure.
+    if (this.members.get(member.peerId) !== member || member.channel !== channel) return
+    if (departure.reason === Reason.CONNECTION_LOST && !this.closed) this.goAway(member)
+    else this.depart(member, departure.reason)
   }
 
   /**
@@ -532,6 +740,12 @@ export class RoomHost {
    * what gives every member one order.
    */
   private async relay(post: Post, sender: HostedMember): Promise<number> {
+    const earlier = post.counter <= sender.lastCounter ? sender.acks.get(post.counter) : undefined
+    if (earlier !== undefined) {
+      // Re-sent after a reconnect: it was relayed once already, so it is only acknowledged again.
+      sender.channel?.send(frame('ack', { counter: post.counter, seq: earlier }))
+      return earlier
+    }
     const header = postHeader(this.roomId, sender.peerId, post)
     const problem = await this.postProblem(post, sender, header)
     if (problem !== undefined) {
@@ -557,9 +771,12 @@ export class RoomHost {
         wrappedKey,
         signature: post.signature
       }
-      if (target.channel === undefined) void this.self?.receive(deliver)
+      if (target.local) void this.self?.receive(deliver)
+      else if (target.away || target.channel === undefined) this.hold(target, deliver)
       else target.channel.send(frame('deliver', deliver))
     })
+    sender.acks.set(post.counter, seq)
+    if (sender.acks.size > ACKS_REMEMBERED) sender.acks.delete(sender.acks.keys().next().value as number)
     sender.channel?.send(frame('ack', { counter: post.counter, seq }))
     this.feed.emit({
       type: 'relayed',
@@ -569,6 +786,14 @@ export class RoomHost {
       ciphertextBytes: post.ciphertext.byteLength
     })
     return seq
+  }
+
+  private hold(member: HostedMember, deliver: Deliver): void {
+    member.backlog.push(deliver)
+    if (member.backlog.length > (this.options.backlogSize ?? BACKLOG_MESSAGES)) {
+      member.backlog.shift()
+      member.missed++
+    }
   }
 
   private async postProblem(
@@ -587,6 +812,8 @@ export class RoomHost {
   private depart(member: HostedMember, reason: Reason): void {
     if (this.members.get(member.peerId) !== member) return
     this.members.delete(member.peerId)
+    clearTimeout(member.awayTimer)
+    if (reason !== Reason.CONNECTION_LOST) this.resume.void(member.peerId)
     if (reason !== Reason.LEFT && reason !== Reason.CONNECTION_LOST) {
       member.channel?.send(frame('goodbye', { reason, message: describeReason(reason) }))
     }
@@ -598,7 +825,7 @@ export class RoomHost {
 
   /** Runs `send` for every member but `except` (remote ones; the host's own view is updated apart). */
   private broadcast(except: HostedMember, send: (m: HostedMember) => void): void {
-    for (const m of this.members.values()) if (m !== except && m.channel !== undefined) send(m)
+    for (const m of this.members.values()) if (m !== except && !m.local && !m.away) send(m)
   }
 }
 

@@ -1,14 +1,24 @@
+import type { Stream } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
+import { asBufferSource, constantTimeEqual } from '../protocol/bytes.js'
 import { PROTOCOL_ID, WIRE_VERSION } from '../protocol/constants.js'
 import { SecureChatError } from '../protocol/errors.js'
 import { type AnyFrame, frame } from '../protocol/frame.js'
 import { decodeInvitation, InvalidInvitationError } from '../protocol/invitation.js'
 import { describeReason, reasonCode } from '../protocol/reasons.js'
-import { generateRsaKeyPair, type RsaKeyPair } from '../protocol/rsa.js'
-import { Reason, Step, type Welcome } from '../protocol/wire/securechat.js'
+import { generateRsaKeyPair, type RsaKeyPair, sign } from '../protocol/rsa.js'
+import { resumeSignatureInput } from '../protocol/signing.js'
+import { type Post, Reason, Step, type Welcome } from '../protocol/wire/securechat.js'
 import { FrameChannel } from './channel.js'
-import { HANDSHAKE_TOTAL_TIMEOUT_MS } from './constants.js'
+import {
+  HANDSHAKE_TOTAL_TIMEOUT_MS,
+  RECONNECT_INITIAL_MS,
+  RECONNECT_MAX_MS,
+  RESUME_ATTEMPT_TIMEOUT_MS,
+  RESUME_TTL_MS
+} from './constants.js'
 import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
 import { createSecureChatNode, type NodeOptions } from './libp2p.js'
 import { Participant } from './participant.js'
@@ -70,6 +80,8 @@ export interface JoinOptions extends Omit<NodeOptions, 'listen'> {
   node?: Libp2p
   signal?: AbortSignal
   handshakeTimeoutMs?: number
+  /** Reconnect and resume by itself when the connection drops (default true). */
+  reconnect?: boolean
   now?: () => number
 }
 
@@ -94,9 +106,29 @@ export function invitationTarget(invitation: string): { addresses: Multiaddr[]; 
   return { addresses, hostPeerId }
 }
 
+interface PendingPost {
+  post: Post
+  resolve: (seq: number) => void
+  reject: (err: Error) => void
+}
+
+export interface RoomMemberInit {
+  feed: EventFeed
+  node: Libp2p
+  ownsNode: boolean
+  channel: FrameChannel
+  welcome: Welcome
+  keys: RsaKeyPair
+  hostPeerId: string
+  addresses: Multiaddr[]
+  reconnect: boolean
+  now?: () => number
+}
+
 /**
  * A member's session in a room: sends sealed, signed messages through the host and shows what it
- * receives once verified. Created by `joinRoom`.
+ * receives once verified. When the connection drops it reconnects by itself with backoff and resumes
+ * with its credential; what it sent meanwhile is delivered on resume, once. Created by `joinRoom`.
  */
 export class RoomMember {
   readonly feed: EventFeed
@@ -105,46 +137,47 @@ export class RoomMember {
   readonly roomId: Uint8Array
   readonly hostIsMember: boolean
   private readonly participant: Participant
-  private readonly channel: FrameChannel
+  private readonly keys: RsaKeyPair
   private readonly node: Libp2p
   private readonly ownsNode: boolean
-  private readonly pending = new Map<
-    number,
-    { resolve: (seq: number) => void; reject: (err: Error) => void }
-  >()
+  private readonly addresses: Multiaddr[]
+  private readonly reconnectEnabled: boolean
+  private readonly now: () => number
+  private readonly pending = new Map<number, PendingPost>()
+  private readonly stop = new AbortController()
+  private channel: FrameChannel
+  private connected = true
+  private resumeToken: string
+  private hostEpoch: Uint8Array
   private closeReason: string | undefined
-  private readonly reader: Promise<void>
+  private session: Promise<void>
 
-  constructor(init: {
-    feed: EventFeed
-    node: Libp2p
-    ownsNode: boolean
-    channel: FrameChannel
-    welcome: Welcome
-    keys: RsaKeyPair
-    hostPeerId: string
-    now?: () => number
-  }) {
+  constructor(init: RoomMemberInit) {
     this.feed = init.feed
     this.node = init.node
     this.ownsNode = init.ownsNode
     this.channel = init.channel
+    this.keys = init.keys
     this.hostPeerId = init.hostPeerId
+    this.addresses = init.addresses
+    this.reconnectEnabled = init.reconnect
+    this.now = init.now ?? Date.now
     this.roomName = init.welcome.roomName
     this.roomId = init.welcome.roomId
     this.hostIsMember = init.welcome.hostIsMember
+    this.resumeToken = init.welcome.resumeToken
+    this.hostEpoch = init.welcome.hostEpoch
     this.participant = new Participant({
       roomId: init.welcome.roomId,
       peerId: init.node.peerId.toString(),
       nickname: init.welcome.you?.nickname ?? '',
       keys: init.keys,
       feed: init.feed,
-      ...(init.now === undefined ? {} : { now: init.now }),
-      submit: (post, signal) =>
-        this.submit(post.counter, () => this.channel.send(frame('post', post)), signal)
+      now: this.now,
+      submit: (post, signal) => this.submit(post, signal)
     })
     this.participant.startAt(init.welcome.nextSeq)
-    this.reader = this.readLoop()
+    this.session = this.run()
   }
 
   /** Loads the roster from the Welcome; resolves once every key is imported and fingerprinted. */
@@ -170,9 +203,11 @@ export class RoomMember {
     return this.closeReason !== undefined
   }
 
+  /** Seals, signs and sends; resolves with the room sequence number once the host has relayed it. */
   send(text: string, options: { signal?: AbortSignal } = {}): Promise<{ seq: number }> {
-    if (this.closeReason !== undefined)
+    if (this.closeReason !== undefined) {
       return Promise.reject(new RoomClosedError(`not in the room: ${this.closeReason}`))
+    }
     return this.participant.send(text, options)
   }
 
@@ -185,56 +220,146 @@ export class RoomMember {
   /** Leaves: the host is told (and tells the room), then the connection closes. */
   async close(options: { signal?: AbortSignal } = {}): Promise<void> {
     if (this.closeReason === undefined) {
-      this.channel.send(frame('goodbye', { reason: Reason.LEFT, message: 'left' }))
-      await this.channel.close(options.signal ?? AbortSignal.timeout(2000))
+      this.stop.abort(new RoomClosedError('left'))
+      if (this.connected) {
+        this.channel.send(frame('goodbye', { reason: Reason.LEFT, message: 'left' }))
+        await this.channel.close(options.signal ?? AbortSignal.timeout(2000))
+      }
       this.finish('left')
     }
-    await this.reader.catch(() => {})
+    await this.session.catch(() => {})
     if (this.ownsNode) await this.node.stop()
   }
 
-  private submit(counter: number, send: () => boolean, signal?: AbortSignal): Promise<number> {
+  /** Drops the connection without leaving, as a Wi-Fi flap would (for tests and diagnostics). */
+  dropConnection(): void {
+    this.channel.abort(new Error('connection dropped'))
+  }
+
+  private submit(post: Post, signal?: AbortSignal): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      if (!send()) {
-        reject(new RoomClosedError('the connection to the host is closed'))
-        return
-      }
       const onAbort = (): void => {
-        this.pending.delete(counter)
+        this.pending.delete(post.counter)
         reject(signal?.reason)
       }
       signal?.addEventListener('abort', onAbort, { once: true })
-      this.pending.set(counter, {
-        resolve: (seq) => {
+      const settle =
+        <T>(fn: (value: T) => void) =>
+        (value: T) => {
           signal?.removeEventListener('abort', onAbort)
-          resolve(seq)
-        },
-        reject: (err) => {
-          signal?.removeEventListener('abort', onAbort)
-          reject(err)
+          fn(value)
         }
-      })
+      this.pending.set(post.counter, { post, resolve: settle(resolve), reject: settle(reject) })
+      // While reconnecting the post waits in `pending`; it is sent on resume.
+      if (this.connected) this.channel.send(frame('post', post))
     })
   }
 
-  private async readLoop(): Promise<void> {
-    let reason = 'connection-lost'
+  /** One connection's frames, then, when it drops, reconnection; until the session ends. */
+  private async run(): Promise<void> {
+    for (;;) {
+      const reason = await this.readUntilClosed(this.channel)
+      this.connected = false
+      if (this.closeReason !== undefined) return
+      if (reason !== 'connection-lost' || !this.reconnectEnabled || this.resumeToken === '') {
+        await this.participant.idle()
+        this.finish(reason)
+        return
+      }
+      const outcome = await this.reconnect()
+      if (outcome !== undefined) {
+        this.finish(outcome)
+        return
+      }
+    }
+  }
+
+  private async readUntilClosed(channel: FrameChannel): Promise<string> {
     try {
-      while (this.closeReason === undefined) {
-        const received = await this.channel.read()
-        const goodbye = this.handle(received)
-        if (goodbye !== undefined) {
-          reason = goodbye
-          break
-        }
+      for (;;) {
+        const goodbye = this.handle(await channel.read())
+        if (goodbye !== undefined) return goodbye
       }
     } catch (err) {
       if (err instanceof SecureChatError) {
         this.feed.emit({ type: 'error', code: 'protocol', message: err.message })
       }
+      return 'connection-lost'
     }
-    await this.participant.idle()
-    this.finish(reason)
+  }
+
+  /** Tries to resume with backoff until it works, the host refuses, or the credential must have expired. */
+  private async reconnect(): Promise<string | undefined> {
+    const deadline = this.now() + RESUME_TTL_MS
+    let delay = RECONNECT_INITIAL_MS
+    for (let attempt = 1; this.now() < deadline; attempt++) {
+      this.feed.emit({ type: 'reconnecting', attempt, delayMs: delay })
+      try {
+        await sleep(delay, this.stop.signal)
+        await this.resumeOnce()
+        return undefined
+      } catch (err) {
+        if (this.stop.signal.aborted) return 'left'
+        if (err instanceof JoinRefusedError) return err.code
+      }
+      delay = Math.min(delay * 2, RECONNECT_MAX_MS)
+    }
+    return 'connection-lost'
+  }
+
+  private async resumeOnce(): Promise<void> {
+    const signal = AbortSignal.any([this.stop.signal, AbortSignal.timeout(RESUME_ATTEMPT_TIMEOUT_MS)])
+    const stream = await this.dialHost(signal)
+    const channel = new FrameChannel(stream)
+    const timestamp = this.now()
+    const signature = await sign(
+      this.keys.privateKey,
+      resumeSignatureInput(this.roomId, this.peerId, timestamp, this.resumeToken)
+    )
+    channel.send(
+      frame('resume', {
+        token: this.resumeToken,
+        lastSeq: this.participant.lastSequence,
+        timestamp,
+        publicKey: asBufferSource(this.keys.publicKey.spki),
+        signature: asBufferSource(signature)
+      })
+    )
+    const reply = await channel.read(signal).catch((err: unknown) => {
+      channel.abort(err as Error)
+      throw err
+    })
+    if (reply.kind === 'refusal') {
+      const { reason, message, attemptsLeft, retryAfter } = reply.body
+      throw new JoinRefusedError(reason, message || describeReason(reason), attemptsLeft, retryAfter)
+    }
+    if (reply.kind !== 'resumed' || reply.body.welcome === undefined) {
+      channel.abort(new Error('unexpected reply to resume'))
+      throw new JoinRefusedError(Reason.UNEXPECTED_FRAME, `unexpected ${reply.kind} in reply to resume`)
+    }
+    const { welcome, missed, gapUnknown } = reply.body
+    const hostRestarted = !constantTimeEqual(welcome.hostEpoch, this.hostEpoch)
+    this.hostEpoch = welcome.hostEpoch
+    this.resumeToken = welcome.resumeToken
+    this.channel = channel
+    this.connected = true
+    // Roster first, then the held messages the host sends next, then our own queued posts.
+    void this.participant.resync(welcome.members, { nextSeq: welcome.nextSeq, hostRestarted })
+    for (const { post } of [...this.pending.values()].sort((a, b) => a.post.counter - b.post.counter)) {
+      channel.send(frame('post', post))
+    }
+    this.feed.emit({ type: 'back', missed, gapUnknown: gapUnknown || hostRestarted })
+  }
+
+  /** The invitation's addresses first; then whatever this node has learnt of the host's PeerId. */
+  private async dialHost(signal: AbortSignal): Promise<Stream> {
+    try {
+      return await this.node.dialProtocol(this.addresses, PROTOCOL_ID, { signal })
+    } catch (err) {
+      const known = await this.node.peerStore.get(peerIdFromString(this.hostPeerId)).catch(() => undefined)
+      if (known === undefined || known.addresses.length === 0) throw err
+      return await this.node.dialProtocol(peerIdFromString(this.hostPeerId), PROTOCOL_ID, { signal })
+    }
   }
 
   /** Handles one frame from the host; returns the close reason when the host said goodbye. */
@@ -260,6 +385,12 @@ export class RoomMember {
       case 'memberLeft':
         void this.participant.memberLeft(received.body.peerId, reasonCode(received.body.reason))
         return undefined
+      case 'presence':
+        void this.participant.presence(received.body.peerId, received.body.away)
+        return undefined
+      case 'credential':
+        this.resumeToken = received.body.resumeToken
+        return undefined
       case 'goodbye':
         return reasonCode(received.body.reason)
       default:
@@ -275,6 +406,7 @@ export class RoomMember {
   private finish(reason: string): void {
     if (this.closeReason !== undefined) return
     this.closeReason = reason
+    this.stop.abort(new RoomClosedError(reason))
     for (const { reject } of this.pending.values()) reject(new RoomClosedError(`not in the room: ${reason}`))
     this.pending.clear()
     this.channel.abort(new RoomClosedError(reason))
@@ -282,6 +414,24 @@ export class RoomMember {
     // A session ended by the host (kick, ban, host gone) frees its node as a leave would.
     if (this.ownsNode && reason !== 'left') void this.node.stop()
   }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason)
+      return
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
 }
 
 /** Runs the joiner's side of the handshake; returns the Welcome or throws `JoinRefusedError`. */
@@ -368,6 +518,8 @@ export async function joinRoom(
       welcome,
       keys,
       hostPeerId,
+      addresses,
+      reconnect: options.reconnect ?? true,
       ...(options.now === undefined ? {} : { now: options.now })
     })
     await member.load(welcome)

@@ -82,12 +82,7 @@ export class Participant {
    */
   memberJoined(member: Member, options: { announce?: boolean } = {}): Promise<RosterEntry> {
     return this.receiving.run(async () => {
-      const entry: RosterEntry = {
-        peerId: member.peerId,
-        nickname: member.nickname,
-        publicKey: await importPublicKey(member.publicKey),
-        fingerprint: await fingerprint(member.publicKey)
-      }
+      const entry = await this.rosterEntry(member)
       this.roster.set(member.peerId, entry)
       this.lastCounterFrom.delete(member.peerId)
       if (options.announce !== false) {
@@ -110,6 +105,59 @@ export class Participant {
       this.roster.delete(peerId)
       this.feed.emit({ type: 'member-left', nick: entry.nickname, peerId, reason })
     })
+  }
+
+  /** A member's connection dropped (`away`) or came back; it stays a recipient meanwhile. */
+  presence(peerId: string, away: boolean): Promise<void> {
+    return this.receiving.run(async () => {
+      const entry = this.roster.get(peerId)
+      if (entry === undefined) return
+      this.feed.emit({ type: away ? 'member-away' : 'member-back', nick: entry.nickname, peerId })
+    })
+  }
+
+  /** The last room sequence number this member has processed: what it asks for when it resumes. */
+  get lastSequence(): number {
+    return this.lastSeq
+  }
+
+  /**
+   * Brings the roster in line with the host's after a reconnect, announcing who came and went
+   * meanwhile. After a host restart the sequence starts again, and so do the senders' counters.
+   */
+  resync(members: Member[], options: { nextSeq: number; hostRestarted: boolean }): Promise<void> {
+    return this.receiving.run(async () => {
+      const current = new Set(members.map((m) => m.peerId))
+      for (const [peerId, entry] of this.roster) {
+        if (current.has(peerId)) continue
+        this.roster.delete(peerId)
+        this.feed.emit({ type: 'member-left', nick: entry.nickname, peerId, reason: 'left' })
+      }
+      if (options.hostRestarted) {
+        this.lastSeq = Math.max(0, options.nextSeq - 1)
+        this.lastCounterFrom.clear()
+      }
+      for (const member of members) {
+        if (this.roster.has(member.peerId)) continue
+        const entry = await this.rosterEntry(member)
+        this.roster.set(member.peerId, entry)
+        this.feed.emit({
+          type: 'member-joined',
+          nick: entry.nickname,
+          peerId: entry.peerId,
+          fingerprint: entry.fingerprint
+        })
+      }
+    })
+  }
+
+  private async rosterEntry(member: Member): Promise<RosterEntry> {
+    return {
+      peerId: member.peerId,
+      nickname: member.nickname,
+      publicKey: await importPublicKey(member.publicKey),
+      fingerprint: await fingerprint(member.publicKey)
+    }
   }
 
   /** Encrypts for everyone in the roster now, signs, and waits for the host's sequence number. */

@@ -18,7 +18,7 @@ import {
   MAX_WRAPPED_KEY_BYTES
 } from './constants.js'
 import { SecureChatError } from './errors.js'
-import { Frame, type Member, Reason, Step } from './wire/securechat.js'
+import { Frame, type Member, Reason, Step, type Welcome } from './wire/securechat.js'
 
 /** A frame broke the wire rules; `reason` is what the peer is told before the stream closes. */
 export class FrameError extends SecureChatError {
@@ -46,7 +46,11 @@ export const FRAME_KINDS: readonly FrameKind[] = [
   'rejected',
   'memberJoined',
   'memberLeft',
-  'goodbye'
+  'goodbye',
+  'resume',
+  'resumed',
+  'presence',
+  'credential'
 ]
 
 /** A frame with exactly one field set, narrowed by its kind. */
@@ -57,6 +61,7 @@ export type AnyFrame = { [K in FrameKind]: FrameOf<K> }[FrameKind]
 const DECODE_LIMITS = {
   limits: {
     welcome: { members: MAX_MEMBERS },
+    resumed: { welcome: { members: MAX_MEMBERS } },
     post: { recipients: MAX_RECIPIENTS, keys: MAX_RECIPIENTS },
     deliver: { recipients: MAX_RECIPIENTS }
   }
@@ -111,6 +116,16 @@ function validMember(member: Member | undefined, what: string): void {
   maxChars(m.fingerprint, 64, `${what}.fingerprint`)
 }
 
+function validWelcome(welcome: Welcome, what: string): void {
+  check(welcome.roomId.byteLength === 16, `${what}.roomId`)
+  maxChars(welcome.roomName, MAX_QUESTION_LENGTH, `${what}.roomName`)
+  validMember(welcome.you, `${what}.you`)
+  for (const [i, m] of welcome.members.entries()) validMember(m, `${what}.members[${i}]`)
+  validCount(welcome.nextSeq, `${what}.nextSeq`)
+  maxChars(welcome.resumeToken, MAX_TOKEN_LENGTH, `${what}.resumeToken`)
+  check(welcome.hostEpoch.byteLength <= 32, `${what}.hostEpoch`)
+}
+
 function validReason(reason: Reason, what: string): void {
   check(Object.values(Reason).includes(reason) && reason !== Reason.REASON_UNSPECIFIED, what)
 }
@@ -145,11 +160,7 @@ export function validateFrame(f: AnyFrame): void {
       maxBytes(f.body.publicKey, MAX_PUBLIC_KEY_BYTES, 'register.publicKey')
       return
     case 'welcome':
-      check(f.body.roomId.byteLength === 16, 'welcome.roomId')
-      maxChars(f.body.roomName, MAX_QUESTION_LENGTH, 'welcome.roomName')
-      validMember(f.body.you, 'welcome.you')
-      for (const [i, m] of f.body.members.entries()) validMember(m, `welcome.members[${i}]`)
-      validCount(f.body.nextSeq, 'welcome.nextSeq')
+      validWelcome(f.body, 'welcome')
       return
     case 'refusal':
       validReason(f.body.reason, 'refusal.reason')
@@ -202,6 +213,23 @@ export function validateFrame(f: AnyFrame): void {
     case 'goodbye':
       validReason(f.body.reason, 'goodbye.reason')
       maxChars(f.body.message, MAX_REASON_MESSAGE_LENGTH, 'goodbye.message')
+      return
+    case 'resume':
+      maxChars(f.body.token, MAX_TOKEN_LENGTH, 'resume.token')
+      validCount(f.body.lastSeq, 'resume.lastSeq')
+      validCount(f.body.timestamp, 'resume.timestamp')
+      maxBytes(f.body.publicKey, MAX_PUBLIC_KEY_BYTES, 'resume.publicKey')
+      maxBytes(f.body.signature, MAX_SIGNATURE_BYTES, 'resume.signature')
+      return
+    case 'resumed':
+      check(f.body.welcome !== undefined, 'resumed.welcome')
+      validWelcome(f.body.welcome as Welcome, 'resumed.welcome')
+      return
+    case 'presence':
+      maxChars(f.body.peerId, MAX_PEER_ID_LENGTH, 'presence.peerId')
+      return
+    case 'credential':
+      maxChars(f.body.resumeToken, MAX_TOKEN_LENGTH, 'credential.resumeToken')
       return
   }
 }

@@ -30,7 +30,8 @@ const DESCRIPTIONS: Record<Reason, string> = {
   [Reason.TOO_MANY_HANDSHAKES]: 'too many handshakes in progress from this address',
   [Reason.SLOW_CONSUMER]: 'too far behind; disconnected',
   [Reason.RATE_LIMITED]: 'sending too fast',
-  [Reason.VERSION_UNSUPPORTED]: 'protocol version not supported'
+  [Reason.VERSION_UNSUPPORTED]: 'protocol version not supported',
+  [Reason.RESUME_INVALID]: 'the resume credential is not valid; join again with an invitation'
 }
 
 export function describeReason(reason: Reason): string {
@@ -59,7 +60,8 @@ const REFUSALS = new Set<Reason>([
   Reason.BANNED,
   Reason.ROOM_LOCKED,
   Reason.ROOM_FULL,
-  Reason.TOO_MANY_HANDSHAKES
+  Reason.TOO_MANY_HANDSHAKES,
+  Reason.RESUME_INVALID
 ])
 
 export function isRefusal(reason: Reason): boolean {

@@ -53,3 +53,18 @@ export function signatureInput(header: MessageHeader, iv: Uint8Array, ciphertext
 export function additionalData(header: MessageHeader): Uint8Array {
   return concatBytes(AAD_DOMAIN, ...headerBytes(header))
 }
+
+const RESUME_DOMAIN = utf8('securechat/1.0.0 resume\0')
+
+/**
+ * What a returning member signs with its RSA key: proof that the holder of the credential also holds
+ * the key the room knows it by.
+ */
+export function resumeSignatureInput(
+  roomId: Uint8Array,
+  peerId: string,
+  timestamp: number,
+  token: string
+): Uint8Array {
+  return concatBytes(RESUME_DOMAIN, field(roomId), field(utf8(peerId)), u64(timestamp), field(utf8(token)))
+}

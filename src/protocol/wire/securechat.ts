@@ -33,7 +33,8 @@ export enum Reason {
   TOO_MANY_HANDSHAKES = 'TOO_MANY_HANDSHAKES',
   SLOW_CONSUMER = 'SLOW_CONSUMER',
   RATE_LIMITED = 'RATE_LIMITED',
-  VERSION_UNSUPPORTED = 'VERSION_UNSUPPORTED'
+  VERSION_UNSUPPORTED = 'VERSION_UNSUPPORTED',
+  RESUME_INVALID = 'RESUME_INVALID'
 }
 
 enum __ReasonValues {
@@ -66,7 +67,8 @@ enum __ReasonValues {
   TOO_MANY_HANDSHAKES = 26,
   SLOW_CONSUMER = 27,
   RATE_LIMITED = 28,
-  VERSION_UNSUPPORTED = 29
+  VERSION_UNSUPPORTED = 29,
+  RESUME_INVALID = 30
 }
 
 export namespace Reason {
@@ -1086,6 +1088,8 @@ export interface Welcome {
   members: Member[]
   nextSeq: number
   hostIsMember: boolean
+  resumeToken: string
+  hostEpoch: Uint8Array<ArrayBuffer>
 }
 
 export namespace Welcome {
@@ -1130,6 +1134,16 @@ export namespace Welcome {
           w.bool(obj.hostIsMember)
         }
 
+        if ((obj.resumeToken != null && obj.resumeToken !== '')) {
+          w.uint32(58)
+          w.string(obj.resumeToken)
+        }
+
+        if ((obj.hostEpoch != null && obj.hostEpoch.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.hostEpoch)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1139,7 +1153,9 @@ export namespace Welcome {
           roomName: '',
           members: [],
           nextSeq: 0,
-          hostIsMember: false
+          hostIsMember: false,
+          resumeToken: '',
+          hostEpoch: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1178,6 +1194,14 @@ export namespace Welcome {
             }
             case 6: {
               obj.hostIsMember = reader.bool()
+              break
+            }
+            case 7: {
+              obj.resumeToken = reader.string()
+              break
+            }
+            case 8: {
+              obj.hostEpoch = reader.bytes()
               break
             }
             default: {
@@ -1249,6 +1273,20 @@ export namespace Welcome {
               yield {
                 field: `${prefix}.hostIsMember`,
                 value: reader.bool()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.resumeToken`,
+                value: reader.string()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.hostEpoch`,
+                value: reader.bytes()
               }
               break
             }
@@ -1328,6 +1366,16 @@ export namespace Welcome {
     value: boolean
   }
 
+  export interface WelcomeResumeTokenFieldEvent {
+    field: '$.resumeToken'
+    value: string
+  }
+
+  export interface WelcomeHostEpochFieldEvent {
+    field: '$.hostEpoch'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Welcome>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Welcome.codec())
   }
@@ -1336,8 +1384,776 @@ export namespace Welcome {
     return decodeMessage(buf, Welcome.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Welcome>): Generator<WelcomeRoomIdFieldEvent | WelcomeRoomNameFieldEvent | WelcomeYouPeerIdFieldEvent | WelcomeYouNicknameFieldEvent | WelcomeYouPublicKeyFieldEvent | WelcomeYouFingerprintFieldEvent | WelcomeMembersPeerIdFieldEvent | WelcomeMembersNicknameFieldEvent | WelcomeMembersPublicKeyFieldEvent | WelcomeMembersFingerprintFieldEvent | WelcomeNextSeqFieldEvent | WelcomeHostIsMemberFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Welcome>): Generator<WelcomeRoomIdFieldEvent | WelcomeRoomNameFieldEvent | WelcomeYouPeerIdFieldEvent | WelcomeYouNicknameFieldEvent | WelcomeYouPublicKeyFieldEvent | WelcomeYouFingerprintFieldEvent | WelcomeMembersPeerIdFieldEvent | WelcomeMembersNicknameFieldEvent | WelcomeMembersPublicKeyFieldEvent | WelcomeMembersFingerprintFieldEvent | WelcomeNextSeqFieldEvent | WelcomeHostIsMemberFieldEvent | WelcomeResumeTokenFieldEvent | WelcomeHostEpochFieldEvent> {
     return streamMessage(buf, Welcome.codec(), opts)
+  }
+}
+
+export interface ResumeClaims {
+  roomId: Uint8Array<ArrayBuffer>
+  peerId: string
+  keyHash: Uint8Array<ArrayBuffer>
+  nickname: string
+  expiresAt: number
+}
+
+export namespace ResumeClaims {
+  let _codec: Codec<ResumeClaims>
+
+  export const codec = (): Codec<ResumeClaims> => {
+    if (_codec == null) {
+      _codec = message<ResumeClaims>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.roomId != null && obj.roomId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.roomId)
+        }
+
+        if ((obj.peerId != null && obj.peerId !== '')) {
+          w.uint32(18)
+          w.string(obj.peerId)
+        }
+
+        if ((obj.keyHash != null && obj.keyHash.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.keyHash)
+        }
+
+        if ((obj.nickname != null && obj.nickname !== '')) {
+          w.uint32(34)
+          w.string(obj.nickname)
+        }
+
+        if ((obj.expiresAt != null && obj.expiresAt !== 0)) {
+          w.uint32(40)
+          w.uint64Number(obj.expiresAt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          roomId: uint8ArrayAlloc(0),
+          peerId: '',
+          keyHash: uint8ArrayAlloc(0),
+          nickname: '',
+          expiresAt: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.roomId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.peerId = reader.string()
+              break
+            }
+            case 3: {
+              obj.keyHash = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.nickname = reader.string()
+              break
+            }
+            case 5: {
+              obj.expiresAt = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.roomId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.peerId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.keyHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.nickname`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ResumeClaimsRoomIdFieldEvent {
+    field: '$.roomId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResumeClaimsPeerIdFieldEvent {
+    field: '$.peerId'
+    value: string
+  }
+
+  export interface ResumeClaimsKeyHashFieldEvent {
+    field: '$.keyHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResumeClaimsNicknameFieldEvent {
+    field: '$.nickname'
+    value: string
+  }
+
+  export interface ResumeClaimsExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: number
+  }
+
+  export function encode (obj: Partial<ResumeClaims>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ResumeClaims.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResumeClaims>): ResumeClaims {
+    return decodeMessage(buf, ResumeClaims.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResumeClaims>): Generator<ResumeClaimsRoomIdFieldEvent | ResumeClaimsPeerIdFieldEvent | ResumeClaimsKeyHashFieldEvent | ResumeClaimsNicknameFieldEvent | ResumeClaimsExpiresAtFieldEvent> {
+    return streamMessage(buf, ResumeClaims.codec(), opts)
+  }
+}
+
+export interface Resume {
+  token: string
+  lastSeq: number
+  timestamp: number
+  publicKey: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace Resume {
+  let _codec: Codec<Resume>
+
+  export const codec = (): Codec<Resume> => {
+    if (_codec == null) {
+      _codec = message<Resume>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.token != null && obj.token !== '')) {
+          w.uint32(10)
+          w.string(obj.token)
+        }
+
+        if ((obj.lastSeq != null && obj.lastSeq !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.lastSeq)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.timestamp)
+        }
+
+        if ((obj.publicKey != null && obj.publicKey.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.publicKey)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          token: '',
+          lastSeq: 0,
+          timestamp: 0,
+          publicKey: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.token = reader.string()
+              break
+            }
+            case 2: {
+              obj.lastSeq = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.timestamp = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.publicKey = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.token`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.lastSeq`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.publicKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ResumeTokenFieldEvent {
+    field: '$.token'
+    value: string
+  }
+
+  export interface ResumeLastSeqFieldEvent {
+    field: '$.lastSeq'
+    value: number
+  }
+
+  export interface ResumeTimestampFieldEvent {
+    field: '$.timestamp'
+    value: number
+  }
+
+  export interface ResumePublicKeyFieldEvent {
+    field: '$.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResumeSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Resume>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Resume.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Resume>): Resume {
+    return decodeMessage(buf, Resume.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Resume>): Generator<ResumeTokenFieldEvent | ResumeLastSeqFieldEvent | ResumeTimestampFieldEvent | ResumePublicKeyFieldEvent | ResumeSignatureFieldEvent> {
+    return streamMessage(buf, Resume.codec(), opts)
+  }
+}
+
+export interface Resumed {
+  welcome?: Welcome
+  missed: number
+  gapUnknown: boolean
+}
+
+export namespace Resumed {
+  let _codec: Codec<Resumed>
+
+  export const codec = (): Codec<Resumed> => {
+    if (_codec == null) {
+      _codec = message<Resumed>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.welcome != null) {
+          w.uint32(10)
+          Welcome.codec().encode(obj.welcome, w)
+        }
+
+        if ((obj.missed != null && obj.missed !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.missed)
+        }
+
+        if ((obj.gapUnknown != null && obj.gapUnknown !== false)) {
+          w.uint32(24)
+          w.bool(obj.gapUnknown)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          missed: 0,
+          gapUnknown: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.welcome = Welcome.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.welcome
+              })
+              break
+            }
+            case 2: {
+              obj.missed = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.gapUnknown = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * Welcome.codec().stream(reader, reader.uint32(), `${prefix}.welcome`, {
+                limits: opts.limits?.welcome
+              })
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.missed`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.gapUnknown`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ResumedWelcomeRoomIdFieldEvent {
+    field: '$.welcome.roomId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResumedWelcomeRoomNameFieldEvent {
+    field: '$.welcome.roomName'
+    value: string
+  }
+
+  export interface ResumedWelcomeYouPeerIdFieldEvent {
+    field: '$.welcome.you.peerId'
+    value: string
+  }
+
+  export interface ResumedWelcomeYouNicknameFieldEvent {
+    field: '$.welcome.you.nickname'
+    value: string
+  }
+
+  export interface ResumedWelcomeYouPublicKeyFieldEvent {
+    field: '$.welcome.you.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResumedWelcomeYouFingerprintFieldEvent {
+    field: '$.welcome.you.fingerprint'
+    value: string
+  }
+
+  export interface ResumedWelcomeMembersPeerIdFieldEvent {
+    field: '$.welcome.members[].peerId'
+    value: string
+    index: number
+  }
+
+  export interface ResumedWelcomeMembersNicknameFieldEvent {
+    field: '$.welcome.members[].nickname'
+    value: string
+    index: number
+  }
+
+  export interface ResumedWelcomeMembersPublicKeyFieldEvent {
+    field: '$.welcome.members[].publicKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ResumedWelcomeMembersFingerprintFieldEvent {
+    field: '$.welcome.members[].fingerprint'
+    value: string
+    index: number
+  }
+
+  export interface ResumedWelcomeNextSeqFieldEvent {
+    field: '$.welcome.nextSeq'
+    value: number
+  }
+
+  export interface ResumedWelcomeHostIsMemberFieldEvent {
+    field: '$.welcome.hostIsMember'
+    value: boolean
+  }
+
+  export interface ResumedWelcomeResumeTokenFieldEvent {
+    field: '$.welcome.resumeToken'
+    value: string
+  }
+
+  export interface ResumedWelcomeHostEpochFieldEvent {
+    field: '$.welcome.hostEpoch'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResumedMissedFieldEvent {
+    field: '$.missed'
+    value: number
+  }
+
+  export interface ResumedGapUnknownFieldEvent {
+    field: '$.gapUnknown'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<Resumed>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Resumed.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Resumed>): Resumed {
+    return decodeMessage(buf, Resumed.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Resumed>): Generator<ResumedWelcomeRoomIdFieldEvent | ResumedWelcomeRoomNameFieldEvent | ResumedWelcomeYouPeerIdFieldEvent | ResumedWelcomeYouNicknameFieldEvent | ResumedWelcomeYouPublicKeyFieldEvent | ResumedWelcomeYouFingerprintFieldEvent | ResumedWelcomeMembersPeerIdFieldEvent | ResumedWelcomeMembersNicknameFieldEvent | ResumedWelcomeMembersPublicKeyFieldEvent | ResumedWelcomeMembersFingerprintFieldEvent | ResumedWelcomeNextSeqFieldEvent | ResumedWelcomeHostIsMemberFieldEvent | ResumedWelcomeResumeTokenFieldEvent | ResumedWelcomeHostEpochFieldEvent | ResumedMissedFieldEvent | ResumedGapUnknownFieldEvent> {
+    return streamMessage(buf, Resumed.codec(), opts)
+  }
+}
+
+export interface Presence {
+  peerId: string
+  away: boolean
+}
+
+export namespace Presence {
+  let _codec: Codec<Presence>
+
+  export const codec = (): Codec<Presence> => {
+    if (_codec == null) {
+      _codec = message<Presence>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.peerId != null && obj.peerId !== '')) {
+          w.uint32(10)
+          w.string(obj.peerId)
+        }
+
+        if ((obj.away != null && obj.away !== false)) {
+          w.uint32(16)
+          w.bool(obj.away)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peerId: '',
+          away: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.peerId = reader.string()
+              break
+            }
+            case 2: {
+              obj.away = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.peerId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.away`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PresencePeerIdFieldEvent {
+    field: '$.peerId'
+    value: string
+  }
+
+  export interface PresenceAwayFieldEvent {
+    field: '$.away'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<Presence>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Presence.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Presence>): Presence {
+    return decodeMessage(buf, Presence.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Presence>): Generator<PresencePeerIdFieldEvent | PresenceAwayFieldEvent> {
+    return streamMessage(buf, Presence.codec(), opts)
+  }
+}
+
+export interface Credential {
+  resumeToken: string
+}
+
+export namespace Credential {
+  let _codec: Codec<Credential>
+
+  export const codec = (): Codec<Credential> => {
+    if (_codec == null) {
+      _codec = message<Credential>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.resumeToken != null && obj.resumeToken !== '')) {
+          w.uint32(10)
+          w.string(obj.resumeToken)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          resumeToken: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.resumeToken = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.resumeToken`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CredentialResumeTokenFieldEvent {
+    field: '$.resumeToken'
+    value: string
+  }
+
+  export function encode (obj: Partial<Credential>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Credential.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Credential>): Credential {
+    return decodeMessage(buf, Credential.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Credential>): Generator<CredentialResumeTokenFieldEvent> {
+    return streamMessage(buf, Credential.codec(), opts)
   }
 }
 
@@ -2812,6 +3628,10 @@ export interface Frame {
   memberJoined?: MemberJoined
   memberLeft?: MemberLeft
   goodbye?: Goodbye
+  resume?: Resume
+  resumed?: Resumed
+  presence?: Presence
+  credential?: Credential
 }
 
 export namespace Frame {
@@ -2892,6 +3712,26 @@ export namespace Frame {
         if (obj.goodbye != null) {
           w.uint32(114)
           Goodbye.codec().encode(obj.goodbye, w)
+        }
+
+        if (obj.resume != null) {
+          w.uint32(122)
+          Resume.codec().encode(obj.resume, w)
+        }
+
+        if (obj.resumed != null) {
+          w.uint32(130)
+          Resumed.codec().encode(obj.resumed, w)
+        }
+
+        if (obj.presence != null) {
+          w.uint32(138)
+          Presence.codec().encode(obj.presence, w)
+        }
+
+        if (obj.credential != null) {
+          w.uint32(146)
+          Credential.codec().encode(obj.credential, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -2987,6 +3827,30 @@ export namespace Frame {
             case 14: {
               obj.goodbye = Goodbye.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.goodbye
+              })
+              break
+            }
+            case 15: {
+              obj.resume = Resume.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.resume
+              })
+              break
+            }
+            case 16: {
+              obj.resumed = Resumed.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.resumed
+              })
+              break
+            }
+            case 17: {
+              obj.presence = Presence.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.presence
+              })
+              break
+            }
+            case 18: {
+              obj.credential = Credential.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.credential
               })
               break
             }
@@ -3099,6 +3963,34 @@ export namespace Frame {
             case 14: {
               yield * Goodbye.codec().stream(reader, reader.uint32(), `${prefix}.goodbye`, {
                 limits: opts.limits?.goodbye
+              })
+
+              break
+            }
+            case 15: {
+              yield * Resume.codec().stream(reader, reader.uint32(), `${prefix}.resume`, {
+                limits: opts.limits?.resume
+              })
+
+              break
+            }
+            case 16: {
+              yield * Resumed.codec().stream(reader, reader.uint32(), `${prefix}.resumed`, {
+                limits: opts.limits?.resumed
+              })
+
+              break
+            }
+            case 17: {
+              yield * Presence.codec().stream(reader, reader.uint32(), `${prefix}.presence`, {
+                limits: opts.limits?.presence
+              })
+
+              break
+            }
+            case 18: {
+              yield * Credential.codec().stream(reader, reader.uint32(), `${prefix}.credential`, {
+                limits: opts.limits?.credential
               })
 
               break
@@ -3222,6 +4114,16 @@ export namespace Frame {
   export interface FrameWelcomeHostIsMemberFieldEvent {
     field: '$.welcome.hostIsMember'
     value: boolean
+  }
+
+  export interface FrameWelcomeResumeTokenFieldEvent {
+    field: '$.welcome.resumeToken'
+    value: string
+  }
+
+  export interface FrameWelcomeHostEpochFieldEvent {
+    field: '$.welcome.hostEpoch'
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface FrameRefusalReasonFieldEvent {
@@ -3408,6 +4310,130 @@ export namespace Frame {
     value: string
   }
 
+  export interface FrameResumeTokenFieldEvent {
+    field: '$.resume.token'
+    value: string
+  }
+
+  export interface FrameResumeLastSeqFieldEvent {
+    field: '$.resume.lastSeq'
+    value: number
+  }
+
+  export interface FrameResumeTimestampFieldEvent {
+    field: '$.resume.timestamp'
+    value: number
+  }
+
+  export interface FrameResumePublicKeyFieldEvent {
+    field: '$.resume.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FrameResumeSignatureFieldEvent {
+    field: '$.resume.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FrameResumedWelcomeRoomIdFieldEvent {
+    field: '$.resumed.welcome.roomId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FrameResumedWelcomeRoomNameFieldEvent {
+    field: '$.resumed.welcome.roomName'
+    value: string
+  }
+
+  export interface FrameResumedWelcomeYouPeerIdFieldEvent {
+    field: '$.resumed.welcome.you.peerId'
+    value: string
+  }
+
+  export interface FrameResumedWelcomeYouNicknameFieldEvent {
+    field: '$.resumed.welcome.you.nickname'
+    value: string
+  }
+
+  export interface FrameResumedWelcomeYouPublicKeyFieldEvent {
+    field: '$.resumed.welcome.you.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FrameResumedWelcomeYouFingerprintFieldEvent {
+    field: '$.resumed.welcome.you.fingerprint'
+    value: string
+  }
+
+  export interface FrameResumedWelcomeMembersPeerIdFieldEvent {
+    field: '$.resumed.welcome.members[].peerId'
+    value: string
+    index: number
+  }
+
+  export interface FrameResumedWelcomeMembersNicknameFieldEvent {
+    field: '$.resumed.welcome.members[].nickname'
+    value: string
+    index: number
+  }
+
+  export interface FrameResumedWelcomeMembersPublicKeyFieldEvent {
+    field: '$.resumed.welcome.members[].publicKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface FrameResumedWelcomeMembersFingerprintFieldEvent {
+    field: '$.resumed.welcome.members[].fingerprint'
+    value: string
+    index: number
+  }
+
+  export interface FrameResumedWelcomeNextSeqFieldEvent {
+    field: '$.resumed.welcome.nextSeq'
+    value: number
+  }
+
+  export interface FrameResumedWelcomeHostIsMemberFieldEvent {
+    field: '$.resumed.welcome.hostIsMember'
+    value: boolean
+  }
+
+  export interface FrameResumedWelcomeResumeTokenFieldEvent {
+    field: '$.resumed.welcome.resumeToken'
+    value: string
+  }
+
+  export interface FrameResumedWelcomeHostEpochFieldEvent {
+    field: '$.resumed.welcome.hostEpoch'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FrameResumedMissedFieldEvent {
+    field: '$.resumed.missed'
+    value: number
+  }
+
+  export interface FrameResumedGapUnknownFieldEvent {
+    field: '$.resumed.gapUnknown'
+    value: boolean
+  }
+
+  export interface FramePresencePeerIdFieldEvent {
+    field: '$.presence.peerId'
+    value: string
+  }
+
+  export interface FramePresenceAwayFieldEvent {
+    field: '$.presence.away'
+    value: boolean
+  }
+
+  export interface FrameCredentialResumeTokenFieldEvent {
+    field: '$.credential.resumeToken'
+    value: string
+  }
+
   export function encode (obj: Partial<Frame>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Frame.codec())
   }
@@ -3416,7 +4442,7 @@ export namespace Frame {
     return decodeMessage(buf, Frame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameHelloVersionFieldEvent | FrameHelloTokenFieldEvent | FrameChallengeStepFieldEvent | FrameChallengeQuestionFieldEvent | FrameChallengeAttemptsLeftFieldEvent | FrameAnswerAnswerFieldEvent | FrameRoomCodeCodeFieldEvent | FrameRegisterNicknameFieldEvent | FrameRegisterPublicKeyFieldEvent | FrameWelcomeRoomIdFieldEvent | FrameWelcomeRoomNameFieldEvent | FrameWelcomeYouPeerIdFieldEvent | FrameWelcomeYouNicknameFieldEvent | FrameWelcomeYouPublicKeyFieldEvent | FrameWelcomeYouFingerprintFieldEvent | FrameWelcomeMembersPeerIdFieldEvent | FrameWelcomeMembersNicknameFieldEvent | FrameWelcomeMembersPublicKeyFieldEvent | FrameWelcomeMembersFingerprintFieldEvent | FrameWelcomeNextSeqFieldEvent | FrameWelcomeHostIsMemberFieldEvent | FrameRefusalReasonFieldEvent | FrameRefusalMessageFieldEvent | FrameRefusalAttemptsLeftFieldEvent | FrameRefusalRetryFieldEvent | FrameRefusalRetryAfterFieldEvent | FramePostCounterFieldEvent | FramePostTimestampFieldEvent | FramePostRecipientsFieldEvent | FramePostIvFieldEvent | FramePostCiphertextFieldEvent | FramePostKeysRecipientFieldEvent | FramePostKeysKeyFieldEvent | FramePostSignatureFieldEvent | FrameDeliverSeqFieldEvent | FrameDeliverSenderFieldEvent | FrameDeliverCounterFieldEvent | FrameDeliverTimestampFieldEvent | FrameDeliverRecipientsFieldEvent | FrameDeliverIvFieldEvent | FrameDeliverCiphertextFieldEvent | FrameDeliverWrappedKeyFieldEvent | FrameDeliverSignatureFieldEvent | FrameAckCounterFieldEvent | FrameAckSeqFieldEvent | FrameRejectedCounterFieldEvent | FrameRejectedReasonFieldEvent | FrameRejectedMessageFieldEvent | FrameMemberJoinedMemberPeerIdFieldEvent | FrameMemberJoinedMemberNicknameFieldEvent | FrameMemberJoinedMemberPublicKeyFieldEvent | FrameMemberJoinedMemberFingerprintFieldEvent | FrameMemberLeftPeerIdFieldEvent | FrameMemberLeftNicknameFieldEvent | FrameMemberLeftReasonFieldEvent | FrameGoodbyeReasonFieldEvent | FrameGoodbyeMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameHelloVersionFieldEvent | FrameHelloTokenFieldEvent | FrameChallengeStepFieldEvent | FrameChallengeQuestionFieldEvent | FrameChallengeAttemptsLeftFieldEvent | FrameAnswerAnswerFieldEvent | FrameRoomCodeCodeFieldEvent | FrameRegisterNicknameFieldEvent | FrameRegisterPublicKeyFieldEvent | FrameWelcomeRoomIdFieldEvent | FrameWelcomeRoomNameFieldEvent | FrameWelcomeYouPeerIdFieldEvent | FrameWelcomeYouNicknameFieldEvent | FrameWelcomeYouPublicKeyFieldEvent | FrameWelcomeYouFingerprintFieldEvent | FrameWelcomeMembersPeerIdFieldEvent | FrameWelcomeMembersNicknameFieldEvent | FrameWelcomeMembersPublicKeyFieldEvent | FrameWelcomeMembersFingerprintFieldEvent | FrameWelcomeNextSeqFieldEvent | FrameWelcomeHostIsMemberFieldEvent | FrameWelcomeResumeTokenFieldEvent | FrameWelcomeHostEpochFieldEvent | FrameRefusalReasonFieldEvent | FrameRefusalMessageFieldEvent | FrameRefusalAttemptsLeftFieldEvent | FrameRefusalRetryFieldEvent | FrameRefusalRetryAfterFieldEvent | FramePostCounterFieldEvent | FramePostTimestampFieldEvent | FramePostRecipientsFieldEvent | FramePostIvFieldEvent | FramePostCiphertextFieldEvent | FramePostKeysRecipientFieldEvent | FramePostKeysKeyFieldEvent | FramePostSignatureFieldEvent | FrameDeliverSeqFieldEvent | FrameDeliverSenderFieldEvent | FrameDeliverCounterFieldEvent | FrameDeliverTimestampFieldEvent | FrameDeliverRecipientsFieldEvent | FrameDeliverIvFieldEvent | FrameDeliverCiphertextFieldEvent | FrameDeliverWrappedKeyFieldEvent | FrameDeliverSignatureFieldEvent | FrameAckCounterFieldEvent | FrameAckSeqFieldEvent | FrameRejectedCounterFieldEvent | FrameRejectedReasonFieldEvent | FrameRejectedMessageFieldEvent | FrameMemberJoinedMemberPeerIdFieldEvent | FrameMemberJoinedMemberNicknameFieldEvent | FrameMemberJoinedMemberPublicKeyFieldEvent | FrameMemberJoinedMemberFingerprintFieldEvent | FrameMemberLeftPeerIdFieldEvent | FrameMemberLeftNicknameFieldEvent | FrameMemberLeftReasonFieldEvent | FrameGoodbyeReasonFieldEvent | FrameGoodbyeMessageFieldEvent | FrameResumeTokenFieldEvent | FrameResumeLastSeqFieldEvent | FrameResumeTimestampFieldEvent | FrameResumePublicKeyFieldEvent | FrameResumeSignatureFieldEvent | FrameResumedWelcomeRoomIdFieldEvent | FrameResumedWelcomeRoomNameFieldEvent | FrameResumedWelcomeYouPeerIdFieldEvent | FrameResumedWelcomeYouNicknameFieldEvent | FrameResumedWelcomeYouPublicKeyFieldEvent | FrameResumedWelcomeYouFingerprintFieldEvent | FrameResumedWelcomeMembersPeerIdFieldEvent | FrameResumedWelcomeMembersNicknameFieldEvent | FrameResumedWelcomeMembersPublicKeyFieldEvent | FrameResumedWelcomeMembersFingerprintFieldEvent | FrameResumedWelcomeNextSeqFieldEvent | FrameResumedWelcomeHostIsMemberFieldEvent | FrameResumedWelcomeResumeTokenFieldEvent | FrameResumedWelcomeHostEpochFieldEvent | FrameResumedMissedFieldEvent | FrameResumedGapUnknownFieldEvent | FramePresencePeerIdFieldEvent | FramePresenceAwayFieldEvent | FrameCredentialResumeTokenFieldEvent> {
     return streamMessage(buf, Frame.codec(), opts)
   }
 }

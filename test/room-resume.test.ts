@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { RoomEvent } from '../src/node/events.js'
+import type { RoomHost } from '../src/node/host.js'
+import type { RoomMember } from '../src/node/member.js'
+import { join, memberKeys, record, startHost, until } from './helpers/room.js'
+
+const texts = (events: RoomEvent[]): string[] => events.flatMap((e) => (e.type === 'message' ? [e.text] : []))
+
+describe('reconnect and resume', () => {
+  let host: RoomHost
+  let alice: RoomMember
+  let bob: RoomMember
+
+  before(async () => {
+    const keys = await memberKeys(3)
+    host = await startHost({ backlogSize: 5 })
+    alice = await join(host, 'alice', { keys: keys[1] })
+    bob = await join(host, 'bob', { keys: keys[2] })
+    await until(alice, () => alice.members.length === 2 || undefined)
+  })
+
+  after(async () => {
+    await Promise.all([alice.close(), bob.close()])
+    await host.close()
+  })
+
+  it('a dropped member comes back by itself, gets what it missed and delivers what it sent meanwhile, once', async () => {
+    const bobEvents = record(bob)
+    const aliceEvents = record(alice)
+    const hostEvents = record(host)
+    bob.dropConnection()
+    await until(alice, () => aliceEvents.find((e) => e.type === 'member-away' && e.nick === 'bob'))
+    // Sent while bob is away: held for him by the host.
+    await alice.send('while you were away 1')
+    await host.send('while you were away 2')
+    // Sent by bob while away: queued, then delivered on resume.
+    const queued = bob.send('sent from the train')
+    await until(bob, () => bobEvents.find((e) => e.type === 'back'))
+    const { seq } = await queued
+    assert.ok(seq > 0)
+    await until(bob, () => texts(bobEvents).length === 2 || undefined)
+    assert.deepEqual(texts(bobEvents), ['while you were away 1', 'while you were away 2'])
+    await until(alice, () => texts(aliceEvents).includes('sent from the train') || undefined)
+    await until(host, () => texts(hostEvents).includes('sent from the train') || undefined)
+    assert.ok(bobEvents.some((e) => e.type === 'reconnecting'))
+    const back = bobEvents.find((e) => e.type === 'back')
+    assert.deepEqual(back, { type: 'back', missed: 0, gapUnknown: false })
+    assert.ok(aliceEvents.some((e) => e.type === 'member-back' && e.nick === 'bob'))
+    // Nobody saw anything twice, and bob is still a full member.
+    await alice.send('after')
+    await until(bob, () => texts(bobEvents).includes('after') || undefined)
+    assert.equal(texts(aliceEvents).filter((t) => t === 'sent from the train').length, 1)
+    assert.equal(texts(hostEvents).filter((t) => t === 'sent from the train').length, 1)
+    assert.equal(bobEvents.filter((e) => e.type === 'closed').length, 0)
+  })
+
+  it('a gap larger than the backlog is reported as a count, not lost silently', async () => {
+    const bobEvents = record(bob)
+    const aliceEvents = record(alice)
+    bob.dropConnection()
+    await until(alice, () => aliceEvents.find((e) => e.type === 'member-away' && e.nick === 'bob'))
+    for (let i = 0; i < 8; i++) await alice.send(`burst ${i}`)
+    const back = await until(bob, () => bobEvents.find((e) => e.type === 'back'))
+    assert.deepEqual(back, { type: 'back', missed: 3, gapUnknown: false })
+    await until(bob, () => texts(bobEvents).length === 5 || undefined)
+    assert.deepEqual(texts(bobEvents), ['burst 3', 'burst 4', 'burst 5', 'burst 6', 'burst 7'])
+  })
+
+  it('a kicked member does not come back', async () => {
+    const [, , , extraKeys] = await memberKeys(4)
+    const carol = await join(host, 'carol', { keys: extraKeys })
+    const carolEvents = record(carol)
+    host.kick('carol')
+    const closed = await until(carol, () => carolEvents.find((e) => e.type === 'closed'))
+    assert.equal(closed.type === 'closed' && closed.reason, 'kicked')
+    assert.equal(carolEvents.filter((e) => e.type === 'reconnecting').length, 0)
+    assert.ok(!host.memberList.some((m) => m.nick === 'carol'))
+  })
+})
