@@ -78,3 +78,59 @@ describe('reconnect and resume', () => {
     assert.ok(!host.memberList.some((m) => m.nick === 'carol'))
   })
 })
+
+describe('a host restart with the same stored room', () => {
+  it('keeps its PeerId and invitations, and members come back by themselves', async () => {
+    const { generateKeyPair } = await import('@libp2p/crypto/keys')
+    const { Fernet } = await import('../src/protocol/fernet.js')
+    const { randomBytes } = await import('../src/protocol/bytes.js')
+    const [hostKeys, aliceKeys, bobKeys] = await memberKeys(3)
+    const stored = {
+      privateKey: await generateKeyPair('Ed25519'),
+      fernetKey: Fernet.generateKey(),
+      roomId: randomBytes(16),
+      roomSecret: (await import('../src/protocol/totp.js')).generateRoomSecret(),
+      ...(hostKeys === undefined ? {} : { keys: hostKeys })
+    }
+    const invitations: import('../src/node/invitations.js').InvitationRecord[][] = []
+    const first = await startHost({ ...stored, onInvitationsChange: (records) => invitations.push(records) })
+    const port = first
+      .addresses()[0]
+      ?.getComponents()
+      .find((c) => c.name === 'tcp')?.value
+    assert.ok(port)
+    const { invitation } = await first.invite()
+    const alice = await join(first, 'alice', { keys: aliceKeys, invitation })
+    const bob = await join(first, 'bob', { keys: bobKeys, invitation })
+    const aliceEvents = record(alice)
+    const bobEvents = record(bob)
+    await first.close({ restarting: true })
+    const second = await startHost({
+      ...stored,
+      listen: [`/ip4/127.0.0.1/tcp/${port}`],
+      invitations: invitations.at(-1) ?? []
+    })
+    try {
+      assert.equal(second.peerId, first.peerId)
+      await until(alice, () => aliceEvents.find((e) => e.type === 'back'))
+      await until(bob, () => bobEvents.find((e) => e.type === 'back'))
+      assert.deepEqual(
+        aliceEvents.find((e) => e.type === 'back'),
+        { type: 'back', missed: 0, gapUnknown: true }
+      )
+      await until(alice, () => alice.members.length === 2 || undefined)
+      await until(bob, () => bob.members.length === 2 || undefined)
+      await alice.send('we are back')
+      await second.send('so am I')
+      await until(bob, () => texts(bobEvents).length === 2 || undefined)
+      assert.deepEqual(texts(bobEvents).sort(), ['so am I', 'we are back'])
+      // The invitation issued before the restart still admits a newcomer.
+      const [, , , carolKeys] = await memberKeys(4)
+      const carol = await join(second, 'carol', { keys: carolKeys, invitation })
+      await carol.close()
+    } finally {
+      await Promise.all([alice.close(), bob.close()])
+      await second.close()
+    }
+  })
+})

@@ -347,8 +347,11 @@ export class RoomHost {
 
   on: EventFeed['on'] = (type, handler) => this.feed.on(type, handler)
 
-  /** Tells every member the room is closing, then stops the node. */
-  async close(options: { signal?: AbortSignal } = {}): Promise<void> {
+  /**
+   * Tells every member the room is closing, then stops the node. With `restarting` (a persisted room
+   * going down to come back) members keep their places and resume by themselves when it returns.
+   */
+  async close(options: { signal?: AbortSignal; restarting?: boolean } = {}): Promise<void> {
     if (this.closed) return
     this.closed = true
     clearInterval(this.credentialTimer)
@@ -357,9 +360,8 @@ export class RoomHost {
     await Promise.allSettled(
       [...this.members.values()].map(async (m) => {
         clearTimeout(m.awayTimer)
-        m.channel?.send(
-          frame('goodbye', { reason: Reason.HOST_CLOSING, message: describeReason(Reason.HOST_CLOSING) })
-        )
+        const reason = options.restarting === true ? Reason.HOST_RESTARTING : Reason.HOST_CLOSING
+        m.channel?.send(frame('goodbye', { reason, message: describeReason(reason) }))
         await m.channel?.close(signal)
       })
     )

@@ -261,7 +261,8 @@ export class RoomMember {
       const reason = await this.readUntilClosed(this.channel)
       this.connected = false
       if (this.closeReason !== undefined) return
-      if (reason !== 'connection-lost' || !this.reconnectEnabled || this.resumeToken === '') {
+      const mayResume = reason === 'connection-lost' || reason === reasonCode(Reason.HOST_RESTARTING)
+      if (!mayResume || !this.reconnectEnabled || this.resumeToken === '') {
         await this.participant.idle()
         this.finish(reason)
         return

@@ -31,6 +31,7 @@ const DESCRIPTIONS: Record<Reason, string> = {
   [Reason.SLOW_CONSUMER]: 'too far behind; disconnected',
   [Reason.RATE_LIMITED]: 'sending too fast',
   [Reason.VERSION_UNSUPPORTED]: 'protocol version not supported',
+  [Reason.HOST_RESTARTING]: 'the host is restarting; reconnecting when it is back',
   [Reason.RESUME_INVALID]: 'the resume credential is not valid; join again with an invitation'
 }
 
