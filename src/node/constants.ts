@@ -34,3 +34,7 @@ export const RECONNECT_MAX_MS = 10_000
 export const RESUME_CLOCK_SKEW_MS = 5 * 60_000
 /** One resume attempt (dial, Noise, Resume → Resumed) before the next backoff step. */
 export const RESUME_ATTEMPT_TIMEOUT_MS = 10_000
+/** The mDNS service securechat nodes announce and query, apart from other libp2p applications. */
+export const MDNS_SERVICE_TAG = 'securechat.local'
+/** How long a joiner listens for the host on mDNS when the invitation's addresses do not answer. */
+export const MDNS_DISCOVERY_WAIT_MS = 5000

@@ -1,13 +1,15 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import type { PrivateKey } from '@libp2p/interface'
+import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import {
   DIAL_TIMEOUT_MS,
   INBOUND_CONNECTION_THRESHOLD,
   MAX_CONNECTIONS,
-  MAX_INCOMING_PENDING_CONNECTIONS
+  MAX_INCOMING_PENDING_CONNECTIONS,
+  MDNS_SERVICE_TAG
 } from './constants.js'
 
 export interface NodeOptions {
@@ -22,6 +24,11 @@ export interface NodeOptions {
   maxConnections?: number
   maxIncomingPendingConnections?: number
   dialTimeoutMs?: number
+  /**
+   * LAN discovery with mDNS, so a joiner finds the host by its PeerId when the invitation's address is
+   * stale. Off unless asked for (the CLI turns it on by default), as it multicasts on every interface.
+   */
+  mdns?: boolean | { interval?: number }
 }
 
 /** Every IPv4 and IPv6 interface on `port` (0 picks a free one). */
@@ -38,6 +45,16 @@ export async function createSecureChatNode(options: NodeOptions = {}): Promise<L
       announce: options.announce ?? []
     },
     transports: [tcp()],
+    ...(options.mdns === undefined || options.mdns === false
+      ? {}
+      : {
+          peerDiscovery: [
+            mdns({
+              serviceTag: MDNS_SERVICE_TAG,
+              interval: options.mdns === true ? 2000 : (options.mdns.interval ?? 2000)
+            })
+          ]
+        }),
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: {

@@ -1,9 +1,7 @@
-import type { Stream } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { asBufferSource, constantTimeEqual } from '../protocol/bytes.js'
-import { PROTOCOL_ID, WIRE_VERSION } from '../protocol/constants.js'
+import { WIRE_VERSION } from '../protocol/constants.js'
 import { SecureChatError } from '../protocol/errors.js'
 import { type AnyFrame, frame } from '../protocol/frame.js'
 import { decodeInvitation, InvalidInvitationError } from '../protocol/invitation.js'
@@ -14,11 +12,13 @@ import { type Post, Reason, Step, type Welcome } from '../protocol/wire/securech
 import { FrameChannel } from './channel.js'
 import {
   HANDSHAKE_TOTAL_TIMEOUT_MS,
+  MDNS_DISCOVERY_WAIT_MS,
   RECONNECT_INITIAL_MS,
   RECONNECT_MAX_MS,
   RESUME_ATTEMPT_TIMEOUT_MS,
   RESUME_TTL_MS
 } from './constants.js'
+import { dialHost } from './dial-host.js'
 import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
 import { createSecureChatNode, type NodeOptions } from './libp2p.js'
 import { Participant } from './participant.js'
@@ -122,6 +122,7 @@ export interface RoomMemberInit {
   hostPeerId: string
   addresses: Multiaddr[]
   reconnect: boolean
+  discoveryMs: number
   now?: () => number
 }
 
@@ -142,6 +143,7 @@ export class RoomMember {
   private readonly ownsNode: boolean
   private readonly addresses: Multiaddr[]
   private readonly reconnectEnabled: boolean
+  private readonly discoveryMs: number
   private readonly now: () => number
   private readonly pending = new Map<number, PendingPost>()
   private readonly stop = new AbortController()
@@ -161,6 +163,7 @@ export class RoomMember {
     this.hostPeerId = init.hostPeerId
     this.addresses = init.addresses
     this.reconnectEnabled = init.reconnect
+    this.discoveryMs = init.discoveryMs
     this.now = init.now ?? Date.now
     this.roomName = init.welcome.roomName
     this.roomId = init.welcome.roomId
@@ -310,7 +313,10 @@ export class RoomMember {
 
   private async resumeOnce(): Promise<void> {
     const signal = AbortSignal.any([this.stop.signal, AbortSignal.timeout(RESUME_ATTEMPT_TIMEOUT_MS)])
-    const stream = await this.dialHost(signal)
+    const stream = await dialHost(this.node, this.addresses, this.hostPeerId, {
+      signal,
+      discoveryMs: this.discoveryMs
+    })
     const channel = new FrameChannel(stream)
     const timestamp = this.now()
     const signature = await sign(
@@ -350,17 +356,6 @@ export class RoomMember {
       channel.send(frame('post', post))
     }
     this.feed.emit({ type: 'back', missed, gapUnknown: gapUnknown || hostRestarted })
-  }
-
-  /** The invitation's addresses first; then whatever this node has learnt of the host's PeerId. */
-  private async dialHost(signal: AbortSignal): Promise<Stream> {
-    try {
-      return await this.node.dialProtocol(this.addresses, PROTOCOL_ID, { signal })
-    } catch (err) {
-      const known = await this.node.peerStore.get(peerIdFromString(this.hostPeerId)).catch(() => undefined)
-      if (known === undefined || known.addresses.length === 0) throw err
-      return await this.node.dialProtocol(peerIdFromString(this.hostPeerId), PROTOCOL_ID, { signal })
-    }
   }
 
   /** Handles one frame from the host; returns the close reason when the host said goodbye. */
@@ -480,6 +475,11 @@ async function handshake(
   }
 }
 
+/** With mDNS on, a failed dial waits a moment for the host to be discovered on the LAN. */
+function discoveryWait(options: JoinOptions): number {
+  return options.mdns === undefined || options.mdns === false ? 0 : MDNS_DISCOVERY_WAIT_MS
+}
+
 /**
  * Joins the room an invitation points to: dials the host it pins (Noise authenticates that PeerId),
  * passes the four gates with `credentials`, and returns the member session.
@@ -502,7 +502,7 @@ export async function joinRoom(
   try {
     let stream: Awaited<ReturnType<Libp2p['dialProtocol']>>
     try {
-      stream = await node.dialProtocol(addresses, PROTOCOL_ID, { signal })
+      stream = await dialHost(node, addresses, hostPeerId, { signal, discoveryMs: discoveryWait(options) })
     } catch (err) {
       throw new HostUnreachableError(
         `cannot reach the host at ${addresses.map(String).join(', ')}: ${(err as Error).message}`
@@ -521,6 +521,7 @@ export async function joinRoom(
       hostPeerId,
       addresses,
       reconnect: options.reconnect ?? true,
+      discoveryMs: discoveryWait(options),
       ...(options.now === undefined ? {} : { now: options.now })
     })
     await member.load(welcome)
