@@ -227,7 +227,7 @@ describe('hostile input against a running host', () => {
     const asBob = await sealMessage({
       roomId: host.roomId,
       sender: bob.peerId,
-      counter: 1_000_000,
+      counter: Date.now() * 1000 + 1_000_000_000,
       timestamp: Date.now(),
       text: 'I am bob, honest',
       recipients: [{ id: bob.peerId, publicKey: bobKey }],
@@ -258,7 +258,11 @@ describe('hostile input against a running host', () => {
     assert.ok(!received.includes('old news'))
     assert.ok(seq > 0)
     // An oversized ciphertext is a malformed frame: that member's session ends, the room goes on.
-    const huge = { ...asBob, counter: 2_000_000, ciphertext: new Uint8Array(MAX_CIPHERTEXT_BYTES + 1) }
+    const huge = {
+      ...asBob,
+      counter: Date.now() * 1000 + 2_000_000_000,
+      ciphertext: new Uint8Array(MAX_CIPHERTEXT_BYTES + 1)
+    }
     channelOf(alice).send({ kind: 'post', body: huge } as AnyFrame)
     await until(bob, () =>
       bobEvents.find((e) => (e.type === 'member-left' || e.type === 'member-away') && e.nick === 'alice')

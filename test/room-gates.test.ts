@@ -155,6 +155,25 @@ describe('the four gates refuse what they should, with the right reason code', (
     await m.close()
   })
 
+  it('parallel guesses cannot make more attempts than the lockout allows', async () => {
+    const h = await host()
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        join(h, `swarm${i}`, { credentials: { answer: `guess ${i}` } }).then(
+          () => 'admitted',
+          (e: unknown) => (e instanceof JoinRefusedError ? e.code : String(e))
+        )
+      )
+    )
+    const checked = outcomes.filter((o) => o === 'wrong-answer').length
+    assert.ok(checked <= 5, `at most 5 answers checked, ${checked} were: ${outcomes.join(', ')}`)
+    assert.ok(
+      outcomes.every((o) => ['wrong-answer', 'locked-out', 'too-many-handshakes'].includes(o)),
+      outcomes.join(', ')
+    )
+    assert.equal((outcomes as string[]).includes('admitted'), false)
+  })
+
   it('failures older than the window do not add up', async () => {
     const h = await host()
     for (let i = 0; i < 4; i++)

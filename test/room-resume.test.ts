@@ -16,7 +16,8 @@ describe('reconnect and resume', () => {
     const keys = await memberKeys(3)
     host = await startHost({ backlogSize: 5 })
     alice = await join(host, 'alice', { keys: keys[1] })
-    bob = await join(host, 'bob', { keys: keys[2] })
+    // Bob's first reconnect waits a second, so the messages sent while he is away are sent by then.
+    bob = await join(host, 'bob', { keys: keys[2], reconnectBackoffMs: { initial: 1000 } })
     await until(alice, () => alice.members.length === 2 || undefined)
   })
 
@@ -60,11 +61,45 @@ describe('reconnect and resume', () => {
     const aliceEvents = record(alice)
     bob.dropConnection()
     await until(alice, () => aliceEvents.find((e) => e.type === 'member-away' && e.nick === 'bob'))
-    for (let i = 0; i < 8; i++) await alice.send(`burst ${i}`)
+    await Promise.all(Array.from({ length: 8 }, (_, i) => alice.send(`burst ${i}`)))
     const back = await until(bob, () => bobEvents.find((e) => e.type === 'back'))
     assert.deepEqual(back, { type: 'back', missed: 3, gapUnknown: false })
     await until(bob, () => texts(bobEvents).length === 5 || undefined)
     assert.deepEqual(texts(bobEvents), ['burst 3', 'burst 4', 'burst 5', 'burst 6', 'burst 7'])
+  })
+
+  it('a forged or borrowed resume credential is refused', async () => {
+    const { createSecureChatNode } = await import('../src/node/libp2p.js')
+    const { lpStream } = await import('@libp2p/utils')
+    const { decodeFrame, encodeFrame, frame } = await import('../src/protocol/frame.js')
+    const { PROTOCOL_ID } = await import('../src/protocol/constants.js')
+    const { Reason } = await import('../src/protocol/wire/securechat.js')
+    const [, aliceKeys] = await memberKeys(2)
+    assert.ok(aliceKeys)
+    // Alice's real credential, but presented from another PeerId (Noise proves which one it is).
+    const borrowed = (alice as unknown as { resumeToken: string }).resumeToken
+    for (const token of ['not a credential', borrowed]) {
+      const thief = await createSecureChatNode()
+      await thief.start()
+      try {
+        const lp = lpStream(await thief.dialProtocol(host.addresses(), PROTOCOL_ID))
+        await lp.write(
+          encodeFrame(
+            frame('resume', {
+              token,
+              lastSeq: 0,
+              timestamp: Date.now(),
+              publicKey: new Uint8Array(aliceKeys.publicKey.spki),
+              signature: new Uint8Array(256)
+            })
+          )
+        )
+        const reply = decodeFrame(await lp.read({ signal: AbortSignal.timeout(10_000) }))
+        assert.equal(reply.kind === 'refusal' && reply.body.reason, Reason.RESUME_INVALID)
+      } finally {
+        await thief.stop()
+      }
+    }
   })
 
   it('a kicked member does not come back', async () => {

@@ -6,9 +6,28 @@ function ipOf(address: Multiaddr): { family: 'ip4' | 'ip6'; ip: string } | undef
   return { family: component.name as 'ip4' | 'ip6', ip: component.value }
 }
 
-/** The source IP of a connection, the key for per-address limits; the whole multiaddr when it has none. */
+/**
+ * The key for per-source limits (lockout, handshake cap): the IPv4 address, or the IPv6 /64 prefix,
+ * since one machine is routinely given a whole /64 and could otherwise rotate through it.
+ */
 export function sourceAddress(address: Multiaddr): string {
-  return ipOf(address)?.ip ?? address.toString()
+  const ip = ipOf(address)
+  if (ip === undefined) return address.toString()
+  if (ip.family === 'ip4') return ip.ip
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip.ip)
+  if (mapped?.[1] !== undefined) return mapped[1]
+  return `${ipv6Groups(ip.ip).slice(0, 4).join(':')}::/64`
+}
+
+/** The eight groups of an IPv6 address, `::` expanded, lower case, no leading zeros. */
+export function ipv6Groups(ip: string): string[] {
+  const [head = '', tail] = ip.toLowerCase().split('::')
+  const parse = (part: string): string[] =>
+    part === '' ? [] : part.split(':').map((g) => Number.parseInt(g, 16).toString(16))
+  const front = parse(head)
+  const back = tail === undefined ? [] : parse(tail)
+  const zeros = tail === undefined ? [] : Array.from({ length: 8 - front.length - back.length }, () => '0')
+  return [...front, ...zeros, ...back]
 }
 
 export function isLoopback(address: Multiaddr): boolean {

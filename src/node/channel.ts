@@ -3,11 +3,13 @@ import { lpStream } from '@libp2p/utils'
 import { type Pushable, pushable } from 'it-pushable'
 import { MAX_FRAME_BYTES } from '../protocol/constants.js'
 import { type AnyFrame, decodeFrame, encodeFrame } from '../protocol/frame.js'
-import { MAX_OUTBOUND_QUEUE } from './constants.js'
+import { MAX_OUTBOUND_BYTES, MAX_OUTBOUND_QUEUE } from './constants.js'
 
 export interface ChannelOptions {
   maxFrameBytes?: number
   maxOutboundQueue?: number
+  /** Bytes waiting for one peer at most; frames can be large, so their count alone does not bound memory. */
+  maxOutboundBytes?: number
   /** Called once when the outbound queue overflows: the peer is not reading. */
   onOverflow?: () => void
 }
@@ -22,6 +24,8 @@ export class FrameChannel {
   private readonly lp: ReturnType<typeof lpStream<Stream>>
   private readonly outbound: Pushable<Uint8Array>
   private readonly maxOutboundQueue: number
+  private readonly maxOutboundBytes: number
+  private queuedBytes = 0
   private readonly onOverflow: (() => void) | undefined
   private readonly writer: Promise<void>
   private closed = false
@@ -30,6 +34,7 @@ export class FrameChannel {
     this.stream = stream
     this.lp = lpStream(stream, { maxDataLength: options.maxFrameBytes ?? MAX_FRAME_BYTES })
     this.maxOutboundQueue = options.maxOutboundQueue ?? MAX_OUTBOUND_QUEUE
+    this.maxOutboundBytes = options.maxOutboundBytes ?? MAX_OUTBOUND_BYTES
     this.onOverflow = options.onOverflow
     this.outbound = pushable()
     this.writer = this.drainOutbound()
@@ -44,11 +49,16 @@ export class FrameChannel {
   /** Queues a frame; never blocks the caller. Returns false when the channel is closed or full. */
   send(frame: AnyFrame): boolean {
     if (this.closed) return false
-    if (this.outbound.readableLength >= this.maxOutboundQueue) {
+    const bytes = encodeFrame(frame)
+    if (
+      this.outbound.readableLength >= this.maxOutboundQueue ||
+      this.queuedBytes + bytes.byteLength > this.maxOutboundBytes
+    ) {
       this.onOverflow?.()
       return false
     }
-    this.outbound.push(encodeFrame(frame))
+    this.queuedBytes += bytes.byteLength
+    this.outbound.push(bytes)
     return true
   }
 
@@ -77,7 +87,10 @@ export class FrameChannel {
 
   private async drainOutbound(): Promise<void> {
     try {
-      for await (const bytes of this.outbound) await this.lp.write(bytes)
+      for await (const bytes of this.outbound) {
+        this.queuedBytes -= bytes.byteLength
+        await this.lp.write(bytes)
+      }
     } catch (err) {
       this.closed = true
       this.stream.abort(err as Error)

@@ -38,3 +38,9 @@ export const RESUME_ATTEMPT_TIMEOUT_MS = 10_000
 export const MDNS_SERVICE_TAG = 'securechat.local'
 /** How long a joiner listens for the host on mDNS when the invitation's addresses do not answer. */
 export const MDNS_DISCOVERY_WAIT_MS = 5000
+/** Bytes waiting to be written to one peer before it counts as not reading. */
+export const MAX_OUTBOUND_BYTES = 32 * 1024 * 1024
+/** Ciphertext bytes held for one away member. */
+export const BACKLOG_BYTES = 16 * 1024 * 1024
+/** Connections kept from one source address (IPv4 or IPv6 /64). */
+export const MAX_CONNECTIONS_PER_SOURCE = 32

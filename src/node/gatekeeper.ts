@@ -30,8 +30,10 @@ export interface Gates {
   checkCode(code: string): Promise<boolean>
   /** Whether another member already holds this nickname. */
   nicknameTaken(nickname: string): boolean
-  /** Records a failed gate for this joiner; returns the failures it may still make. */
-  fail(): number
+  /** Reserves one attempt before a check; false when the joiner has none left (locked out). */
+  reserve(): boolean
+  /** Settles a reserved attempt, counting it as a failure when `failed`. */
+  settle(failed: boolean): void
   attemptsLeft(): number
   /** Milliseconds this joiner is still locked out for (another handshake may have locked it). */
   lockedFor(): number
@@ -113,11 +115,16 @@ export async function runHandshake(
   }
 }
 
-/** Runs one gate; a refusal there counts against the joiner before it is rethrown. */
+/**
+ * Runs one gate with an attempt reserved beforehand, so parallel handshakes from one source cannot
+ * make more guesses than the lockout allows; a refusal there counts as a failure.
+ */
 async function gate<T>(gates: Gates, check: () => Promise<T>): Promise<T> {
-  // Parallel handshakes from one source must not add up to more guesses than the lockout allows.
-  const lockedFor = gates.lockedFor()
-  if (lockedFor > 0) throw new Refused(Reason.LOCKED_OUT, describeReason(Reason.LOCKED_OUT), lockedFor)
+  if (!gates.reserve()) {
+    const lockedFor = gates.lockedFor()
+    throw new Refused(Reason.LOCKED_OUT, describeReason(Reason.LOCKED_OUT), lockedFor)
+  }
+  let failed = false
   try {
     return await check()
   } catch (err) {
@@ -128,8 +135,10 @@ async function gate<T>(gates: Gates, check: () => Promise<T>): Promise<T> {
           ? err
           : undefined
     if (refused === undefined) throw err
-    gates.fail()
+    failed = true
     throw refused
+  } finally {
+    gates.settle(failed)
   }
 }
 

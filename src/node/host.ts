@@ -34,11 +34,13 @@ import { invitationAddresses, sourceAddress } from './addresses.js'
 import { hashAnswer, verifyAnswer } from './answer-hash.js'
 import { FrameChannel } from './channel.js'
 import {
+  BACKLOG_BYTES,
   BACKLOG_MESSAGES,
   DEFAULT_INVITATION_TTL_MS,
   HANDSHAKE_STEP_TIMEOUT_MS,
   HANDSHAKE_TOTAL_TIMEOUT_MS,
   HELLO_TIMEOUT_MS,
+  MAX_CONNECTIONS_PER_SOURCE,
   MAX_HANDSHAKES_PER_SOURCE,
   MAX_NICKNAME_TRIES,
   MESSAGE_BURST,
@@ -84,8 +86,14 @@ export interface RoomHostOptions extends Omit<NodeOptions, 'listen'> {
   rateLimit?: { perSecond?: number; burst?: number }
   /** How long a dropped member's place and resume credential last (default 10 min). */
   resumeTtlMs?: number
-  /** Deliveries kept per away member (default 1000). */
+  /** Deliveries kept per away member (default 1000), and their ciphertext bytes at most (default 16 MiB). */
   backlogSize?: number
+  backlogBytes?: number
+  /** PeerIds banned earlier (a persisted room), and a hook to persist the list when it changes. */
+  banned?: string[]
+  onBansChange?: (banned: string[]) => void
+  /** Connections kept from one source address (IPv4, or IPv6 /64); more are closed at once (default 32). */
+  maxConnectionsPerSource?: number
   now?: () => number
 }
 
@@ -110,6 +118,7 @@ interface HostedMember {
   awayTimer: ReturnType<typeof setTimeout> | undefined
   /** Deliveries held while away, oldest first, at most `backlogSize`; `missed` counts those dropped. */
   backlog: Deliver[]
+  backlogBytes: number
   missed: number
   rate: TokenBucket
   lastCounter: number
@@ -174,6 +183,7 @@ export class RoomHost {
     this.roomSecret = init.roomSecret
     this.now = options.now ?? Date.now
     this.failures = new FailureTracker({ now: this.now, ...options.lockout })
+    for (const peerId of options.banned ?? []) this.banned.add(peerId)
     this.resume = new ResumeAuthority({
       fernetKey: init.fernetKey,
       roomId: init.roomId,
@@ -237,6 +247,7 @@ export class RoomHost {
       selfSpki,
       selfFingerprint: selfSpki === undefined ? undefined : await fingerprint(selfSpki)
     })
+    libp2p.addEventListener('connection:open', (event) => host.limitConnections(event.detail))
     await libp2p.handle(PROTOCOL_ID, (stream, connection) => host.handleStream(stream, connection), {
       maxInboundStreams: 4,
       runOnLimitedConnection: false
@@ -327,12 +338,20 @@ export class RoomHost {
     const peerId = member?.peerId ?? parsePeerId(who)
     if (peerId === undefined || peerId === this.peerId) return false
     this.banned.add(peerId)
+    this.options.onBansChange?.([...this.banned])
     if (member !== undefined) this.depart(member, Reason.BANNED)
     return true
   }
 
   unban(peerId: string): boolean {
-    return this.banned.delete(peerId)
+    const removed = this.banned.delete(peerId)
+    if (removed) this.options.onBansChange?.([...this.banned])
+    return removed
+  }
+
+  /** The banned PeerIds. */
+  bans(): string[] {
+    return [...this.banned]
   }
 
   /** Sends a message as the host (not in relay-only mode). */
@@ -374,13 +393,14 @@ export class RoomHost {
   /** The per-session state every member starts with (and keeps across a resume). */
   private freshState(): Pick<
     HostedMember,
-    'away' | 'awayTimer' | 'backlog' | 'missed' | 'rate' | 'lastCounter' | 'acks'
+    'away' | 'awayTimer' | 'backlog' | 'backlogBytes' | 'missed' | 'rate' | 'lastCounter' | 'acks'
   > {
     const { perSecond = MESSAGE_RATE_PER_SECOND, burst = MESSAGE_BURST } = this.options.rateLimit ?? {}
     return {
       away: false,
       awayTimer: undefined,
       backlog: [],
+      backlogBytes: 0,
       missed: 0,
       rate: new TokenBucket({ perSecond, burst, now: this.now }),
       lastCounter: 0,
@@ -401,6 +421,21 @@ export class RoomHost {
       nickname: m.nickname,
       publicKey: m.publicKeySpki as Uint8Array<ArrayBuffer>,
       fingerprint: m.fingerprint
+    }
+  }
+
+  /**
+   * One source may hold a bounded number of connections, so it cannot fill the node's connection
+   * limit with idle ones and keep everyone else out.
+   */
+  private limitConnections(connection: Connection): void {
+    if (connection.direction !== 'inbound') return
+    const source = sourceAddress(connection.remoteAddr)
+    const fromSource = this.node
+      .getConnections()
+      .filter((c) => c.direction === 'inbound' && sourceAddress(c.remoteAddr) === source)
+    if (fromSource.length > (this.options.maxConnectionsPerSource ?? MAX_CONNECTIONS_PER_SOURCE)) {
+      void connection.close().catch(() => connection.abort(new Error('too many connections from one source')))
     }
   }
 
@@ -582,6 +617,7 @@ export class RoomHost {
       )
       for (const deliver of held) channel.send(frame('deliver', deliver))
       existing.backlog = []
+      existing.backlogBytes = 0
       existing.missed = 0
       this.broadcast(existing, (m) => m.channel?.send(frame('presence', { peerId, away: false })))
       this.self?.presence(peerId, false)
@@ -660,9 +696,14 @@ export class RoomHost {
       checkAnswer: (answer) => verifyAnswer(answer, this.answerHash),
       checkCode: (code) => verifyRoomCode(this.roomSecret, code, { now: this.now() }),
       nicknameTaken: (nickname) => this.nicknameTaken(nickname),
-      fail: () => {
-        for (const key of keys) this.failures.fail(key)
-        return strictest(this.failures, keys).attemptsLeft
+      reserve: () => {
+        const reserved = keys.filter((key) => this.failures.reserve(key))
+        if (reserved.length === keys.length) return true
+        for (const key of reserved) this.failures.settle(key, false)
+        return false
+      },
+      settle: (failed) => {
+        for (const key of keys) this.failures.settle(key, failed)
       },
       attemptsLeft: () => strictest(this.failures, keys).attemptsLeft,
       lockedFor: () => strictest(this.failures, keys).lockedFor
@@ -790,10 +831,15 @@ export class RoomHost {
     return seq
   }
 
+  /** Keeps a delivery for an away member, bounded in count and in bytes; what falls out is counted. */
   private hold(member: HostedMember, deliver: Deliver): void {
     member.backlog.push(deliver)
-    if (member.backlog.length > (this.options.backlogSize ?? BACKLOG_MESSAGES)) {
-      member.backlog.shift()
+    member.backlogBytes += deliver.ciphertext.byteLength
+    const maxCount = this.options.backlogSize ?? BACKLOG_MESSAGES
+    const maxBytes = this.options.backlogBytes ?? BACKLOG_BYTES
+    while (member.backlog.length > maxCount || member.backlogBytes > maxBytes) {
+      const dropped = member.backlog.shift()
+      member.backlogBytes -= dropped?.ciphertext.byteLength ?? 0
       member.missed++
     }
   }

@@ -12,6 +12,8 @@ export interface LockoutOptions {
 interface Record {
   failures: number[]
   lockedUntil: number
+  /** Checks under way: counted against the attempts left, so parallel guesses cannot outrun the lockout. */
+  inFlight: number
 }
 
 /**
@@ -46,13 +48,29 @@ export class FailureTracker {
     const record = this.records.get(key)
     if (record === undefined) return this.maxFailures
     if (this.lockedFor(key) > 0) return 0
-    return Math.max(0, this.maxFailures - this.recent(record).length)
+    return Math.max(0, this.maxFailures - this.recent(record).length - record.inFlight)
+  }
+
+  /**
+   * Reserves one attempt for a check about to run; false when none is left. Every reservation is
+   * settled with `settle`, as a failure or not.
+   */
+  reserve(key: string): boolean {
+    if (this.attemptsLeft(key) <= 0) return false
+    this.record(key).inFlight++
+    return true
+  }
+
+  settle(key: string, failed: boolean): void {
+    const record = this.record(key)
+    record.inFlight = Math.max(0, record.inFlight - 1)
+    if (failed) this.fail(key)
   }
 
   /** Records a failure; returns true when this failure locked the key out. */
   fail(key: string): boolean {
     const now = this.now()
-    const record = this.records.get(key) ?? { failures: [], lockedUntil: 0 }
+    const record = this.record(key)
     record.failures = [...this.recent(record), now]
     this.records.delete(key)
     this.records.set(key, record)
@@ -63,6 +81,15 @@ export class FailureTracker {
       return true
     }
     return false
+  }
+
+  private record(key: string): Record {
+    let record = this.records.get(key)
+    if (record === undefined) {
+      record = { failures: [], lockedUntil: 0, inFlight: 0 }
+      this.records.set(key, record)
+    }
+    return record
   }
 
   private recent(record: Record): number[] {

@@ -82,6 +82,8 @@ export interface JoinOptions extends Omit<NodeOptions, 'listen'> {
   handshakeTimeoutMs?: number
   /** Reconnect and resume by itself when the connection drops (default true). */
   reconnect?: boolean
+  /** Backoff between reconnect attempts: first delay and cap, doubling in between (default 250 ms, 10 s). */
+  reconnectBackoffMs?: { initial?: number; max?: number }
   now?: () => number
 }
 
@@ -122,6 +124,7 @@ export interface RoomMemberInit {
   hostPeerId: string
   addresses: Multiaddr[]
   reconnect: boolean
+  backoff: { initial: number; max: number }
   discoveryMs: number
   now?: () => number
 }
@@ -144,6 +147,7 @@ export class RoomMember {
   private readonly addresses: Multiaddr[]
   private readonly reconnectEnabled: boolean
   private readonly discoveryMs: number
+  private readonly backoff: { initial: number; max: number }
   private readonly now: () => number
   private readonly pending = new Map<number, PendingPost>()
   private readonly stop = new AbortController()
@@ -164,6 +168,7 @@ export class RoomMember {
     this.addresses = init.addresses
     this.reconnectEnabled = init.reconnect
     this.discoveryMs = init.discoveryMs
+    this.backoff = init.backoff
     this.now = init.now ?? Date.now
     this.roomName = init.welcome.roomName
     this.roomId = init.welcome.roomId
@@ -295,7 +300,7 @@ export class RoomMember {
   /** Tries to resume with backoff until it works, the host refuses, or the credential must have expired. */
   private async reconnect(): Promise<string | undefined> {
     const deadline = this.now() + RESUME_TTL_MS
-    let delay = RECONNECT_INITIAL_MS
+    let delay = this.backoff.initial
     for (let attempt = 1; this.now() < deadline; attempt++) {
       this.feed.emit({ type: 'reconnecting', attempt, delayMs: delay })
       try {
@@ -306,7 +311,7 @@ export class RoomMember {
         if (this.stop.signal.aborted) return 'left'
         if (err instanceof JoinRefusedError) return err.code
       }
-      delay = Math.min(delay * 2, RECONNECT_MAX_MS)
+      delay = Math.min(delay * 2, this.backoff.max)
     }
     return 'connection-lost'
   }
@@ -521,6 +526,10 @@ export async function joinRoom(
       hostPeerId,
       addresses,
       reconnect: options.reconnect ?? true,
+      backoff: {
+        initial: options.reconnectBackoffMs?.initial ?? RECONNECT_INITIAL_MS,
+        max: options.reconnectBackoffMs?.max ?? RECONNECT_MAX_MS
+      },
       discoveryMs: discoveryWait(options),
       ...(options.now === undefined ? {} : { now: options.now })
     })

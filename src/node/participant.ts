@@ -44,7 +44,12 @@ export class Participant {
   private readonly roster = new Map<string, RosterEntry>()
   private readonly lastCounterFrom = new Map<string, number>()
   private lastSeq = 0
-  private counter = 0
+  /**
+   * Starts from the clock (in microseconds) rather than 1, so it keeps increasing across sessions and
+   * restarts: receivers never forget a sender's last counter, and an old message stays a replay even
+   * when a host announces its sender again.
+   */
+  private counter: number
   private readonly sending = new SerialQueue()
   private readonly receiving = new SerialQueue()
 
@@ -56,6 +61,7 @@ export class Participant {
     this.feed = init.feed
     this.submit = init.submit
     this.now = init.now ?? Date.now
+    this.counter = this.now() * 1000
   }
 
   get members(): MemberInfo[] {
@@ -84,7 +90,6 @@ export class Participant {
     return this.receiving.run(async () => {
       const entry = await this.rosterEntry(member)
       this.roster.set(member.peerId, entry)
-      this.lastCounterFrom.delete(member.peerId)
       if (options.announce !== false) {
         this.feed.emit({
           type: 'member-joined',
@@ -123,7 +128,7 @@ export class Participant {
 
   /**
    * Brings the roster in line with the host's after a reconnect, announcing who came and went
-   * meanwhile. After a host restart the sequence starts again, and so do the senders' counters.
+   * meanwhile. After a host restart the room sequence starts again; senders' counters never do.
    */
   resync(members: Member[], options: { nextSeq: number; hostRestarted: boolean }): Promise<void> {
     return this.receiving.run(async () => {
@@ -135,7 +140,6 @@ export class Participant {
       }
       if (options.hostRestarted) {
         this.lastSeq = Math.max(0, options.nextSeq - 1)
-        this.lastCounterFrom.clear()
       }
       for (const member of members) {
         if (this.roster.has(member.peerId)) continue
