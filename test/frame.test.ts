@@ -104,7 +104,9 @@ const SAMPLES: { [K in FrameKind]: FrameOf<K> } = {
     you: member(PEER_A, 'alice'),
     members: [member(PEER_B, 'bob'), member(PEER_C, 'carol')],
     nextSeq: 12,
-    hostIsMember: true
+    hostIsMember: true,
+    resumeToken: 'gAAAAABp-resume==',
+    hostEpoch: bytes(8, 7)
   }),
   refusal: frame('refusal', refusal()),
   post: frame('post', post()),
@@ -117,7 +119,30 @@ const SAMPLES: { [K in FrameKind]: FrameOf<K> } = {
   }),
   memberJoined: frame('memberJoined', { member: member(PEER_C, 'carol') }),
   memberLeft: frame('memberLeft', { peerId: PEER_B, nickname: 'bob', reason: Reason.LEFT }),
-  goodbye: frame('goodbye', { reason: Reason.KICKED, message: 'bye' })
+  goodbye: frame('goodbye', { reason: Reason.KICKED, message: 'bye' }),
+  resume: frame('resume', {
+    token: 'gAAAAABp-resume==',
+    lastSeq: 41,
+    timestamp: 1_700_000_000_000,
+    publicKey: bytes(294, 0x30),
+    signature: bytes(256, 1)
+  }),
+  resumed: frame('resumed', {
+    welcome: {
+      roomId: bytes(16, 9),
+      roomName: 'the room',
+      you: member(PEER_A, 'alice'),
+      members: [member(PEER_B, 'bob')],
+      nextSeq: 42,
+      hostIsMember: false,
+      resumeToken: 'gAAAAABp-fresh==',
+      hostEpoch: bytes(8, 7)
+    },
+    missed: 3,
+    gapUnknown: false
+  }),
+  presence: frame('presence', { peerId: PEER_B, away: true }),
+  credential: frame('credential', { resumeToken: 'gAAAAABp-fresh==' })
 }
 
 /** Hand-built protobuf, for what the encoder will not write (unknown enum values, huge varints). */
@@ -169,7 +194,7 @@ function isValidDecoded(result: AnyFrame): void {
 describe('frame round trip', () => {
   it('has a sample of every kind', () => {
     assert.deepEqual(Object.keys(SAMPLES).sort(), [...FRAME_KINDS].sort())
-    assert.equal(FRAME_KINDS.length, 14)
+    assert.equal(FRAME_KINDS.length, 18)
   })
 
   for (const kind of FRAME_KINDS) {
@@ -363,7 +388,7 @@ describe('frame limits → FrameError(MALFORMED)', () => {
     assertRefused('refusal', refusal({ reason: Reason.REASON_UNSPECIFIED }), 'no reason')
     assertRefused('refusal', refusal({ message: 'm'.repeat(MAX_REASON_MESSAGE_LENGTH + 1) }), 'message')
     assertMalformed(rawFrame(7, varintField(1, 99)), 'reason 99')
-    assertMalformed(rawFrame(7, varintField(1, 30)), 'reason 30')
+    assertMalformed(rawFrame(7, varintField(1, 32)), 'reason 32')
     assertMalformed(rawFrame(7, [...varintField(1, 13), ...varintField(5, 2n ** 60n)]), 'retryAfter 2^60')
   })
 
