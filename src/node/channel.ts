@@ -26,6 +26,7 @@ export class FrameChannel {
   private readonly maxOutboundQueue: number
   private readonly maxOutboundBytes: number
   private queuedBytes = 0
+  private queuedFrames = 0
   private readonly onOverflow: (() => void) | undefined
   private readonly writer: Promise<void>
   private closed = false
@@ -51,13 +52,14 @@ export class FrameChannel {
     if (this.closed) return false
     const bytes = encodeFrame(frame)
     if (
-      this.outbound.readableLength >= this.maxOutboundQueue ||
+      this.queuedFrames >= this.maxOutboundQueue ||
       this.queuedBytes + bytes.byteLength > this.maxOutboundBytes
     ) {
       this.onOverflow?.()
       return false
     }
     this.queuedBytes += bytes.byteLength
+    this.queuedFrames++
     this.outbound.push(bytes)
     return true
   }
@@ -89,6 +91,7 @@ export class FrameChannel {
     try {
       for await (const bytes of this.outbound) {
         this.queuedBytes -= bytes.byteLength
+        this.queuedFrames--
         await this.lp.write(bytes)
       }
     } catch (err) {

@@ -41,6 +41,6 @@ export const MDNS_DISCOVERY_WAIT_MS = 5000
 /** Bytes waiting to be written to one peer before it counts as not reading. */
 export const MAX_OUTBOUND_BYTES = 32 * 1024 * 1024
 /** Ciphertext bytes held for one away member. */
-export const BACKLOG_BYTES = 16 * 1024 * 1024
+export const BACKLOG_BYTES = 8 * 1024 * 1024
 /** Connections kept from one source address (IPv4 or IPv6 /64). */
 export const MAX_CONNECTIONS_PER_SOURCE = 32

@@ -86,7 +86,7 @@ export interface RoomHostOptions extends Omit<NodeOptions, 'listen'> {
   rateLimit?: { perSecond?: number; burst?: number }
   /** How long a dropped member's place and resume credential last (default 10 min). */
   resumeTtlMs?: number
-  /** Deliveries kept per away member (default 1000), and their ciphertext bytes at most (default 16 MiB). */
+  /** Deliveries kept per member for replay on resume (default 1000), and their bytes at most (default 8 MiB). */
   backlogSize?: number
   backlogBytes?: number
   /** PeerIds banned earlier (a persisted room), and a hook to persist the list when it changes. */
@@ -116,10 +116,13 @@ interface HostedMember {
   channel: FrameChannel | undefined
   away: boolean
   awayTimer: ReturnType<typeof setTimeout> | undefined
-  /** Deliveries held while away, oldest first, at most `backlogSize`; `missed` counts those dropped. */
+  /** The latest deliveries to this member, oldest first, for replay on resume (bounded). */
   backlog: Deliver[]
   backlogBytes: number
-  missed: number
+  /** Sequence numbers that fell out of the backlog, oldest first (bounded). */
+  dropped: number[]
+  /** The latest dropped sequence number no longer remembered: a gap reaching it has an unknown size. */
+  forgotten: number
   rate: TokenBucket
   lastCounter: number
   /** Recent counter → seq, so a message re-sent after a reconnect is acknowledged, not relayed twice. */
@@ -127,6 +130,12 @@ interface HostedMember {
 }
 
 const ACKS_REMEMBERED = 1024
+const DROPPED_SEQS_REMEMBERED = 10_000
+
+/** What a held delivery costs: its wrapped key and signature, and the ciphertext (shared, counted anyway). */
+function deliveryBytes(deliver: Deliver): number {
+  return deliver.ciphertext.byteLength + deliver.wrappedKey.byteLength + deliver.signature.byteLength + 64
+}
 
 /** Resolved once the member leaves: the reason goes to everyone else. */
 type Departure = { reason: Reason }
@@ -393,7 +402,15 @@ export class RoomHost {
   /** The per-session state every member starts with (and keeps across a resume). */
   private freshState(): Pick<
     HostedMember,
-    'away' | 'awayTimer' | 'backlog' | 'backlogBytes' | 'missed' | 'rate' | 'lastCounter' | 'acks'
+    | 'away'
+    | 'awayTimer'
+    | 'backlog'
+    | 'backlogBytes'
+    | 'dropped'
+    | 'forgotten'
+    | 'rate'
+    | 'lastCounter'
+    | 'acks'
   > {
     const { perSecond = MESSAGE_RATE_PER_SECOND, burst = MESSAGE_BURST } = this.options.rateLimit ?? {}
     return {
@@ -401,7 +418,8 @@ export class RoomHost {
       awayTimer: undefined,
       backlog: [],
       backlogBytes: 0,
-      missed: 0,
+      dropped: [],
+      forgotten: 0,
       rate: new TokenBucket({ perSecond, burst, now: this.now }),
       lastCounter: 0,
       acks: new Map()
@@ -444,10 +462,14 @@ export class RoomHost {
     const peerId = connection.remotePeer.toString()
     const address = sourceAddress(connection.remoteAddr)
     const channel = new FrameChannel(stream, {
-      // A member that stops reading is dropped rather than buffered for without bound.
+      // A member that stops reading (a stalled link, a sleeping laptop) is not buffered for without
+      // bound: its stream is cut and it counts as away, so its messages go to the bounded backlog and
+      // it can resume as after any dropped connection.
       onOverflow: () => {
         const member = this.members.get(peerId)
-        if (member?.channel === channel) this.depart(member, Reason.SLOW_CONSUMER)
+        if (member?.channel !== channel) return
+        channel.abort(new Error('the member is not reading'))
+        this.goAway(member)
       }
     })
     let admitted: HostedMember
@@ -608,17 +630,16 @@ export class RoomHost {
       clearTimeout(existing.awayTimer)
       if (previous !== channel) void previous?.close(AbortSignal.timeout(1000))
       const held = existing.backlog.filter((d) => d.seq > request.lastSeq)
+      const missed = existing.dropped.filter((seq) => seq > request.lastSeq).length
       channel.send(
         frame('resumed', {
           welcome: this.welcomeFor(existing, resumeToken, held[0]?.seq ?? this.seq + 1),
-          missed: existing.missed,
-          gapUnknown: false
+          missed,
+          gapUnknown: request.lastSeq < existing.forgotten
         })
       )
       for (const deliver of held) channel.send(frame('deliver', deliver))
-      existing.backlog = []
-      existing.backlogBytes = 0
-      existing.missed = 0
+      existing.dropped = []
       this.broadcast(existing, (m) => m.channel?.send(frame('presence', { peerId, away: false })))
       this.self?.presence(peerId, false)
       return existing
@@ -814,9 +835,13 @@ export class RoomHost {
         wrappedKey,
         signature: post.signature
       }
-      if (target.local) void this.self?.receive(deliver)
-      else if (target.away || target.channel === undefined) this.hold(target, deliver)
-      else target.channel.send(frame('deliver', deliver))
+      if (target.local) {
+        void this.self?.receive(deliver)
+        return
+      }
+      // Kept even when sent: a stalled link can lose what was in flight, and the resume replays it.
+      this.hold(target, deliver)
+      if (!target.away) target.channel?.send(frame('deliver', deliver))
     })
     sender.acks.set(post.counter, seq)
     if (sender.acks.size > ACKS_REMEMBERED) sender.acks.delete(sender.acks.keys().next().value as number)
@@ -831,16 +856,22 @@ export class RoomHost {
     return seq
   }
 
-  /** Keeps a delivery for an away member, bounded in count and in bytes; what falls out is counted. */
+  /**
+   * Keeps a member's most recent deliveries, bounded in count and bytes, so a resume can replay what
+   * it did not get. The sequence numbers of those that fall out are remembered (as numbers only), so a
+   * resume can say how many it missed.
+   */
   private hold(member: HostedMember, deliver: Deliver): void {
     member.backlog.push(deliver)
-    member.backlogBytes += deliver.ciphertext.byteLength
+    member.backlogBytes += deliveryBytes(deliver)
     const maxCount = this.options.backlogSize ?? BACKLOG_MESSAGES
     const maxBytes = this.options.backlogBytes ?? BACKLOG_BYTES
     while (member.backlog.length > maxCount || member.backlogBytes > maxBytes) {
       const dropped = member.backlog.shift()
-      member.backlogBytes -= dropped?.ciphertext.byteLength ?? 0
-      member.missed++
+      if (dropped === undefined) break
+      member.backlogBytes -= deliveryBytes(dropped)
+      member.dropped.push(dropped.seq)
+      if (member.dropped.length > DROPPED_SEQS_REMEMBERED) member.forgotten = member.dropped.shift() ?? 0
     }
   }
 

@@ -4,6 +4,7 @@ export { DEFAULT_SCRYPT_PARAMS, hashAnswer, needsRehash, verifyAnswer } from './
 export * as defaults from './constants.js'
 export { EventFeed, type MemberInfo, type RoomEvent, type RoomEventType } from './events.js'
 export { createRoomHost, type IssuedRoomInvitation, RoomHost, type RoomHostOptions } from './host.js'
+export { isPrivateIp, scopeInvitation } from './invitation-scope.js'
 export type { InvitationRecord } from './invitations.js'
 export { createSecureChatNode, defaultListenAddresses, type NodeOptions } from './libp2p.js'
 export type { LockoutOptions } from './lockout.js'
@@ -18,3 +19,4 @@ export {
   RoomClosedError,
   RoomMember
 } from './member.js'
+export { configFolder, ROOM_NAME_PATTERN, RoomStore, RoomStoreError, type StoredRoom } from './room-store.js'

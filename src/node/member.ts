@@ -290,7 +290,8 @@ export class RoomMember {
         if (goodbye !== undefined) return goodbye
       }
     } catch (err) {
-      if (err instanceof SecureChatError) {
+      // Our own ending (close, finish) aborts the channel with RoomClosedError: not the host's fault.
+      if (err instanceof SecureChatError && !(err instanceof RoomClosedError)) {
         this.feed.emit({ type: 'error', code: 'protocol', message: err.message })
       }
       return 'connection-lost'

@@ -1,0 +1,319 @@
+/**
+ * The interactive chat: messages, joins and leaves appear above the input line (which keeps what is
+ * being typed), each nickname in its own colour, with HH:MM timestamps. The host's prompt carries
+ * the room code and its countdown. Ctrl-C, Ctrl-D or /quit leaves and the room is told.
+ */
+import * as defaults from '../node/constants.js'
+import type { RoomEvent } from '../node/index.js'
+import { type CommandResult, runCommand } from './actions.js'
+import { NickColours, type Style } from './colours.js'
+import { parseInput } from './commands.js'
+import { ExitCode, type ExitCodeValue } from './exit-codes.js'
+import { clock, localDateTime, spacedCode } from './format.js'
+import { closedExitCode, describeCode, log, onTerminationSignal } from './io.js'
+import type { Terminal } from './prompt.js'
+import { terminalQr } from './qr.js'
+import { displayText } from './sanitize.js'
+import { type ChatSession, currentCode, type IssuedInvitation, type RoomCode, watchCode } from './session.js'
+
+export interface ChatScreenOptions {
+  style: Style
+  /** The stream behind the terminal, for the QR code's width check. */
+  stdout: { isTTY?: boolean; columns?: number }
+}
+
+export class ChatScreen {
+  private readonly session: ChatSession
+  private readonly terminal: Terminal
+  private readonly style: Style
+  private readonly stdout: ChatScreenOptions['stdout']
+  private readonly colours = new NickColours()
+  private code: RoomCode | undefined
+  private stopCode: (() => void) | undefined
+  private ticker: NodeJS.Timeout | undefined
+  private ending = false
+
+  constructor(session: ChatSession, terminal: Terminal, options: ChatScreenOptions) {
+    this.session = session
+    this.terminal = terminal
+    this.style = options.style
+    this.stdout = options.stdout
+    for (const person of session.who()) this.colours.colourOf(person.nick)
+  }
+
+  /** Shows an invitation: the string, a QR code when the terminal can show one, its terms. */
+  showInvitation(issued: IssuedInvitation): void {
+    const s = this.style
+    const uses = issued.maxUses === undefined ? 'any number of uses' : `at most ${issued.maxUses} use(s)`
+    this.terminal.print(
+      `${s.bold('Invitation')} ${s.dim(`(id ${issued.id}; valid until ${localDateTime(issued.expiresAt)}; ${uses})`)}`
+    )
+    this.terminal.print(s.dim('Send it privately: with the answer and the room code, it lets someone in.'))
+    this.terminal.print('')
+    this.terminal.print(issued.invitation)
+    this.terminal.print('')
+    const qr = terminalQr(issued.invitation, this.stdout, { colour: s.enabled })
+    if (qr !== undefined) {
+      for (const line of qr) this.terminal.print(line)
+      this.terminal.print('')
+    }
+    this.terminal.print(`${s.dim('It leads to:')} ${issued.addresses.join('  ')}`)
+    if (issued.withheld.length > 0) {
+      this.terminal.print(
+        s.dim(`Public addresses left out (add --public to offer them): ${issued.withheld.join('  ')}`)
+      )
+    }
+  }
+
+  /** Runs until the person leaves or the room ends; resolves with the exit code. */
+  run(): Promise<ExitCodeValue> {
+    return new Promise<ExitCodeValue>((resolve) => {
+      const finish = (code: ExitCodeValue): void => {
+        offEvents()
+        offSignals()
+        this.stopCode?.()
+        if (this.ticker !== undefined) clearInterval(this.ticker)
+        this.terminal.close()
+        resolve(code)
+      }
+      const leave = async (final = false): Promise<void> => {
+        if (this.ending) return
+        this.ending = true
+        const restarting = this.session.restartable && !final
+        this.terminal.print(
+          this.style.dim(
+            this.session.role === 'member'
+              ? 'Leaving the room…'
+              : restarting
+                ? `Stopping; the room is kept. Its members wait up to ${Math.round(defaults.RESUME_TTL_MS / 60_000)} min for it to come back (/quit closes it for good).`
+                : 'Closing the room…'
+          )
+        )
+        try {
+          await this.session.close({ final })
+        } catch (err) {
+          log.error('closing failed: %s', (err as Error).message)
+        }
+        finish(ExitCode.OK)
+      }
+      const offEvents = this.session.onEvent((event) => {
+        if (event.type === 'closed') {
+          if (this.ending) return
+          this.ending = true
+          const code = closedExitCode(event.reason)
+          this.notice(
+            code === ExitCode.OK
+              ? `The room was closed by the host.`
+              : `You are no longer in the room: ${describeCode(event.reason)}.`,
+            code !== ExitCode.OK
+          )
+          finish(code)
+          return
+        }
+        // Once leaving, what the closing connection reports is no news.
+        if (!this.ending) this.show(event)
+      })
+      const offSignals = onTerminationSignal(() => void leave())
+      this.terminal.onInterrupt(() => void leave())
+      // Piped input may end right after its last lines: those are sent before leaving.
+      const pending = new Set<Promise<void>>()
+      this.terminal.onInput((line) => {
+        const work = this.input(line, leave)
+        pending.add(work)
+        void work.finally(() => pending.delete(work))
+      })
+      this.terminal.onEnd(() => {
+        void Promise.allSettled([...pending]).then(() => leave())
+      })
+      this.startPrompt()
+    })
+  }
+
+  private startPrompt(): void {
+    const host = this.session.host
+    if (host === undefined) {
+      this.terminal.showPrompt(this.prompt())
+      return
+    }
+    void currentCode(host.room).then((code) => {
+      this.code = code
+      this.terminal.showPrompt(this.prompt())
+      if (!this.terminal.interactive) this.terminal.print(this.codeLine(code))
+    })
+    this.stopCode = watchCode(host.room, (code) => {
+      this.code = code
+      // Without a live prompt, each new code is printed as a line.
+      if (!this.terminal.interactive) this.terminal.print(this.codeLine(code))
+      else this.terminal.updatePrompt(this.prompt())
+    })
+    if (this.terminal.interactive) {
+      this.ticker = setInterval(() => this.terminal.updatePrompt(this.prompt()), 1000)
+      this.ticker.unref()
+    }
+  }
+
+  private codeLine(code: RoomCode): string {
+    return `${this.style.bold('Room code')} ${spacedCode(code.code)} ${this.style.dim(`(valid ${code.secondsLeft}s)`)}`
+  }
+
+  /** "[123 456 · 17s] host> " for the host, "alice> " for a member. */
+  private prompt(): string {
+    const me = this.session.nickname
+    const name = me === undefined ? 'relay' : this.style.colour(me, this.colours.colourOf(me))
+    if (this.session.host === undefined || this.code === undefined) return `${name}> `
+    const left = Math.max(0, Math.ceil((this.code.expiresAt - Date.now()) / 1000))
+    const code = `${spacedCode(this.code.code)} · ${String(left).padStart(2, ' ')}s`
+    const locked = this.session.host.locked ? ' locked' : ''
+    return `${this.style.dim('[code ')}${this.style.bold(code)}${this.style.dim(`${locked}]`)} ${name}> `
+  }
+
+  private nick(nick: string): string {
+    const safe = displayText(nick)
+    return this.style.colour(safe, this.colours.colourOf(nick))
+  }
+
+  private line(ts: number, text: string): void {
+    this.terminal.print(`${this.style.dim(clock(ts))} ${text}`)
+  }
+
+  private notice(text: string, alert = false): void {
+    this.line(Date.now(), alert ? this.style.alert(`! ${text}`) : this.style.dim(`* ${text}`))
+  }
+
+  private show(event: RoomEvent): void {
+    switch (event.type) {
+      case 'message':
+        this.line(event.ts, `<${this.nick(event.from)}> ${displayText(event.text)}`)
+        return
+      case 'member-joined':
+        this.line(
+          Date.now(),
+          `${this.style.dim('→')} ${this.nick(event.nick)} ${this.style.dim(`joined (key ${event.fingerprint})`)}`
+        )
+        return
+      case 'member-left':
+        this.line(
+          Date.now(),
+          `${this.style.dim('←')} ${this.nick(event.nick)} ${this.style.dim(`left (${describeCode(event.reason)})`)}`
+        )
+        this.colours.release(event.nick)
+        return
+      case 'error':
+        this.notice(displayText(event.message), true)
+        return
+      case 'refused':
+        this.notice(`a join from ${event.address} was refused: ${describeCode(event.reason)}`)
+        return
+      case 'member-away':
+        this.line(
+          Date.now(),
+          this.style.dim(`… ${displayText(event.nick)} lost the connection; their place is kept`)
+        )
+        return
+      case 'member-back':
+        this.line(Date.now(), `${this.style.dim('↺')} ${this.nick(event.nick)} ${this.style.dim('is back')}`)
+        return
+      case 'reconnecting':
+        this.notice(
+          `connection to the host lost; reconnecting (attempt ${event.attempt}, in ${Math.max(1, Math.round(event.delayMs / 1000))} s)`,
+          true
+        )
+        return
+      case 'back':
+        this.notice(
+          event.gapUnknown
+            ? 'back in the room; the host restarted, so messages sent meanwhile may be missing'
+            : event.missed > 0
+              ? `back in the room; ${event.missed} message(s) were missed`
+              : 'back in the room; nothing was missed'
+        )
+        return
+      default:
+        return
+    }
+  }
+
+  private async input(line: string, leave: (final: boolean) => Promise<void>): Promise<void> {
+    if (this.ending) return
+    const parsed = parseInput(line, this.session.role)
+    switch (parsed.kind) {
+      case 'empty':
+        this.terminal.eraseEntered(line)
+        this.terminal.refresh()
+        return
+      case 'invalid':
+        this.terminal.eraseEntered(line)
+        this.notice(parsed.message, true)
+        return
+      case 'message':
+        this.terminal.eraseEntered(line)
+        if (!this.session.canSend) {
+          this.notice('a relay-only host is not a member and cannot send', true)
+          return
+        }
+        this.line(Date.now(), `<${this.nick(this.session.nickname ?? '')}> ${displayText(parsed.text)}`)
+        try {
+          await this.session.send(parsed.text)
+        } catch (err) {
+          if ((err as Error).name !== 'MessageRejectedError') {
+            this.notice(`not sent: ${(err as Error).message}`, true)
+          }
+        }
+        return
+      case 'command': {
+        this.terminal.eraseEntered(line)
+        this.terminal.print(this.style.dim(`> ${displayText(line.trim())}`))
+        let result: CommandResult
+        try {
+          result = await runCommand(parsed.command, this.session)
+        } catch (err) {
+          this.notice((err as Error).message, true)
+          return
+        }
+        if (result.kind === 'quit') await leave(true)
+        else this.showResult(result)
+      }
+    }
+  }
+
+  private showResult(result: Exclude<CommandResult, { kind: 'quit' }>): void {
+    const s = this.style
+    switch (result.kind) {
+      case 'help': {
+        const width = Math.max(...result.commands.map((c) => c.usage.length))
+        for (const c of result.commands)
+          this.terminal.print(`  ${c.usage.padEnd(width)}  ${s.dim(c.summary)}`)
+        this.terminal.print(
+          s.dim('  Any other line is a message to everyone; start it with // to send a "/".')
+        )
+        return
+      }
+      case 'who': {
+        this.terminal.print(`${result.members.length} in the room:`)
+        const width = Math.max(...result.members.map((m) => displayText(m.nick).length))
+        for (const m of result.members) {
+          const tags = [m.host ? 'host' : '', m.self ? 'you' : ''].filter((t) => t !== '').join(', ')
+          const pad = ' '.repeat(Math.max(0, width - displayText(m.nick).length))
+          this.terminal.print(
+            `  ${this.nick(m.nick)}${pad}  ${m.fingerprint}${tags === '' ? '' : s.dim(`  (${tags})`)}`
+          )
+        }
+        return
+      }
+      case 'code':
+        this.code = result.code
+        this.terminal.print(this.codeLine(result.code))
+        return
+      case 'invitation':
+        this.showInvitation(result.invitation)
+        return
+      case 'ok':
+        this.notice(result.message)
+        this.terminal.updatePrompt(this.prompt())
+        return
+      case 'error':
+        this.notice(result.message, true)
+        return
+    }
+  }
+}

@@ -1,0 +1,287 @@
+/** `securechat p2p host`: opens a room, shows its invitation and room code, and runs the chat. */
+import { createRoomHost, defaults, hashAnswer, type RoomHost, type RoomHostOptions } from '../node/index.js'
+import { defaultListenAddresses } from '../node/libp2p.js'
+import { RoomStore, RoomStoreError, type StoredRoom } from '../node/room-store.js'
+import { describeNicknameProblem, nicknameProblem, normaliseNickname } from '../protocol/nickname.js'
+import { ChatScreen } from './chat-screen.js'
+import { colourEnabled, Style } from './colours.js'
+import { formatDuration } from './duration.js'
+import { CliError, ExitCode, type ExitCodeValue, UsageError } from './exit-codes.js'
+import { localDateTime, spacedCode } from './format.js'
+import { type Io, log, writeJson } from './io.js'
+import { codeEvent, invitationEvent, runJsonSession } from './json-mode.js'
+import { Terminal } from './prompt.js'
+import { askNewAnswer, askQuestion, givenAnswer, questionProblem } from './secrets.js'
+import { currentCode, hostSession, watchCode } from './session.js'
+
+export interface HostFlags {
+  port?: number
+  listen?: string[]
+  announce?: string[]
+  public?: boolean
+  question?: string
+  answerFile?: string
+  nick?: string
+  ttl?: number
+  maxUses?: number
+  relayOnly?: boolean
+  room?: string
+  json?: boolean
+  maxConnections?: number
+  inboundThreshold?: number
+  /** mDNS announcement on the LAN; `--no-mdns` turns it off. */
+  mdns?: boolean
+}
+
+/** Puts `port` into every listen address that leaves the port to the system (`/tcp/0`). */
+export function withPort(listen: string[], port: number | undefined): string[] {
+  if (port === undefined) return listen
+  return listen.map((address) => address.replace(/\/tcp\/0(?=\/|$)/, `/tcp/${port}`))
+}
+
+/** The TCP port the node actually bound, from its first TCP address. */
+function boundPort(room: RoomHost): number | undefined {
+  for (const address of room.node.getMultiaddrs()) {
+    const match = /\/tcp\/(\d+)/.exec(address.toString())
+    if (match?.[1] !== undefined) return Number(match[1])
+  }
+  return undefined
+}
+
+interface RoomSecrets {
+  question: string
+  answerHash: string
+  nickname: string
+}
+
+/** Question, answer and nickname: from the flags, the stored room, or (interactive only) prompts. */
+async function roomSecrets(
+  flags: HostFlags,
+  stored: StoredRoom | undefined,
+  io: Io,
+  terminal: Terminal | undefined
+): Promise<RoomSecrets> {
+  const nickname = normaliseNickname(flags.nick ?? stored?.nickname ?? 'host')
+  const nickProblem = nicknameProblem(nickname)
+  if (nickProblem !== undefined) throw new UsageError(`--nick: ${describeNicknameProblem(nickProblem)}`)
+
+  let question = flags.question?.trim() ?? stored?.question
+  if (question !== undefined) {
+    const problem = questionProblem(question)
+    if (problem !== undefined) throw new UsageError(`--question: ${problem}`)
+  } else if (terminal === undefined) {
+    throw new UsageError('the host needs --question in --json mode (nothing is asked in machine mode)')
+  } else {
+    question = await askQuestion(terminal)
+  }
+
+  const answer = givenAnswer(flags.answerFile, io.env)
+  const questionChanged = stored !== undefined && question !== stored.question
+  if (answer === undefined && stored !== undefined && !questionChanged) {
+    log('reusing the stored question and answer of room %s', stored.roomName)
+    return { question, answerHash: stored.answerHash, nickname }
+  }
+  let chosen = answer
+  if (chosen === undefined) {
+    if (terminal === undefined) {
+      throw new UsageError(
+        'the host needs the answer in --json mode: give --answer-file <path> or set SECURECHAT_ANSWER'
+      )
+    }
+    chosen = await askNewAnswer(terminal)
+  }
+  return { question, answerHash: await hashAnswer(chosen), nickname }
+}
+
+function warnLine(io: Io, json: boolean, message: string): void {
+  if (json) writeJson(io, { type: 'warning', message })
+  else io.stderr.write(`securechat: warning: ${message}\n`)
+}
+
+export async function hostCommand(flags: HostFlags, io: Io): Promise<ExitCodeValue> {
+  const json = flags.json === true
+  const style = new Style(!json && colourEnabled(io.stdout, io.env))
+  const terminal = json ? undefined : new Terminal({ input: io.stdin, output: io.stdout })
+  try {
+    return await openRoom(flags, io, json, style, terminal)
+  } finally {
+    terminal?.close()
+  }
+}
+
+async function openRoom(
+  flags: HostFlags,
+  io: Io,
+  json: boolean,
+  style: Style,
+  terminal: Terminal | undefined
+): Promise<ExitCodeValue> {
+  let store: RoomStore | undefined
+  let stored: StoredRoom | undefined
+  if (flags.room !== undefined) {
+    try {
+      store = new RoomStore(flags.room, { env: io.env, warn: (m) => warnLine(io, json, m) })
+      stored = await store.load()
+    } catch (err) {
+      if (err instanceof RoomStoreError) {
+        throw new CliError(err.message, ExitCode.ERROR, 'room-store')
+      }
+      throw err
+    }
+    log('room %s: %s', flags.room, stored === undefined ? 'new' : 'loaded')
+  }
+
+  const secrets = await roomSecrets(flags, stored, io, terminal)
+  if (store !== undefined) {
+    if (stored === undefined) {
+      stored = await store.create({ roomName: flags.room, ...secrets })
+    } else {
+      stored = { ...stored, ...secrets }
+      store.saveSettings(stored)
+    }
+  }
+
+  const port = flags.port ?? stored?.port
+  const listen =
+    flags.listen === undefined
+      ? defaultListenAddresses(port ?? defaults.DEFAULT_PORT)
+      : withPort(flags.listen, port)
+  const roomStore = store
+  const options: RoomHostOptions = {
+    question: secrets.question,
+    answerHash: secrets.answerHash,
+    nickname: secrets.nickname,
+    listen,
+    mdns: flags.mdns !== false,
+    ...(flags.announce === undefined ? {} : { announce: flags.announce }),
+    ...(flags.relayOnly === true ? { relayOnly: true } : {}),
+    ...(flags.maxConnections === undefined ? {} : { maxConnections: flags.maxConnections }),
+    ...(flags.inboundThreshold === undefined ? {} : { inboundConnectionThreshold: flags.inboundThreshold }),
+    ...(stored === undefined
+      ? {}
+      : {
+          roomName: stored.roomName,
+          roomId: stored.roomId,
+          roomSecret: stored.roomSecret,
+          fernetKey: stored.fernetKey,
+          keys: stored.keys,
+          privateKey: stored.privateKey,
+          invitations: stored.invitations,
+          banned: stored.banned,
+          onBansChange: (banned) => {
+            try {
+              roomStore?.saveBans(banned)
+            } catch (err) {
+              warnLine(io, json, `could not save the bans: ${(err as Error).message}`)
+            }
+          },
+          onInvitationsChange: (records) => {
+            try {
+              roomStore?.saveInvitations(records)
+            } catch (err) {
+              warnLine(io, json, `could not save the invitations: ${(err as Error).message}`)
+            }
+          }
+        })
+  }
+
+  log('opening the room on %s', listen.join(' '))
+  let room: RoomHost
+  try {
+    room = await createRoomHost(options)
+  } catch (err) {
+    // libp2p reports a failed listen inside a longer message (with the socket error's stack).
+    const inUse =
+      (err as NodeJS.ErrnoException).code === 'EADDRINUSE' || /EADDRINUSE/.test((err as Error).message)
+    if (inUse) {
+      throw new CliError(
+        `the port is already in use (listening on ${listen.join(', ')}): pass --port <n>, or --port 0 for any free port` +
+          (flags.room !== undefined && flags.port === undefined
+            ? ` (the room's invitations point at its stored port ${port})`
+            : ''),
+        ExitCode.ERROR,
+        'address-in-use'
+      )
+    }
+    const reason = /(E[A-Z]{3,}[^\n]*)/.exec((err as Error).message)?.[1] ?? (err as Error).message
+    throw new CliError(
+      `cannot open the room on ${listen.join(', ')}: ${reason}`,
+      ExitCode.ERROR,
+      'listen-failed'
+    )
+  }
+
+  if (store !== undefined && stored !== undefined) {
+    const bound = boundPort(room)
+    if (bound !== undefined && bound !== stored.port) {
+      stored = { ...stored, port: bound }
+      store.saveSettings(stored)
+    }
+  }
+
+  const ownFingerprint = room.memberList.find((m) => m.peerId === room.peerId)?.fingerprint
+  const session = hostSession(room, {
+    defaultTtlMs: flags.ttl ?? defaults.DEFAULT_INVITATION_TTL_MS,
+    includePublic: flags.public === true,
+    announced: flags.announce ?? [],
+    fingerprint: ownFingerprint,
+    nickname: secrets.nickname,
+    restartable: store !== undefined
+  })
+  const controls = session.host as NonNullable<typeof session.host>
+  const issued = await controls.invite(flags.maxUses === undefined ? {} : { maxUses: flags.maxUses })
+  if (issued.withheld.length > 0 && json) {
+    log('left %d public address(es) out of the invitation (no --public)', issued.withheld.length)
+  }
+
+  if (json) {
+    const firstCode = await currentCode(room)
+    let stopCode: (() => void) | undefined
+    return runJsonSession(session, io, {
+      onStart: () => {
+        writeJson(io, invitationEvent(issued))
+        writeJson(io, codeEvent(firstCode))
+        writeJson(io, {
+          type: 'ready',
+          role: 'host',
+          peerId: room.peerId,
+          nick: session.nickname ?? null,
+          fingerprint: ownFingerprint ?? null,
+          relayOnly: room.relayOnly,
+          room: flags.room ?? null,
+          listening: controls.listening()
+        })
+        stopCode = watchCode(room, (code) => writeJson(io, codeEvent(code)))
+      },
+      onEnd: () => stopCode?.()
+    })
+  }
+
+  const screen = new ChatScreen(session, terminal as Terminal, { style, stdout: io.stdout })
+  const t = terminal as Terminal
+  t.print('')
+  t.print(
+    `${style.bold('The room is open')}${flags.room === undefined ? '' : ` (kept as "${flags.room}")`}. ` +
+      (room.relayOnly ? 'You relay only: you cannot read or send messages.' : `You are ${secrets.nickname}.`)
+  )
+  t.print(`${style.dim('Security question:')} ${secrets.question}`)
+  if (ownFingerprint !== undefined) t.print(`${style.dim('Your key fingerprint:')} ${ownFingerprint}`)
+  t.print(`${style.dim('Listening on:')} ${controls.listening().join('  ')}`)
+  t.print('')
+  screen.showInvitation(issued)
+  t.print('')
+  const code = await currentCode(room)
+  t.print(
+    `Joiners also type the ${style.bold('room code')}, now ${style.bold(spacedCode(code.code))}; ` +
+      `it changes every 30 s and the prompt below shows the current one.`
+  )
+  t.print(
+    style.dim(
+      `The invitation is valid for ${formatDuration(flags.ttl ?? defaults.DEFAULT_INVITATION_TTL_MS)} (until ${localDateTime(issued.expiresAt)}). ` +
+        (store === undefined
+          ? 'Type /help for commands; /quit, Ctrl-C or Ctrl-D closes the room.'
+          : 'Type /help for commands; Ctrl-C or Ctrl-D stops the host (members wait for it to come back), /quit closes the room for good.')
+    )
+  )
+  return screen.run()
+}

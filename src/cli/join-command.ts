@@ -1,0 +1,224 @@
+/**
+ * `securechat p2p join <invitation>`: passes the host's four gates (invitation, answer, room code,
+ * nickname) and runs the chat. Interactively, a wrong answer or code is said plainly with the tries
+ * left and asked again on a new connection (the host closes the stream on a wrong answer or code).
+ */
+import { invitationTarget, JoinRefusedError, joinRoom, type RoomMember } from '../node/index.js'
+import { InvalidInvitationError } from '../protocol/invitation.js'
+import { describeNicknameProblem, nicknameProblem, normaliseNickname } from '../protocol/nickname.js'
+import { fingerprint, generateRsaKeyPair, type RsaKeyPair } from '../protocol/rsa.js'
+import { ChatScreen } from './chat-screen.js'
+import { colourEnabled, Style } from './colours.js'
+import { CancelledError, type ExitCodeValue, UsageError } from './exit-codes.js'
+import { type Io, log, writeJson } from './io.js'
+import { runJsonSession } from './json-mode.js'
+import { Terminal } from './prompt.js'
+import { displayText } from './sanitize.js'
+import { givenAnswer } from './secrets.js'
+import { memberSession } from './session.js'
+
+export interface JoinFlags {
+  answerFile?: string
+  code?: string
+  nick?: string
+  json?: boolean
+  /** mDNS discovery of the host on the LAN; `--no-mdns` turns it off. */
+  mdns?: boolean
+}
+
+const CODE_SHAPE = /^[0-9]{6,8}$/
+/** A person may take longer than the host waits at one step; reconnecting then is not a failure. */
+const MAX_TIMEOUT_RETRIES = 3
+
+/** The room code without the spaces a person may type ("123 456"). */
+export function cleanCode(code: string): string | undefined {
+  const cleaned = code.replace(/[\s-]/g, '')
+  return CODE_SHAPE.test(cleaned) ? cleaned : undefined
+}
+
+function checkInvitation(invitation: string): void {
+  try {
+    invitationTarget(invitation)
+  } catch (err) {
+    if (err instanceof InvalidInvitationError) {
+      throw new UsageError(`invalid invitation: ${err.message}`, 'invalid-invitation')
+    }
+    throw err
+  }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`
+}
+
+export async function joinCommand(invitation: string, flags: JoinFlags, io: Io): Promise<ExitCodeValue> {
+  const json = flags.json === true
+  checkInvitation(invitation)
+  let code: string | undefined
+  if (flags.code !== undefined) {
+    code = cleanCode(flags.code)
+    if (code === undefined) throw new UsageError('--code: the room code is 6 to 8 digits')
+  }
+  let nick: string | undefined
+  if (flags.nick !== undefined) {
+    nick = normaliseNickname(flags.nick)
+    const problem = nicknameProblem(nick)
+    if (problem !== undefined) throw new UsageError(`--nick: ${describeNicknameProblem(problem)}`)
+  }
+  const answer = givenAnswer(flags.answerFile, io.env)
+
+  if (json) {
+    if (answer === undefined) {
+      throw new UsageError('--json needs the answer: give --answer-file <path> or set SECURECHAT_ANSWER')
+    }
+    if (code === undefined) throw new UsageError('--json needs the room code: give --code <digits>')
+    if (nick === undefined) throw new UsageError('--json needs a nickname: give --nick <name>')
+    const keys = await generateRsaKeyPair()
+    const ownFingerprint = await fingerprint(keys.publicKey.spki)
+    log('joining (machine mode)')
+    const member = await joinRoom(
+      invitation,
+      { answer, code, nickname: nick },
+      { keys, mdns: flags.mdns !== false }
+    )
+    return runJsonSession(memberSession(member, ownFingerprint), io, {
+      onStart: () => {
+        writeJson(io, {
+          type: 'joined',
+          nick: member.nickname,
+          peerId: member.peerId,
+          fingerprint: ownFingerprint,
+          room: member.roomName,
+          members: member.members
+        })
+        writeJson(io, { type: 'ready', role: 'member', peerId: member.peerId, nick: member.nickname })
+      }
+    })
+  }
+
+  const style = new Style(colourEnabled(io.stdout, io.env))
+  const terminal = new Terminal({ input: io.stdin, output: io.stdout })
+  try {
+    const keys = await generateRsaKeyPair()
+    const ownFingerprint = await fingerprint(keys.publicKey.spki)
+    const member = await joinInteractively(
+      invitation,
+      { answer, code, nick },
+      { keys, mdns: flags.mdns !== false },
+      terminal,
+      style
+    )
+    const session = memberSession(member, ownFingerprint)
+    const screen = new ChatScreen(session, terminal, { style, stdout: io.stdout })
+    const others = session
+      .who()
+      .filter((p) => !p.self)
+      .map((p) => `${displayText(p.nick)}${p.host ? ' (host)' : ''}`)
+    terminal.print('')
+    terminal.print(
+      `${style.bold(`Joined "${displayText(member.roomName)}"`)} as ${displayText(member.nickname)}. ` +
+        (others.length === 0 ? 'Nobody else is here yet.' : `Here: ${others.join(', ')}.`)
+    )
+    terminal.print(`${style.dim('Your key fingerprint:')} ${ownFingerprint}`)
+    terminal.print(
+      style.dim('Compare fingerprints aloud with /who. Type /help for commands; /quit or Ctrl-D leaves.')
+    )
+    return await screen.run()
+  } finally {
+    terminal.close()
+  }
+}
+
+async function askCode(terminal: Terminal): Promise<string> {
+  for (;;) {
+    const typed = await terminal.ask("Room code (the digits on the host's screen): ")
+    const code = cleanCode(typed)
+    if (code !== undefined) return code
+    terminal.print('A room code is 6 digits (spaces are fine). Try again.')
+  }
+}
+
+async function askNickname(terminal: Terminal, prompt: string): Promise<string> {
+  for (;;) {
+    const nick = normaliseNickname(await terminal.ask(prompt))
+    const problem = nicknameProblem(nick)
+    if (problem === undefined) return nick
+    terminal.print(`${describeNicknameProblem(problem)}. Try again.`)
+  }
+}
+
+/** Dials and passes the gates, asking for what is missing; again after a wrong answer or code. */
+async function joinInteractively(
+  invitation: string,
+  given: { answer: string | undefined; code: string | undefined; nick: string | undefined },
+  joinOptions: { keys: RsaKeyPair; mdns: boolean },
+  terminal: Terminal,
+  style: Style
+): Promise<RoomMember> {
+  let answer = given.answer
+  let code = given.code
+  let timeouts = 0
+  for (;;) {
+    terminal.print(style.dim('Connecting to the host…'))
+    let typedAnswer: string | undefined
+    let nickOffered = false
+    try {
+      return await joinRoom(
+        invitation,
+        {
+          answer: async (question) => {
+            if (answer !== undefined) {
+              typedAnswer = answer
+              return answer
+            }
+            terminal.print(`The host asks: ${style.bold(displayText(question))}`)
+            typedAnswer = await terminal.ask('Your answer (hidden): ', { hidden: true })
+            return typedAnswer
+          },
+          code: async () => {
+            // Asked only once the answer passed: keep it for a retry.
+            answer = typedAnswer
+            return code ?? askCode(terminal)
+          },
+          nickname: async ({ problem }) => {
+            if (problem === undefined && given.nick !== undefined && !nickOffered) {
+              nickOffered = true
+              return given.nick
+            }
+            if (problem !== undefined) terminal.print(`${style.alert(capitalise(displayText(problem)))}.`)
+            return askNickname(
+              terminal,
+              problem === undefined ? 'Your nickname: ' : 'Choose another nickname: '
+            )
+          }
+        },
+        joinOptions
+      )
+    } catch (err) {
+      if (err instanceof CancelledError || !(err instanceof JoinRefusedError)) throw err
+      const left = err.attemptsLeft
+      if (err.code === 'wrong-answer' && left > 0) {
+        answer = undefined
+        terminal.print(style.alert(`Wrong answer. ${plural(left, 'try', 'tries')} left.`))
+        continue
+      }
+      if (err.code === 'wrong-code' && left > 0) {
+        code = undefined
+        terminal.print(
+          style.alert(`Wrong room code (it changes every 30 s). ${plural(left, 'try', 'tries')} left.`)
+        )
+        continue
+      }
+      if (err.code === 'timeout' && timeouts < MAX_TIMEOUT_RETRIES) {
+        timeouts++
+        terminal.print(style.alert('The host stopped waiting for that step; connecting again.'))
+        continue
+      }
+      throw err
+    }
+  }
+}

@@ -1,0 +1,219 @@
+/** The command line: commander setup, and the mapping of every failure to one line and an exit code. */
+import { readFileSync } from 'node:fs'
+import { Command, CommanderError, InvalidArgumentError } from 'commander'
+import * as defaults from '../node/constants.js'
+import { formatDuration, MAX_TTL_MS, MIN_TTL_MS, parseDuration } from './duration.js'
+import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js'
+import type { HostFlags } from './host-command.js'
+import { type Io, installSignalHandling, log, processIo, writeJson } from './io.js'
+import type { JoinFlags } from './join-command.js'
+import { ANSWER_ENV } from './secrets.js'
+
+export function packageVersion(): string {
+  try {
+    // dist/src/cli/program.js → the package root.
+    const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')
+    return (JSON.parse(text) as { version?: string }).version ?? '0.0.0'
+  } catch {
+    return '0.0.0'
+  }
+}
+
+function integer(name: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    if (!/^[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`)
+    }
+    return Number(value)
+  }
+}
+
+function duration(value: string): number {
+  try {
+    return parseDuration(value)
+  } catch (err) {
+    throw new InvalidArgumentError(`${(err as Error).message}.`)
+  }
+}
+
+const HOST_HELP = `
+The room opens on every IPv4 and IPv6 interface, TCP port ${defaults.DEFAULT_PORT} unless --port or
+--listen says otherwise. The invitation offers the private (LAN) addresses; --public adds the public
+addresses this machine's own interfaces have (nothing outside is asked). Behind NAT the machine has
+none: forward the port on the router and give --announce /ip4/<public-ip>/tcp/<port>.
+
+The answer is never a command-line argument: use --answer-file, ${ANSWER_ENV}, or type it (hidden).
+
+Examples:
+  securechat p2p host --question "Which river runs past the office?"
+  securechat p2p host --room team --ttl 7d --max-uses 10
+  securechat p2p host --json --question "..." --answer-file ./answer.txt --nick bot
+`
+
+const JOIN_HELP = `
+You are asked for the answer to the host's question (hidden), the room code from the host's screen and
+a nickname, unless given. The answer is never a command-line argument: use --answer-file or ${ANSWER_ENV}.
+
+Exit codes: 0 left normally, 2 usage error or bad invitation, 3 refused by the host, 4 host unreachable,
+1 anything else.
+`
+
+export function buildProgram(io: Io, done: (code: ExitCodeValue) => void): Command {
+  const program = new Command('securechat')
+    .description('Peer-to-peer secure group chat on libp2p')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text)
+    })
+    .showHelpAfterError('(add --help for usage)')
+
+  const p2p = program.command('p2p').description('rooms hosted by one peer, joined over libp2p')
+
+  p2p
+    .command('host')
+    .description('open a room: show its invitation and room code, then chat')
+    .option(
+      '--port <n>',
+      `TCP port (default ${defaults.DEFAULT_PORT}, or the stored room's; 0 = any free port)`,
+      integer('--port', 0, 65535)
+    )
+    .option('--listen <multiaddr...>', 'listen addresses (default: every IPv4 and IPv6 interface)')
+    .option(
+      '--announce <multiaddr...>',
+      'addresses to put in the invitation (a public IP with a forwarded port)'
+    )
+    .option('--public', "also offer this machine's public interface addresses (see below)")
+    .option('--question <text>', 'the security question (asked for if absent)')
+    .option(
+      '--answer-file <path>',
+      `the answer, from a file (or env ${ANSWER_ENV}); otherwise asked, hidden, twice`
+    )
+    .option('--nick <name>', "the host's nickname (default: host)")
+    .option(
+      '--ttl <duration>',
+      `invitation lifetime, ${formatDuration(MIN_TTL_MS)} to ${formatDuration(MAX_TTL_MS)}: 30m, 24h, 7d (default ${formatDuration(defaults.DEFAULT_INVITATION_TTL_MS)})`,
+      duration
+    )
+    .option('--max-uses <n>', 'how many joins the invitation admits', integer('--max-uses', 1, 1_000_000))
+    .option('--relay-only', 'admit and relay, but hold no key that opens a message (no chatting)')
+    .option(
+      '--room <name>',
+      'keep this room (keys, secrets, invitations) in the config folder across restarts'
+    )
+    .option(
+      '--max-connections <n>',
+      `most connections the node keeps (default ${defaults.MAX_CONNECTIONS})`,
+      integer('--max-connections', 1, 100_000)
+    )
+    .option(
+      '--inbound-threshold <n>',
+      `inbound connections accepted per second from one address (default ${defaults.INBOUND_CONNECTION_THRESHOLD})`,
+      integer('--inbound-threshold', 1, 100_000)
+    )
+    .option('--no-mdns', 'do not announce the room on the LAN with mDNS (on by default)')
+    .option('--json', 'machine mode: JSON Lines events on stdout, messages and /commands on stdin')
+    .addHelpText('after', HOST_HELP)
+    .action(async (flags: HostFlags) => {
+      // Loaded when used, so --help, --version and usage errors answer at once.
+      const { hostCommand } = await import('./host-command.js')
+      done(await hostCommand(flags, io))
+    })
+
+  p2p
+    .command('join')
+    .description('join a room with an invitation')
+    .argument('<invitation>', 'the invitation from the host (starts with sc1)')
+    .option('--answer-file <path>', `the answer, from a file (or env ${ANSWER_ENV}); otherwise asked, hidden`)
+    .option('--code <digits>', 'the room code shown by the host (it changes every 30 s)')
+    .option('--nick <name>', 'your nickname')
+    .option('--no-mdns', "do not look for the host on the LAN with mDNS when the invitation's address fails")
+    .option('--json', 'machine mode: JSON Lines events on stdout, messages and /commands on stdin')
+    .addHelpText('after', JOIN_HELP)
+    .action(async (invitation: string, flags: JoinFlags) => {
+      const { joinCommand } = await import('./join-command.js')
+      done(await joinCommand(invitation, flags, io))
+    })
+
+  return program
+}
+
+/**
+ * The one-line description, exit code and machine code of a failure. Errors are told apart by their
+ * stable `name` (the errors of src/node and src/protocol are made for that), which also spares loading
+ * the room's modules just to classify a usage error.
+ */
+export function classify(err: unknown): {
+  exitCode: ExitCodeValue
+  code: string
+  message: string
+  extra: Record<string, unknown>
+} {
+  if (err instanceof CliError) {
+    return { exitCode: err.exitCode, code: err.code, message: err.message, extra: err.details }
+  }
+  const error = err instanceof Error ? err : new Error(String(err))
+  switch (error.name) {
+    case 'JoinRefusedError': {
+      const refused = error as Error & { code: string; attemptsLeft: number; retryAfterMs: number }
+      return {
+        exitCode: ExitCode.REFUSED,
+        code: refused.code,
+        message: `the host refused: ${refused.message}`,
+        extra: { attemptsLeft: refused.attemptsLeft, retryAfterMs: refused.retryAfterMs }
+      }
+    }
+    case 'HostUnreachableError':
+      return { exitCode: ExitCode.UNREACHABLE, code: 'host-unreachable', message: error.message, extra: {} }
+    case 'InvalidInvitationError':
+      return {
+        exitCode: ExitCode.USAGE,
+        code: 'invalid-invitation',
+        message: `invalid invitation: ${error.message}`,
+        extra: {}
+      }
+    default:
+      return { exitCode: ExitCode.ERROR, code: 'internal', message: error.message, extra: {} }
+  }
+}
+
+/** Runs the command line; resolves with the exit code. Never throws. */
+export async function main(argv: string[] = process.argv, io: Io = processIo()): Promise<ExitCodeValue> {
+  const json = argv.includes('--json')
+  installSignalHandling()
+  let exitCode: ExitCodeValue | undefined
+  const program = buildProgram(io, (code) => {
+    exitCode = code
+  })
+  try {
+    await program.parseAsync(argv)
+    return exitCode ?? ExitCode.OK
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end with 0; every parse error is a usage error (commander printed it).
+      if (err.exitCode === 0) return ExitCode.OK
+      if (json) writeJson(io, { type: 'error', code: 'usage', message: err.message.replace(/^error: /, '') })
+      return ExitCode.USAGE
+    }
+    const failure = classify(err)
+    // One line, always: a multi-line message (a wrapped stack) is cut to its first line.
+    failure.message = failure.message.split('\n')[0]?.trim() ?? ''
+    log.error('%s: %s', failure.code, failure.message)
+    if (json) {
+      writeJson(io, { type: 'error', code: failure.code, message: failure.message, ...failure.extra })
+    } else {
+      io.stderr.write(`securechat: ${failure.message}\n`)
+    }
+    if (
+      io.env['DEBUG'] !== undefined &&
+      io.env['DEBUG'] !== '' &&
+      err instanceof Error &&
+      err.stack !== undefined
+    ) {
+      io.stderr.write(`${err.stack}\n`)
+    }
+    return failure.exitCode
+  }
+}

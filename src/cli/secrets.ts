@@ -1,0 +1,99 @@
+/**
+ * Where the security answer comes from: --answer-file, then SECURECHAT_ANSWER, then a hidden prompt.
+ * Never a command-line argument (other users can read those in the process list).
+ */
+import { readFileSync, statSync } from 'node:fs'
+import { normaliseAnswer } from '../protocol/answer.js'
+import { MAX_QUESTION_LENGTH } from '../protocol/constants.js'
+import { UsageError } from './exit-codes.js'
+import { log } from './io.js'
+import type { Terminal } from './prompt.js'
+
+export const ANSWER_ENV = 'SECURECHAT_ANSWER'
+const MAX_ANSWER_FILE_BYTES = 4096
+
+/** The answer from --answer-file (its first line) or the environment, or undefined. */
+export function givenAnswer(
+  answerFile: string | undefined,
+  env: Record<string, string | undefined>
+): string | undefined {
+  if (answerFile !== undefined) {
+    let text: string
+    try {
+      if (statSync(answerFile).size > MAX_ANSWER_FILE_BYTES) {
+        throw new UsageError(`--answer-file ${answerFile} is larger than ${MAX_ANSWER_FILE_BYTES} bytes`)
+      }
+      text = readFileSync(answerFile, 'utf8')
+    } catch (err) {
+      if (err instanceof UsageError) throw err
+      throw new UsageError(
+        `cannot read --answer-file ${answerFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`
+      )
+    }
+    const answer = text.split(/\r?\n/)[0] ?? ''
+    checkAnswer(answer, '--answer-file')
+    log('answer taken from --answer-file')
+    return answer
+  }
+  const fromEnv = env[ANSWER_ENV]
+  if (fromEnv !== undefined && fromEnv !== '') {
+    checkAnswer(fromEnv, ANSWER_ENV)
+    log('answer taken from %s', ANSWER_ENV)
+    return fromEnv
+  }
+  return undefined
+}
+
+/** Throws a usage error naming the source (never the answer) when the answer cannot be used. */
+export function checkAnswer(answer: string, source: string): void {
+  try {
+    normaliseAnswer(answer)
+  } catch (err) {
+    throw new UsageError(`the answer from ${source} is not usable: ${(err as Error).message}`)
+  }
+}
+
+function answerProblem(answer: string): string | undefined {
+  try {
+    normaliseAnswer(answer)
+    return undefined
+  } catch (err) {
+    return (err as Error).message
+  }
+}
+
+/** The host chooses the answer: typed hidden, twice, until both agree. */
+export async function askNewAnswer(terminal: Terminal): Promise<string> {
+  for (;;) {
+    const first = await terminal.ask('Answer joiners must give (hidden): ', { hidden: true })
+    const problem = answerProblem(first)
+    if (problem !== undefined) {
+      terminal.print(`That answer cannot be used: ${problem}. Try again.`)
+      continue
+    }
+    const second = await terminal.ask('The same answer again (hidden): ', { hidden: true })
+    if (second === first) return first
+    terminal.print('The two answers differ. Try again.')
+  }
+}
+
+/** A question is one line of at most MAX_QUESTION_LENGTH characters, with no control characters. */
+export function questionProblem(question: string): string | undefined {
+  const trimmed = question.trim()
+  if (trimmed === '') return 'the security question is empty'
+  if ([...trimmed].length > MAX_QUESTION_LENGTH)
+    return `the security question is longer than ${MAX_QUESTION_LENGTH} characters`
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (/[\x00-\x1f\x7f]/.test(trimmed)) return 'the security question must be one line of text'
+  return undefined
+}
+
+export async function askQuestion(terminal: Terminal): Promise<string> {
+  terminal.print('Joiners must answer a security question: ask something only they know.')
+  for (;;) {
+    const question = (await terminal.ask('Security question: ')).trim()
+    const problem = questionProblem(question)
+    if (problem === undefined) return question
+    terminal.print(`${problem}. Try again.`)
+  }
+}
