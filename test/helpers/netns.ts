@@ -28,9 +28,20 @@ export function netnsUnavailable(): string | undefined {
   }
   try {
     inNs(probe, ['ip', 'link', 'add', 'br0', 'type', 'bridge'])
+  } catch (err) {
+    ip(['netns', 'del', probe])
+    return `cannot make a bridge in a namespace: ${(err as Error).message.split('\n')[0]}`
+  }
+  try {
+    inNs(probe, ['ip', 'link', 'set', 'lo', 'up'])
+    try {
+      inNs(probe, ['tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'loss', '1%'])
+    } catch {
+      inNs(probe, ['nft', 'add', 'table', 'inet', 'probe'])
+    }
     return undefined
   } catch (err) {
-    return `cannot make a bridge in a namespace: ${(err as Error).message.split('\n')[0]}`
+    return `no way to make a link lossy: neither tc netem nor nftables works here (${(err as Error).message.split('\n')[0]})`
   } finally {
     try {
       ip(['netns', 'del', probe])
