@@ -68,6 +68,18 @@ describe('reconnect and resume', () => {
     assert.deepEqual(texts(bobEvents), ['burst 3', 'burst 4', 'burst 5', 'burst 6', 'burst 7'])
   })
 
+  it('a locked room keeps newcomers out but lets a returning member back', async () => {
+    const bobEvents = record(bob)
+    host.lock()
+    try {
+      bob.dropConnection()
+      await until(bob, () => bobEvents.find((e) => e.type === 'back'))
+      assert.equal(bobEvents.filter((e) => e.type === 'closed').length, 0)
+    } finally {
+      host.unlock()
+    }
+  })
+
   it('a forged or borrowed resume credential is refused', async () => {
     const { createSecureChatNode } = await import('../src/node/libp2p.js')
     const { lpStream } = await import('@libp2p/utils')

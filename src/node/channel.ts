@@ -2,7 +2,7 @@ import type { Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { type Pushable, pushable } from 'it-pushable'
 import { MAX_FRAME_BYTES } from '../protocol/constants.js'
-import { type AnyFrame, decodeFrame, encodeFrame } from '../protocol/frame.js'
+import { type AnyFrame, decodeFrame, encodeFrame, FrameError } from '../protocol/frame.js'
 import { MAX_OUTBOUND_BYTES, MAX_OUTBOUND_QUEUE } from './constants.js'
 
 export interface ChannelOptions {
@@ -13,6 +13,12 @@ export interface ChannelOptions {
   /** Called once when the outbound queue overflows: the peer is not reading. */
   onOverflow?: () => void
 }
+
+const OVERSIZE_ERRORS = new Set([
+  'InvalidDataLengthError',
+  'InvalidDataLengthLengthError',
+  'InvalidMessageLengthError'
+])
 
 /**
  * One `/securechat/1.0.0` stream as a sequence of validated frames. Reads are bounded by the frame
@@ -43,7 +49,14 @@ export class FrameChannel {
 
   /** Reads the next frame; throws `FrameError` on a bad one and the stream's error when it ends. */
   async read(signal?: AbortSignal): Promise<AnyFrame> {
-    const bytes = await this.lp.read({ signal })
+    let bytes: Awaited<ReturnType<typeof this.lp.read>>
+    try {
+      bytes = await this.lp.read({ signal })
+    } catch (err) {
+      // A length prefix past the limit is the peer's fault, not a broken connection: say so.
+      if (OVERSIZE_ERRORS.has((err as Error).name)) throw new FrameError('a frame exceeds the size limit')
+      throw err
+    }
     return decodeFrame(bytes)
   }
 

@@ -475,7 +475,8 @@ export class RoomHost {
     let admitted: HostedMember
     this.handshakes.set(address, (this.handshakes.get(address) ?? 0) + 1)
     try {
-      this.preCheck(peerId, address, { handshakeSlot: true })
+      // The lock is checked once the first frame shows a newcomer: a returning member passes it.
+      this.preCheck(peerId, address, { handshakeSlot: true, resuming: true })
       const first = await readWithin(
         channel,
         'hello',
@@ -531,6 +532,7 @@ export class RoomHost {
     peerId: string,
     address: string
   ): Promise<HostedMember> {
+    if (this.locked) throw new Refused(Reason.ROOM_LOCKED, describeReason(Reason.ROOM_LOCKED))
     const timeouts = this.options.timeouts ?? {}
     const signal = AbortSignal.any([
       this.abort.signal,
@@ -792,6 +794,7 @@ export class RoomHost {
     } catch (err) {
       if (err instanceof FrameError) departure = { reason: err.reason }
     }
+    if (!channel.isClosed) void channel.close(AbortSignal.timeout(2000))
     // A resumed member has a new channel by now: this loop's end is not its departure.
     if (this.members.get(member.peerId) !== member || member.channel !== channel) return
     if (departure.reason === Reason.CONNECTION_LOST && !this.closed) this.goAway(member)
