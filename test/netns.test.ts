@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
+import { multiaddr } from '@multiformats/multiaddr'
+import { decodeInvitation, encodeInvitation } from '../src/protocol/invitation.js'
 import { type CliProcess, currentCode, type JsonEvent, QUESTION, Sandbox } from './helpers/cli.js'
 import { netnsUnavailable, SimulatedLan } from './helpers/netns.js'
 
@@ -148,6 +150,70 @@ describe('faults on a simulated LAN (network namespaces, loss, link flaps)', { s
     t.diagnostic(
       `m3 reconnected ${m3.events.filter((e) => e.type === 'back').length} time(s) during the flaps`
     )
+  })
+})
+
+describe('LAN discovery with mDNS', { skip: unavailable }, () => {
+  let lan: SimulatedLan | undefined
+  const sandbox = new Sandbox()
+
+  after(async () => {
+    await sandbox.cleanup()
+    lan?.destroy()
+  })
+
+  it("a joiner finds the host by its PeerId when the invitation's address is stale", {
+    timeout: 120_000
+  }, async () => {
+    lan = new SimulatedLan(`sd${process.pid % 100000}`)
+    lan.add('host')
+    lan.add('joiner')
+    const host = sandbox.run(
+      [
+        'p2p',
+        'host',
+        '--json',
+        '--question',
+        QUESTION,
+        '--answer-file',
+        sandbox.answerFile,
+        '--nick',
+        'host',
+        '--listen',
+        '/ip4/10.231.0.1/tcp/4455'
+      ],
+      { wrap: lan.exec('host'), mdns: true }
+    )
+    const invitation = (await host.event('invitation'))['invitation'] as string
+    // The same host and token, but at an address it no longer has (its DHCP lease changed, say).
+    const parts = decodeInvitation(invitation)
+    const peerId = multiaddr(parts.addresses[0] as Uint8Array)
+      .getComponents()
+      .find((c) => c.name === 'p2p')?.value
+    const stale = encodeInvitation({
+      addresses: [multiaddr(`/ip4/10.231.0.99/tcp/4455/p2p/${peerId}`).bytes],
+      token: parts.token
+    })
+    const joiner = sandbox.run(
+      [
+        'p2p',
+        'join',
+        stale,
+        '--json',
+        '--answer-file',
+        sandbox.answerFile,
+        '--code',
+        await currentCode(host),
+        '--nick',
+        'finder'
+      ],
+      { wrap: lan.exec('joiner'), mdns: true }
+    )
+    const joined = await joiner.event('joined', () => true, 'the joiner to find the host on the LAN and join')
+    assert.equal(joined['nick'], 'finder')
+    joiner.send('found you')
+    const message = await host.event('message', (e) => e['text'] === 'found you')
+    assert.equal(message['from'], 'finder')
   })
 })
 

@@ -83,6 +83,8 @@ export class SimulatedLan {
     inNs(ns, ['ip', 'link', 'set', 'lo', 'up'])
     inNs(ns, ['ip', 'addr', 'add', `${address}/24`, 'dev', 'eth0'])
     inNs(ns, ['ip', 'link', 'set', 'eth0', 'up'])
+    // mDNS multicasts to 224.0.0.251: without a route for it the LAN has no multicast at all.
+    inNs(ns, ['ip', 'route', 'add', '224.0.0.0/4', 'dev', 'eth0'])
     const node = { ns, address, port }
     this.nodes.set(name, node)
     return node
