@@ -41,22 +41,7 @@ describe('faults on a simulated LAN (network namespaces, loss, link flaps)', { s
     const impairments = names.map((name) => lan?.impair(name, { lossPercent: 5, delayMs: 20 }))
     t.diagnostic(`link impairment: ${impairments[0]}`)
 
-    const host = sandbox.run(
-      [
-        'p2p',
-        'host',
-        '--json',
-        '--question',
-        QUESTION,
-        '--answer-file',
-        sandbox.answerFile,
-        '--nick',
-        'host',
-        '--listen',
-        '/ip4/10.231.0.1/tcp/4455'
-      ],
-      { wrap: lan.exec('host'), mdns: true }
-    )
+    const host = hostOnLan(sandbox, lan)
     const invitation = (await host.event('invitation'))['invitation'] as string
     const members = new Map<string, CliProcess>([['host', host]])
     for (const name of ['m1', 'm2', 'm3']) {
@@ -168,22 +153,7 @@ describe('LAN discovery with mDNS', { skip: unavailable }, () => {
     lan = new SimulatedLan(`sd${process.pid % 100000}`)
     lan.add('host')
     lan.add('joiner')
-    const host = sandbox.run(
-      [
-        'p2p',
-        'host',
-        '--json',
-        '--question',
-        QUESTION,
-        '--answer-file',
-        sandbox.answerFile,
-        '--nick',
-        'host',
-        '--listen',
-        '/ip4/10.231.0.1/tcp/4455'
-      ],
-      { wrap: lan.exec('host'), mdns: true }
-    )
+    const host = hostOnLan(sandbox, lan)
     const invitation = (await host.event('invitation'))['invitation'] as string
     // The same host and token, but at an address it no longer has (its DHCP lease changed, say).
     const parts = decodeInvitation(invitation)
@@ -216,6 +186,25 @@ describe('LAN discovery with mDNS', { skip: unavailable }, () => {
     assert.equal(message['from'], 'finder')
   })
 })
+
+/** The real CLI hosting a room inside the LAN's "host" namespace (at 10.231.0.1, the first node added). */
+function hostOnLan(sandbox: Sandbox, lan: SimulatedLan): CliProcess {
+  const args = [
+    'p2p',
+    'host',
+    '--json',
+    '--question',
+    QUESTION,
+    '--answer-file',
+    sandbox.answerFile,
+    '--nick',
+    'host'
+  ]
+  return sandbox.run([...args, '--listen', '/ip4/10.231.0.1/tcp/4455'], {
+    wrap: lan.exec('host'),
+    mdns: true
+  })
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
