@@ -22,6 +22,7 @@ import {
 import {
   type AnyFrame,
   decodeFrame,
+  encodeDeliverFrames,
   encodeFrame,
   FRAME_KINDS,
   FrameError,
@@ -638,6 +639,33 @@ describe('frame fuzzing: decodeFrame returns a valid frame or throws FrameError,
         assert.deepEqual(decodeFrame(encodeFrame(f)), f)
       }),
       { numRuns: 1000 }
+    )
+  })
+})
+
+describe('encodeDeliverFrames (the host encodes the shared part of a message once)', () => {
+  it('makes frames that decode exactly as those of encodeFrame, one per recipient', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ minLength: 1, maxLength: 600 }), { minLength: 1, maxLength: 8 }),
+        fc.uint8Array({ minLength: 16, maxLength: 3000 }),
+        (keys, ciphertext) => {
+          const { wrappedKey: _unused, ...shared } = deliver()
+          const frames = encodeDeliverFrames({ ...shared, ciphertext }, keys)
+          assert.equal(frames.length, keys.length)
+          for (const [i, key] of keys.entries()) {
+            // Same fields; only their order differs (the wrapped key comes last), which protobuf allows.
+            const expected = decodeFrame(
+              encodeFrame(frame('deliver', { ...shared, ciphertext, wrappedKey: key }))
+            )
+            const decoded = decodeFrame(frames[i] as Uint8Array)
+            assert.deepEqual(decoded, expected)
+            assert.equal(decoded.kind, 'deliver')
+            assert.deepEqual(decoded.kind === 'deliver' && decoded.body.wrappedKey, key)
+          }
+        }
+      ),
+      { numRuns: 200 }
     )
   })
 })

@@ -62,8 +62,12 @@ export class FrameChannel {
 
   /** Queues a frame; never blocks the caller. Returns false when the channel is closed or full. */
   send(frame: AnyFrame): boolean {
+    return this.sendEncoded(encodeFrame(frame))
+  }
+
+  /** Queues a frame already encoded (by `encodeFrame` or `encodeDeliverFrames`); same limits as `send`. */
+  sendEncoded(bytes: Uint8Array): boolean {
     if (this.closed) return false
-    const bytes = encodeFrame(frame)
     if (
       this.queuedFrames >= this.maxOutboundQueue ||
       this.queuedBytes + bytes.byteLength > this.maxOutboundBytes

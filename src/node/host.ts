@@ -6,7 +6,7 @@ import type { Libp2p } from 'libp2p'
 import { asBufferSource, constantTimeEqual, randomBytes } from '../protocol/bytes.js'
 import { MAX_MEMBERS, PROTOCOL_ID } from '../protocol/constants.js'
 import { Fernet } from '../protocol/fernet.js'
-import { type AnyFrame, FrameError, frame } from '../protocol/frame.js'
+import { type AnyFrame, encodeDeliverFrames, FrameError, frame } from '../protocol/frame.js'
 import { encodeInvitation, ROOM_ID_BYTES } from '../protocol/invitation.js'
 import { postHeader, verifyMessageSignature } from '../protocol/message.js'
 import { nicknameKey } from '../protocol/nickname.js'
@@ -823,29 +823,33 @@ export class RoomHost {
     }
     sender.lastCounter = post.counter
     const seq = ++this.seq
-    post.recipients.forEach((recipient, i) => {
-      const target = this.members.get(recipient)
+    const shared = {
+      seq,
+      sender: sender.peerId,
+      counter: post.counter,
+      timestamp: post.timestamp,
+      recipients: post.recipients,
+      iv: post.iv,
+      ciphertext: post.ciphertext,
+      signature: post.signature
+    }
+    const targets = post.recipients.flatMap((recipient, i) => {
+      const member = this.members.get(recipient)
       const wrappedKey = post.keys[i]?.key
-      if (target === undefined || wrappedKey === undefined) return
-      const deliver = {
-        seq,
-        sender: sender.peerId,
-        counter: post.counter,
-        timestamp: post.timestamp,
-        recipients: post.recipients,
-        iv: post.iv,
-        ciphertext: post.ciphertext,
-        wrappedKey,
-        signature: post.signature
-      }
-      if (target.local) {
-        void this.self?.receive(deliver)
-        return
-      }
-      // Kept even when sent: a stalled link can lose what was in flight, and the resume replays it.
-      this.hold(target, deliver)
-      if (!target.away) target.channel?.send(frame('deliver', deliver))
+      return member === undefined || wrappedKey === undefined ? [] : [{ member, wrappedKey }]
     })
+    const remote = targets.filter((t) => !t.member.local)
+    const frames = encodeDeliverFrames(
+      shared,
+      remote.map((t) => t.wrappedKey)
+    )
+    for (const [i, { member, wrappedKey }] of remote.entries()) {
+      // Kept even when sent: a stalled link can lose what was in flight, and the resume replays it.
+      this.hold(member, { ...shared, wrappedKey })
+      if (!member.away) member.channel?.sendEncoded(frames[i] as Uint8Array)
+    }
+    const local = targets.find((t) => t.member.local)
+    if (local !== undefined) void this.self?.receive({ ...shared, wrappedKey: local.wrappedKey })
     sender.acks.set(post.counter, seq)
     if (sender.acks.size > ACKS_REMEMBERED) sender.acks.delete(sender.acks.keys().next().value as number)
     sender.channel?.send(frame('ack', { counter: post.counter, seq }))

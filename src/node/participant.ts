@@ -166,7 +166,9 @@ export class Participant {
 
   /** Encrypts for everyone in the roster now, signs, and waits for the host's sequence number. */
   send(text: string, options: { signal?: AbortSignal } = {}): Promise<{ seq: number; counter: number }> {
-    return this.sending.run(async () => {
+    // Sealing and handing over happen one at a time, in counter order; the wait for the host's
+    // acknowledgement does not, so a member can have many messages in flight.
+    const handedOver = this.sending.run(async () => {
       options.signal?.throwIfAborted()
       if (this.roster.size === 0) throw new NobodyToSendToError('nobody else is in the room yet')
       const counter = ++this.counter
@@ -179,7 +181,10 @@ export class Participant {
         recipients: [...this.roster.values()].map((m) => ({ id: m.peerId, publicKey: m.publicKey })),
         signingKey: this.keys.privateKey
       })
-      const seq = await this.submit(post, options.signal)
+      return { counter, acknowledged: this.submit(post, options.signal) }
+    })
+    return handedOver.then(async ({ counter, acknowledged }) => {
+      const seq = await acknowledged
       this.feed.emit({ type: 'sent', seq, counter })
       return { seq, counter }
     })

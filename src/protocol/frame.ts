@@ -18,7 +18,7 @@ import {
   MAX_WRAPPED_KEY_BYTES
 } from './constants.js'
 import { SecureChatError } from './errors.js'
-import { Frame, type Member, Reason, Step, type Welcome } from './wire/securechat.js'
+import { Deliver, Frame, type Member, Reason, Step, type Welcome } from './wire/securechat.js'
 
 /** A frame broke the wire rules; `reason` is what the peer is told before the stream closes. */
 export class FrameError extends SecureChatError {
@@ -235,3 +235,42 @@ export function validateFrame(f: AnyFrame): void {
 }
 
 export { MAX_ADDRESS_BYTES, MAX_INVITATION_ADDRESSES }
+
+function varint(n: number): number[] {
+  const out: number[] = []
+  let value = n
+  while (value > 0x7f) {
+    out.push((value & 0x7f) | 0x80)
+    value = Math.floor(value / 128)
+  }
+  out.push(value)
+  return out
+}
+
+/** Field 8 (wrappedKey) of Deliver and field 9 (deliver) of Frame, both length-delimited. */
+const WRAPPED_KEY_TAG = (8 << 3) | 2
+const DELIVER_TAG = (9 << 3) | 2
+
+/**
+ * The Deliver frames of one message, one per recipient, byte-for-byte what `encodeFrame` would make.
+ * The shared fields (recipient list, ciphertext, signature) are encoded once and only each recipient's
+ * wrapped key is appended, since the host's cost per message would otherwise grow with the square of
+ * the room's size. Protobuf fields may come in any order, so appending field 8 is valid.
+ */
+export function encodeDeliverFrames(
+  shared: Omit<Deliver, 'wrappedKey'>,
+  wrappedKeys: readonly Uint8Array[]
+): Uint8Array[] {
+  const common = Deliver.encode({ ...shared, wrappedKey: new Uint8Array(0) })
+  return wrappedKeys.map((key) => {
+    const keyHeader = [WRAPPED_KEY_TAG, ...varint(key.byteLength)]
+    const bodyLength = common.byteLength + keyHeader.length + key.byteLength
+    const frameHeader = [DELIVER_TAG, ...varint(bodyLength)]
+    const out = new Uint8Array(frameHeader.length + bodyLength)
+    out.set(frameHeader, 0)
+    out.set(common, frameHeader.length)
+    out.set(keyHeader, frameHeader.length + common.byteLength)
+    out.set(key, frameHeader.length + common.byteLength + keyHeader.length)
+    return out
+  })
+}

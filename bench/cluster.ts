@@ -1,0 +1,293 @@
+/**
+ * One room under test — the real host or the bare relay, each in its own process — and the members
+ * spread over the worker processes (member i lives in worker i % k). Grows the room in batches of
+ * joins, runs the fixed-rate fan-out and the saturating throughput run, and reads the host's counters.
+ */
+import { fileURLToPath } from 'node:url'
+import { ANSWER } from './config.js'
+import { Child, now } from './ipc.js'
+import { mergeReceipts, type Receipt } from './payload.js'
+import { percentile } from './stats.js'
+
+export type Kind = 'room' | 'baseline'
+
+export interface HostStats {
+  cpuUs: number
+  rss: number
+  heapUsed: number
+  bytesOut: number
+  relayed: number
+  members: number
+}
+
+export interface FanoutRun {
+  members: number
+  latencies: number[]
+  messages: number
+  lost: number
+  sendLagP99: number
+  /** CPU time of the host process per message sent, in ms. */
+  hostCpuMs: number
+  /** CPU time of the host and every worker process per message sent, in ms. */
+  totalCpuMs: number
+  /** Bytes the host process wrote (to all sockets) per message sent. */
+  hostBytesOut: number
+  errors: string[]
+}
+
+type WorkerStats = { rss: number; cpu: { user: number; system: number } }
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)))
+
+type Collected = { entries: [string, Receipt][]; errors: string[] }
+
+let clusters = 0
+
+export class Cluster {
+  readonly kind: Kind
+  /** Names this room's members in the workers, which may hold two rooms at once. */
+  readonly label: string
+  readonly host: Child
+  private readonly workers: Child[]
+  private target: { invitation?: string; address?: string } = {}
+  size = 0
+  /** Join attempts retried so far (a retry is a failed dial or handshake on the loaded machine). */
+  retries = 0
+
+  private constructor(kind: Kind, workers: Child[], execArgv: string[]) {
+    this.kind = kind
+    this.label = `${kind}${++clusters}`
+    this.workers = workers
+    this.host = new Child(`${kind}-host`, here('./host-process.js'), [kind], ['--expose-gc', ...execArgv])
+  }
+
+  static async start(
+    kind: Kind,
+    workers: Child[],
+    options: { execArgv?: string[]; scryptN?: number } = {}
+  ): Promise<Cluster> {
+    const cluster = new Cluster(kind, workers, options.execArgv ?? [])
+    cluster.target = await cluster.host.call('start', { scryptN: options.scryptN })
+    return cluster
+  }
+
+  private worker(id: number): Child {
+    return this.workers[id % this.workers.length] as Child
+  }
+
+  private code(): Promise<string> {
+    return this.host.call<string>('code')
+  }
+
+  /** Joins (room) or connects (baseline) members `size`…`n - 1`, `batch` at a time. */
+  async grow(n: number, batch = 10): Promise<void> {
+    while (this.size < n) {
+      const ids = Array.from({ length: Math.min(batch, n - this.size) }, (_, i) => this.size + i)
+      const code = this.kind === 'room' ? await this.code() : ''
+      const byWorker = new Map<Child, number[]>()
+      for (const id of ids) byWorker.set(this.worker(id), [...(byWorker.get(this.worker(id)) ?? []), id])
+      const results = await Promise.all(
+        [...byWorker].map(([w, wids]) =>
+          this.kind === 'room'
+            ? w.call<{ retries: number }>('join', {
+                room: this.label,
+                invitation: this.target.invitation,
+                answer: ANSWER,
+                code,
+                ids: wids
+              })
+            : w.call<{ retries: number }>('baselineJoin', {
+                room: this.label,
+                address: this.target.address,
+                ids: wids
+              })
+        )
+      )
+      this.retries += results.reduce((s, r) => s + r.retries, 0)
+      this.size += ids.length
+    }
+    await this.settle()
+  }
+
+  /** Waits until every member knows every other one (a sender seals only for the roster it has). */
+  private async settle(timeoutMs = 60_000): Promise<void> {
+    if (this.kind !== 'room') {
+      const deadline = now() + timeoutMs
+      while ((await this.hostStats()).members < this.size) {
+        if (now() > deadline) throw new Error('baseline members did not all register')
+        await sleep(50)
+      }
+      return
+    }
+    const deadline = now() + timeoutMs
+    for (;;) {
+      const views = await Promise.all(
+        this.workers.map((w) =>
+          w.call<{ min: number; members: number; closed: number }>('rosters', { room: this.label })
+        )
+      )
+      const closed = views.reduce((s, v) => s + v.closed, 0)
+      if (closed > 0) throw new Error(`${closed} members were closed by the host`)
+      if (views.every((v) => v.members === 0 || v.min >= this.size - 1)) return
+      if (now() > deadline)
+        throw new Error(`rosters did not reach ${this.size - 1}: ${JSON.stringify(views)}`)
+      await sleep(50)
+    }
+  }
+
+  /**
+   * One timed join from worker 0 with a node of its own (room: dial to Welcome, then leave; baseline:
+   * bare dial plus stream open). Undefined when it failed.
+   */
+  async timedJoin(index: number): Promise<number | undefined> {
+    const w = this.workers[0] as Child
+    const args =
+      this.kind === 'room'
+        ? { invitation: this.target.invitation, answer: ANSWER, code: await this.code(), index }
+        : { address: this.target.address }
+    return (await w.call<{ ms?: number }>('timedJoin', args)).ms
+  }
+
+  private async collect(reset: boolean): Promise<{ receipts: Map<string, Receipt>; errors: string[] }> {
+    const parts = await Promise.all(this.workers.map((w) => w.call<Collected>('collect', { reset })))
+    return { receipts: mergeReceipts(parts.map((p) => p.entries)), errors: parts.flatMap((p) => p.errors) }
+  }
+
+  /**
+   * `messages` sends at `rate` per second, round-robin over the members; each message's latency is
+   * from the send call to the last of the other members having it (Infinity when one never does).
+   */
+  async fanout(opts: {
+    messages: number
+    warmup: number
+    rate: number
+    drainMs: number
+  }): Promise<FanoutRun> {
+    const n = this.size
+    await this.collect(true)
+    const cpu0 = await this.cpu()
+    const interval = 1000 / opts.rate
+    const ids: string[] = []
+    const sends: Promise<{ lag: number }>[] = []
+    const start = now() + 20
+    for (let i = 0; i < opts.messages; i++) {
+      const at = start + i * interval
+      await sleep(at - now())
+      const id = `${this.label}.${n}.${i}`
+      ids.push(id)
+      sends.push(this.worker(i % n).call('send', { room: this.label, id: i % n, msg: id, scheduledAt: at }))
+    }
+    const lags = (await Promise.all(sends)).map((s) => s.lag)
+    const deadline = now() + opts.drainMs
+    let collected = await this.collect(false)
+    while (now() < deadline && ids.some((id) => (collected.receipts.get(id)?.count ?? 0) < n - 1)) {
+      await sleep(200)
+      collected = await this.collect(false)
+    }
+    const cpu1 = await this.cpu()
+    const latencies = ids.slice(opts.warmup).map((id) => {
+      const r = collected.receipts.get(id)
+      return r !== undefined && r.count >= n - 1 ? r.lastAt - r.sentAt : Number.POSITIVE_INFINITY
+    })
+    await this.collect(true)
+    return {
+      members: n,
+      latencies,
+      messages: latencies.length,
+      lost: latencies.filter((l) => !Number.isFinite(l)).length,
+      sendLagP99: percentile(lags, 99),
+      hostCpuMs: (cpu1.host - cpu0.host) / 1000 / opts.messages,
+      totalCpuMs: (cpu1.total - cpu0.total) / 1000 / opts.messages,
+      hostBytesOut: (cpu1.bytesOut - cpu0.bytesOut) / opts.messages,
+      errors: collected.errors
+    }
+  }
+
+  /**
+   * Every member sends as fast as its window allows for `durationMs`; returns the messages per
+   * second delivered to all other members (completions after `warmupMs`) and the host's CPU per
+   * relayed message.
+   */
+  async saturate(opts: { durationMs: number; warmupMs: number; window: number; profile?: string }): Promise<{
+    msgsPerS: number
+    cpuUsPerMsg: number
+    relayed: number
+    backlogMs: number
+    errors: string[]
+  }> {
+    const n = this.size
+    await this.collect(true)
+    const w0 = this.workers[0] as Child
+    const workerProfile = opts.profile?.replace(/\.cpuprofile$/, '-worker0.cpuprofile')
+    if (opts.profile !== undefined)
+      await Promise.all([this.host.call('profileStart'), w0.call('profileStart')])
+    const before = await this.hostStats()
+    const startAt = now() + 200
+    await Promise.all(
+      this.workers.map((w) =>
+        w.call(
+          'saturate',
+          { room: this.label, startAt, durationMs: opts.durationMs, window: opts.window },
+          opts.durationMs + 60_000
+        )
+      )
+    )
+    // The host's work for a message ends with its last delivery: wait for the backlog to drain.
+    let collected = await this.collect(false)
+    const drainBy = now() + 20_000
+    while (now() < drainBy && [...collected.receipts.values()].some((r) => r.count < n - 1)) {
+      await sleep(250)
+      collected = await this.collect(false)
+    }
+    const after = await this.hostStats()
+    if (opts.profile !== undefined) {
+      await Promise.all([
+        this.host.call('profileStop', { path: opts.profile }),
+        w0.call('profileStop', { path: workerProfile })
+      ])
+    }
+    const { receipts, errors } = await this.collect(true)
+    const from = startAt + opts.warmupMs
+    const to = startAt + opts.durationMs
+    let done = 0
+    let drainedAt = to
+    for (const r of receipts.values()) {
+      if (r.count < n - 1) continue
+      if (r.lastAt >= from && r.lastAt <= to) done++
+      drainedAt = Math.max(drainedAt, r.lastAt)
+    }
+    const relayed = after.relayed - before.relayed
+    return {
+      msgsPerS: done / ((to - from) / 1000),
+      cpuUsPerMsg: relayed > 0 ? (after.cpuUs - before.cpuUs) / relayed : Number.NaN,
+      relayed,
+      backlogMs: drainedAt - to,
+      errors: [...collected.errors, ...errors]
+    }
+  }
+
+  /** CPU time so far (µs) of the host process, and of the host plus every worker. */
+  private async cpu(): Promise<{ host: number; total: number; bytesOut: number }> {
+    const [host, ...workers] = await Promise.all([
+      this.hostStats(),
+      ...this.workers.map((w) => w.call<WorkerStats>('stats'))
+    ])
+    const hostUs = (host as HostStats).cpuUs
+    const workerUs = (workers as WorkerStats[]).reduce((s, w) => s + w.cpu.user + w.cpu.system, 0)
+    return { host: hostUs, total: hostUs + workerUs, bytesOut: (host as HostStats).bytesOut }
+  }
+
+  hostStats(gc = false): Promise<HostStats> {
+    return this.host.call<HostStats>('stats', { gc })
+  }
+
+  /** Closes the room first (one goodbye each), then the members, then the host process. */
+  async close(): Promise<void> {
+    await this.host.stop().catch(() => this.host.kill())
+    await Promise.all(
+      this.workers.map((w) => w.call('closeRoom', { room: this.label }, 30_000).catch(() => {}))
+    )
+    this.size = 0
+  }
+}

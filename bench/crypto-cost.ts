@@ -1,0 +1,116 @@
+/**
+ * Crypto time per message, measured directly in one process: the sender's `sealMessage` for a room of
+ * `members` (members − 1 recipients), each receiver's `openDelivered`, and the host's signature check.
+ * Wall time per call, one at a time (WebCrypto's work runs on libuv's pool, so wall ≈ CPU + a hop),
+ * and the process CPU time (all threads) per call.
+ */
+import { DEFAULT_SCRYPT_PARAMS, hashAnswer, verifyAnswer } from '../src/node/answer-hash.js'
+import { randomBytes } from '../src/protocol/bytes.js'
+import { openDelivered, postHeader, sealMessage, verifyMessageSignature } from '../src/protocol/message.js'
+import { generateRsaKeyPair } from '../src/protocol/rsa.js'
+import type { Deliver } from '../src/protocol/wire/securechat.js'
+import { ANSWER } from './config.js'
+import { now } from './ipc.js'
+import { payload } from './payload.js'
+
+export interface CryptoCost {
+  members: number
+  sender_seal_ms: number
+  sender_seal_cpu_ms: number
+  receiver_open_ms: number
+  receiver_open_cpu_ms: number
+  host_verify_ms: number
+  /** One bare RSA-OAEP-2048 decryption through WebCrypto: the floor under a receiver's cost here. */
+  rsa_decrypt_raw_ms: number
+  answer_check_ms: number
+  answer_check_default_ms: number
+}
+
+/** A PeerId-shaped string (an Ed25519 PeerId in base58 is 52 characters). */
+function fakePeerId(i: number): string {
+  return `12D3KooW${String(i).padStart(4, '0')}${'x'.repeat(40)}`
+}
+
+async function timed(iterations: number, fn: (i: number) => Promise<unknown>): Promise<[number, number]> {
+  for (let i = 0; i < Math.min(20, iterations); i++) await fn(i)
+  const cpu0 = process.cpuUsage()
+  const t0 = now()
+  for (let i = 0; i < iterations; i++) await fn(i)
+  const wall = (now() - t0) / iterations
+  const cpu = process.cpuUsage(cpu0)
+  return [wall, (cpu.user + cpu.system) / 1000 / iterations]
+}
+
+export async function measureCryptoCost(options: {
+  members: number
+  iterations: number
+}): Promise<CryptoCost> {
+  const { members, iterations } = options
+  const keys = await Promise.all(Array.from({ length: members }, () => generateRsaKeyPair()))
+  const [senderKeys, receiverKeys] = keys as [(typeof keys)[0], (typeof keys)[0]]
+  const roomId = randomBytes(16)
+  const sender = fakePeerId(0)
+  const recipients = keys.slice(1).map((k, i) => ({ id: fakePeerId(i + 1), publicKey: k.publicKey }))
+  const text = payload('crypto', now())
+  const seal = (i: number) =>
+    sealMessage({
+      roomId,
+      sender,
+      counter: i + 1,
+      timestamp: Date.now(),
+      text,
+      recipients,
+      signingKey: senderKeys.privateKey
+    })
+
+  const [sealMs, sealCpu] = await timed(iterations, seal)
+
+  const post = await seal(0)
+  const deliver: Deliver = {
+    seq: 1,
+    sender,
+    counter: post.counter,
+    timestamp: post.timestamp,
+    recipients: post.recipients,
+    iv: post.iv,
+    ciphertext: post.ciphertext,
+    wrappedKey: post.keys[0]?.key as Deliver['wrappedKey'],
+    signature: post.signature
+  }
+  const opened = await openDelivered(roomId, deliver, senderKeys.publicKey, receiverKeys.privateKey)
+  if (opened !== text) throw new Error('crypto-cost: the delivered message did not open to its text')
+  const [openMs, openCpu] = await timed(iterations * 2, () =>
+    openDelivered(roomId, deliver, senderKeys.publicKey, receiverKeys.privateKey)
+  )
+
+  const header = postHeader(roomId, sender, post)
+  const [verifyMs] = await timed(iterations * 2, () =>
+    verifyMessageSignature(header, post, senderKeys.publicKey)
+  )
+
+  const oaep = { name: 'RSA-OAEP', hash: 'SHA-256' }
+  const raw = await crypto.subtle.generateKey(
+    { ...oaep, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
+    false,
+    ['encrypt', 'decrypt']
+  )
+  const sealedKey = await crypto.subtle.encrypt(oaep, raw.publicKey, new Uint8Array(32))
+  const [rawMs] = await timed(iterations, () => crypto.subtle.decrypt(oaep, raw.privateKey, sealedKey))
+
+  const cheap = await hashAnswer(ANSWER, { N: 1024 })
+  const [answerMs] = await timed(20, () => verifyAnswer(ANSWER, cheap))
+  const full = await hashAnswer(ANSWER, DEFAULT_SCRYPT_PARAMS)
+  const [answerDefaultMs] = await timed(3, () => verifyAnswer(ANSWER, full))
+
+  return {
+    members,
+    sender_seal_ms: sealMs,
+    sender_seal_cpu_ms: sealCpu,
+    receiver_open_ms: openMs,
+    receiver_open_cpu_ms: openCpu,
+    host_verify_ms: verifyMs,
+    rsa_decrypt_raw_ms: rawMs,
+    answer_check_ms: answerMs,
+    answer_check_default_ms: answerDefaultMs
+  }
+}

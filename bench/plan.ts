@@ -1,0 +1,61 @@
+/** What a run measures (quick or full), and the context the phases share. */
+import type { Child } from './ipc.js'
+
+/** The scale steps' pass mark: every message delivered to all, with p99 under this. */
+export const SCALE_LIMIT_MS = 250
+
+export interface Plan {
+  fanoutSizes: number[]
+  scaleSizes: number[]
+  messages: number
+  warmup: number
+  joins: number
+  throughputMs: number
+  defaultScryptJoins: number
+  cryptoIterations: number
+  /** Scale steps beyond the fan-out sizes start only if they can end within this (from the start). */
+  budgetMs: number
+  timeoutMs: number
+}
+
+export const PLANS: Record<'quick' | 'full', Plan> = {
+  quick: {
+    fanoutSizes: [2, 10, 50],
+    scaleSizes: [50],
+    messages: 20,
+    warmup: 3,
+    joins: 30,
+    throughputMs: 3000,
+    defaultScryptJoins: 5,
+    cryptoIterations: 40,
+    budgetMs: 110_000,
+    timeoutMs: 170_000
+  },
+  full: {
+    fanoutSizes: [2, 10, 50, 100],
+    scaleSizes: [50, 100, 150, 200],
+    messages: 80,
+    warmup: 5,
+    joins: 40,
+    throughputMs: 10_000,
+    defaultScryptJoins: 10,
+    cryptoIterations: 200,
+    budgetMs: 540_000,
+    timeoutMs: 590_000
+  }
+}
+
+export interface Bench {
+  plan: Plan
+  /** Fan-out send rate, messages per second. */
+  rate: number
+  /** Unacknowledged messages each sender may have in the throughput run. */
+  window: number
+  /** When the run began (shared clock, ms). */
+  began: number
+  log: (message: string) => void
+  /** Child processes to kill if the run fails or times out. */
+  track: (...children: Child[]) => void
+  /** Where to write CPU profiles of the throughput runs, if anywhere. */
+  profileDir: string | undefined
+}

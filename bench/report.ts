@@ -1,0 +1,176 @@
+/** Turns the phases' measurements into the result object (`--json`) and checks the issue's targets. */
+import { availableParallelism } from 'node:os'
+import type { CryptoCost } from './crypto-cost.js'
+import type { RoomRuns } from './phases.js'
+import { type Bench, SCALE_LIMIT_MS } from './plan.js'
+import type { BenchResult, FanoutRow, ScaleStep, Target } from './result.js'
+import { percentile, round } from './stats.js'
+
+const r2 = (v: number) => round(v, 2)
+const r1 = (v: number) => round(v, 1)
+
+interface Throughput {
+  msgsPerS: number
+  cpuUsPerMsg: number
+  backlogMs: number
+}
+
+export interface Measured {
+  mode: 'quick' | 'full'
+  workers: number
+  loadAvgStart: number
+  crypto: CryptoCost
+  joining: { joins: number[]; joinFailures: number; dials: number[]; dialFailures: number }
+  slowJoins: number[]
+  realThroughput: Throughput
+  baseThroughput: Throughput
+  rooms: {
+    real: RoomRuns
+    bare: RoomRuns
+    steps: ScaleStep[]
+    stoppedBy: string | null
+    retries: { room: number; baseline: number }
+  }
+}
+
+export function buildResult(bench: Bench, m: Measured): BenchResult {
+  const { crypto, joining, slowJoins, realThroughput, baseThroughput, rooms } = m
+  const fanout: FanoutRow[] = bench.plan.fanoutSizes.map((n) => {
+    const run = rooms.real.fanout.get(n)
+    const b = rooms.bare.fanout.get(n)
+    return {
+      members: n,
+      p50_ms: run ? r2(percentile(run.latencies, 50)) : null,
+      p99_ms: run ? r2(percentile(run.latencies, 99)) : null,
+      baseline_p50_ms: b ? r2(percentile(b.latencies, 50)) : null,
+      baseline_p99_ms: b ? r2(percentile(b.latencies, 99)) : null,
+      messages: run?.messages ?? 0,
+      lost: run?.lost ?? 0,
+      baseline_lost: b?.lost ?? null,
+      send_lag_p99_ms: run ? r2(run.sendLagP99) : null,
+      host_cpu_ms_per_msg: run ? r2(run.hostCpuMs) : null,
+      baseline_host_cpu_ms_per_msg: b ? r2(b.hostCpuMs) : null,
+      cpu_ms_per_msg: run ? r1(run.totalCpuMs) : null,
+      baseline_cpu_ms_per_msg: b ? r1(b.totalCpuMs) : null,
+      host_kib_out_per_msg: run ? r1(run.hostBytesOut / 1024) : null,
+      baseline_host_kib_out_per_msg: b ? r1(b.hostBytesOut / 1024) : null
+    }
+  })
+  const passed = rooms.steps.filter((s) => s.ok)
+  const best = passed[passed.length - 1]
+  const result: BenchResult = {
+    node: process.version,
+    cpus: availableParallelism(),
+    mode: m.mode,
+    rate_msgs_per_s: bench.rate,
+    workers: m.workers,
+    load_avg_start: round(m.loadAvgStart, 2),
+    join: {
+      p50_ms: r2(percentile(joining.joins, 50)),
+      p95_ms: r2(percentile(joining.joins, 95)),
+      baseline_p50_ms: r2(percentile(joining.dials, 50)),
+      baseline_p95_ms: r2(percentile(joining.dials, 95)),
+      count: joining.joins.length,
+      failures: joining.joinFailures,
+      baseline_failures: joining.dialFailures,
+      default_scrypt_p50_ms: r2(percentile(slowJoins, 50)),
+      default_scrypt_count: slowJoins.length,
+      retries_while_growing: rooms.retries.room,
+      baseline_retries_while_growing: rooms.retries.baseline
+    },
+    fanout,
+    throughput: {
+      msgs_per_s: r1(realThroughput.msgsPerS),
+      baseline_msgs_per_s: r1(baseThroughput.msgsPerS),
+      receivers_behind_s: r1(realThroughput.backlogMs / 1000),
+      baseline_receivers_behind_s: r1(baseThroughput.backlogMs / 1000),
+      members: 10,
+      window: bench.window,
+      duration_s: bench.plan.throughputMs / 1000
+    },
+    cost: {
+      crypto_room_members: crypto.members,
+      host_cpu_us_per_msg: r1(realThroughput.cpuUsPerMsg),
+      baseline_relay_cpu_us_per_msg: r1(baseThroughput.cpuUsPerMsg),
+      sender_seal_ms: round(crypto.sender_seal_ms, 3),
+      sender_seal_cpu_ms: round(crypto.sender_seal_cpu_ms, 3),
+      receiver_open_ms: round(crypto.receiver_open_ms, 3),
+      receiver_open_cpu_ms: round(crypto.receiver_open_cpu_ms, 3),
+      host_verify_ms: round(crypto.host_verify_ms, 3),
+      rsa_decrypt_raw_ms: round(crypto.rsa_decrypt_raw_ms, 3),
+      answer_check_ms: r2(crypto.answer_check_ms),
+      answer_check_default_ms: r1(crypto.answer_check_default_ms),
+      host_rss_per_member_kb: perMember(rooms.real.rss),
+      baseline_rss_per_member_kb: perMember(rooms.bare.rss),
+      host_heap_per_member_kb: perMember(rooms.real.heap),
+      baseline_heap_per_member_kb: perMember(rooms.bare.heap)
+    },
+    scale: {
+      max_members: best?.members ?? 0,
+      p99_ms: best?.p99_ms ?? null,
+      host_rss_mb: best?.host_rss_mb ?? null,
+      limit_ms: SCALE_LIMIT_MS,
+      stopped_by: rooms.stoppedBy,
+      steps: rooms.steps
+    },
+    targets: [],
+    duration_s: 0
+  }
+  result.targets = targets(result)
+  return result
+}
+
+/**
+ * Growth per member, in KiB, from the second room size measured to the largest: the first size
+ * (2 members) also carries the process's one-time warm-up.
+ */
+function perMember(points: [number, number][]): number | null {
+  const first = points[Math.min(1, points.length - 1)]
+  const last = points[points.length - 1]
+  if (first === undefined || last === undefined || last[0] === first[0]) return null
+  return round((last[1] - first[1]) / (last[0] - first[0]) / 1024, 1)
+}
+
+function targets(result: BenchResult): Target[] {
+  const list: Target[] = []
+  const add = (name: string, value: number | null, limit: string, met: boolean) =>
+    list.push({ name, value, limit, met: value !== null && met })
+  const j = result.join
+  add('join p50 (ms)', j.p50_ms, '≤ 100', (j.p50_ms ?? Infinity) <= 100)
+  const joinRatio = j.p50_ms !== null && j.baseline_p50_ms ? round(j.p50_ms / j.baseline_p50_ms, 2) : null
+  add('join p50 / bare dial p50', joinRatio, '≤ 3', (joinRatio ?? Infinity) <= 3)
+  add(
+    '  join p50, default scrypt cost (info)',
+    j.default_scrypt_p50_ms,
+    '≤ 100',
+    (j.default_scrypt_p50_ms ?? Infinity) <= 100
+  )
+  const f50 = result.fanout.find((f) => f.members === 50)
+  const fanRatio =
+    f50?.p99_ms != null && f50.baseline_p99_ms ? round(f50.p99_ms / f50.baseline_p99_ms, 2) : null
+  add('fan-out p99 at 50 / baseline p99', fanRatio, '≤ 3', (fanRatio ?? Infinity) <= 3)
+  const c = result.cost
+  const cpuRatio =
+    c.host_cpu_us_per_msg !== null && c.baseline_relay_cpu_us_per_msg
+      ? round(c.host_cpu_us_per_msg / c.baseline_relay_cpu_us_per_msg, 2)
+      : null
+  add('host CPU per message / bare relay (throughput run)', cpuRatio, '≤ 1.5', (cpuRatio ?? Infinity) <= 1.5)
+  const fixed = f50 ?? result.fanout[result.fanout.length - 1]
+  const fixedRatio =
+    fixed?.host_cpu_ms_per_msg != null && fixed.baseline_host_cpu_ms_per_msg
+      ? round(fixed.host_cpu_ms_per_msg / fixed.baseline_host_cpu_ms_per_msg, 2)
+      : null
+  add(
+    `  same, at ${result.rate_msgs_per_s} msg/s with ${fixed?.members} members (info)`,
+    fixedRatio,
+    '≤ 1.5',
+    (fixedRatio ?? Infinity) <= 1.5
+  )
+  add(
+    'receiver crypto per message (ms)',
+    c.receiver_open_ms,
+    '≤ 0.5',
+    (c.receiver_open_ms ?? Infinity) <= 0.5
+  )
+  return list
+}

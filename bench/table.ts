@@ -1,0 +1,166 @@
+/** The human-readable report of a benchmark run. */
+import type { BenchResult } from './result.js'
+
+type Cell = string | number | null | undefined
+
+function cell(value: Cell): string {
+  if (value === null || value === undefined) return '—'
+  return typeof value === 'number' ? String(value) : value
+}
+
+/** Left-aligned first column, right-aligned numbers, a rule under the header. */
+export function grid(header: string[], rows: Cell[][]): string {
+  const text = [header, ...rows.map((r) => r.map(cell))]
+  const widths = header.map((_, c) => Math.max(...text.map((r) => (r[c] ?? '').length)))
+  const line = (r: string[]) =>
+    r.map((v, c) => (c === 0 ? v.padEnd(widths[c] ?? 0) : v.padStart(widths[c] ?? 0))).join('  ')
+  return [line(text[0] ?? []), widths.map((w) => '-'.repeat(w)).join('  '), ...text.slice(1).map(line)].join(
+    '\n'
+  )
+}
+
+function x(a: number | null, b: number | null): string | null {
+  return a === null || b === null || b === 0 ? null : `${(a / b).toFixed(2)}×`
+}
+
+export function renderTable(r: BenchResult): string {
+  const out: string[] = []
+  out.push(
+    `securechat benchmark (${r.mode}) — Node ${r.node}, ${r.cpus} CPUs, loopback, ${r.workers} member ` +
+      `worker processes, fixed rate ${r.rate_msgs_per_s} msg/s, ${r.duration_s} s, ` +
+      `load average at start ${cell(r.load_avg_start)}`
+  )
+  out.push('')
+  out.push(
+    `Join: dial → Welcome, ${r.join.count} joins (baseline: bare dial + stream open); failed ` +
+      `${r.join.failures} / ${r.join.baseline_failures}, retried while growing the rooms ` +
+      `${r.join.retries_while_growing} / ${r.join.baseline_retries_while_growing}`
+  )
+  out.push(
+    grid(
+      ['', 'p50 ms', 'p95 ms'],
+      [
+        ['securechat', r.join.p50_ms, r.join.p95_ms],
+        ['baseline', r.join.baseline_p50_ms, r.join.baseline_p95_ms],
+        ['ratio', x(r.join.p50_ms, r.join.baseline_p50_ms), x(r.join.p95_ms, r.join.baseline_p95_ms)],
+        [
+          `securechat, default scrypt (${r.join.default_scrypt_count} joins)`,
+          r.join.default_scrypt_p50_ms,
+          null
+        ]
+      ]
+    )
+  )
+  out.push('')
+  out.push(
+    `Fan-out: send → every other member has it, at ${r.rate_msgs_per_s} msg/s (lost = not delivered to all; ` +
+      'CPU = ms per message, host process / all processes; KiB the host wrote per message)'
+  )
+  out.push(
+    grid(
+      [
+        'members',
+        'p50 ms',
+        'p99 ms',
+        'base p50',
+        'base p99',
+        'p50 ratio',
+        'p99 ratio',
+        'msgs',
+        'lost',
+        'host CPU',
+        'base host CPU',
+        'all CPU',
+        'base all CPU',
+        'host KiB out',
+        'base KiB out'
+      ],
+      r.fanout.map((f) => [
+        f.members,
+        f.p50_ms,
+        f.p99_ms,
+        f.baseline_p50_ms,
+        f.baseline_p99_ms,
+        x(f.p50_ms, f.baseline_p50_ms),
+        x(f.p99_ms, f.baseline_p99_ms),
+        f.messages,
+        f.lost,
+        f.host_cpu_ms_per_msg,
+        f.baseline_host_cpu_ms_per_msg,
+        f.cpu_ms_per_msg,
+        f.baseline_cpu_ms_per_msg,
+        f.host_kib_out_per_msg,
+        f.baseline_host_kib_out_per_msg
+      ])
+    )
+  )
+  out.push('')
+  out.push(
+    `Throughput: ${r.throughput.members}-member room, every member sending, window ${r.throughput.window}, ` +
+      `${r.throughput.duration_s} s`
+  )
+  out.push(
+    grid(
+      ['', 'msgs/s delivered to all', 'receivers behind at end (s)'],
+      [
+        ['securechat', r.throughput.msgs_per_s, r.throughput.receivers_behind_s],
+        ['baseline', r.throughput.baseline_msgs_per_s, r.throughput.baseline_receivers_behind_s],
+        ['ratio', x(r.throughput.msgs_per_s, r.throughput.baseline_msgs_per_s), null]
+      ]
+    )
+  )
+  out.push('')
+  out.push('Cost')
+  const c = r.cost
+  out.push(
+    grid(
+      ['', 'value'],
+      [
+        ['host CPU per relayed message (µs)', c.host_cpu_us_per_msg],
+        ['bare relay CPU per relayed message (µs)', c.baseline_relay_cpu_us_per_msg],
+        ['host / bare relay', x(c.host_cpu_us_per_msg, c.baseline_relay_cpu_us_per_msg)],
+        [`sender seal, ${c.crypto_room_members}-member room (ms)`, c.sender_seal_ms],
+        ['  CPU (ms, all threads)', c.sender_seal_cpu_ms],
+        ['receiver verify + open (ms)', c.receiver_open_ms],
+        ['  CPU (ms, all threads)', c.receiver_open_cpu_ms],
+        ['  of which one bare RSA-OAEP-2048 decrypt (ms)', c.rsa_decrypt_raw_ms],
+        ['host signature check (ms)', c.host_verify_ms],
+        ['answer check, scrypt N=1024 as benched (ms)', c.answer_check_ms],
+        ['answer check, default scrypt N=32768 (ms)', c.answer_check_default_ms],
+        ['host RSS per member (KiB)', c.host_rss_per_member_kb],
+        ['bare relay RSS per member (KiB)', c.baseline_rss_per_member_kb],
+        ['host JS heap per member (KiB)', c.host_heap_per_member_kb],
+        ['bare relay JS heap per member (KiB)', c.baseline_heap_per_member_kb]
+      ]
+    )
+  )
+  out.push('')
+  out.push(
+    `Scale: largest room with p99 < ${r.scale.limit_ms} ms at ${r.rate_msgs_per_s} msg/s: ` +
+      `${r.scale.max_members} members (p99 ${cell(r.scale.p99_ms)} ms, host RSS ${cell(r.scale.host_rss_mb)} MiB)` +
+      (r.scale.stopped_by === null ? '' : `; stopped by ${r.scale.stopped_by}`)
+  )
+  out.push(
+    grid(
+      ['members', 'p50 ms', 'p99 ms', 'lost', 'host RSS MiB', 'all CPU ms/msg', 'ok'],
+      r.scale.steps.map((s) => [
+        s.members,
+        s.p50_ms,
+        s.p99_ms,
+        s.lost,
+        s.host_rss_mb,
+        s.cpu_ms_per_msg,
+        s.ok ? 'yes' : 'NO'
+      ])
+    )
+  )
+  out.push('')
+  out.push('Targets')
+  out.push(
+    grid(
+      ['target', 'value', 'limit', 'met'],
+      r.targets.map((t) => [t.name, t.value, t.limit, t.met ? 'yes' : 'NO'])
+    )
+  )
+  return out.join('\n')
+}
