@@ -1,14 +1,23 @@
 /**
  * Crypto time per message, measured directly in one process: the sender's `sealMessage` for a room of
  * `members` (members − 1 recipients), each receiver's `openDelivered`, and the host's signature check.
+ * A message goes under the sender's key (what every message costs); a re-key, when the membership
+ * changes, costs one RSA-wrapped announcement — measured apart (`rekey_*`).
  * Wall time per call, one at a time (WebCrypto's work runs on libuv's pool, so wall ≈ CPU + a hop),
  * and the process CPU time (all threads) per call.
  */
 import { DEFAULT_SCRYPT_PARAMS, hashAnswer, verifyAnswer } from '../src/node/answer-hash.js'
 import { randomBytes } from '../src/protocol/bytes.js'
-import { openDelivered, postHeader, sealMessage, verifyMessageSignature } from '../src/protocol/message.js'
+import {
+  openDelivered,
+  openDeliveredContent,
+  postHeader,
+  sealMessage,
+  verifyMessageSignature
+} from '../src/protocol/message.js'
 import { generateRsaKeyPair } from '../src/protocol/rsa.js'
-import type { Deliver } from '../src/protocol/wire/securechat.js'
+import { generateSenderKey } from '../src/protocol/sender-key.js'
+import type { Deliver, Post } from '../src/protocol/wire/securechat.js'
 import { ANSWER } from './config.js'
 import { now } from './ipc.js'
 import { payload } from './payload.js'
@@ -19,6 +28,9 @@ export interface CryptoCost {
   sender_seal_cpu_ms: number
   receiver_open_ms: number
   receiver_open_cpu_ms: number
+  /** A sender-key announcement: wrapped for every recipient (sender), unwrapped (each receiver). */
+  rekey_seal_ms: number
+  rekey_open_ms: number
   host_verify_ms: number
   /** One bare RSA-OAEP-2048 decryption through WebCrypto: the floor under a receiver's cost here. */
   rsa_decrypt_raw_ms: number
@@ -52,21 +64,20 @@ export async function measureCryptoCost(options: {
   const sender = fakePeerId(0)
   const recipients = keys.slice(1).map((k, i) => ({ id: fakePeerId(i + 1), publicKey: k.publicKey }))
   const text = payload('crypto', now())
-  const seal = (i: number) =>
+  const senderKey = await generateSenderKey(1)
+  const lookup = (_: string, epoch: number) => (epoch === senderKey.epoch ? senderKey.key : undefined)
+  const seal = (i: number, rekey = false) =>
     sealMessage({
       roomId,
       sender,
       counter: i + 1,
       timestamp: Date.now(),
-      text,
+      text: rekey ? '' : text,
       recipients,
-      signingKey: senderKeys.privateKey
+      signingKey: senderKeys.privateKey,
+      ...(rekey ? { announce: senderKey } : { senderKey })
     })
-
-  const [sealMs, sealCpu] = await timed(iterations, seal)
-
-  const post = await seal(0)
-  const deliver: Deliver = {
+  const deliverOf = (post: Post): Deliver => ({
     seq: 1,
     sender,
     counter: post.counter,
@@ -74,13 +85,24 @@ export async function measureCryptoCost(options: {
     recipients: post.recipients,
     iv: post.iv,
     ciphertext: post.ciphertext,
-    wrappedKey: post.keys[0]?.key as Deliver['wrappedKey'],
-    signature: post.signature
-  }
-  const opened = await openDelivered(roomId, deliver, senderKeys.publicKey, receiverKeys.privateKey)
+    wrappedKey: post.keys[0]?.key ?? new Uint8Array(0),
+    signature: post.signature,
+    epoch: post.epoch
+  })
+
+  const [sealMs, sealCpu] = await timed(iterations, (i) => seal(i))
+  const [rekeySealMs] = await timed(Math.max(5, iterations / 4), (i) => seal(i, true))
+
+  const post = await seal(0)
+  const deliver = deliverOf(post)
+  const announcement = deliverOf(await seal(0, true))
+  const opened = await openDelivered(roomId, deliver, senderKeys.publicKey, receiverKeys.privateKey, lookup)
   if (opened !== text) throw new Error('crypto-cost: the delivered message did not open to its text')
   const [openMs, openCpu] = await timed(iterations * 2, () =>
-    openDelivered(roomId, deliver, senderKeys.publicKey, receiverKeys.privateKey)
+    openDelivered(roomId, deliver, senderKeys.publicKey, receiverKeys.privateKey, lookup)
+  )
+  const [rekeyOpenMs] = await timed(iterations, () =>
+    openDeliveredContent(roomId, announcement, senderKeys.publicKey, receiverKeys.privateKey)
   )
 
   const header = postHeader(roomId, sender, post)
@@ -108,6 +130,8 @@ export async function measureCryptoCost(options: {
     sender_seal_cpu_ms: sealCpu,
     receiver_open_ms: openMs,
     receiver_open_cpu_ms: openCpu,
+    rekey_seal_ms: rekeySealMs,
+    rekey_open_ms: rekeyOpenMs,
     host_verify_ms: verifyMs,
     rsa_decrypt_raw_ms: rawMs,
     answer_check_ms: answerMs,

@@ -96,6 +96,8 @@ export function buildResult(bench: Bench, m: Measured): BenchResult {
       sender_seal_cpu_ms: round(crypto.sender_seal_cpu_ms, 3),
       receiver_open_ms: round(crypto.receiver_open_ms, 3),
       receiver_open_cpu_ms: round(crypto.receiver_open_cpu_ms, 3),
+      rekey_seal_ms: round(crypto.rekey_seal_ms, 3),
+      rekey_open_ms: round(crypto.rekey_open_ms, 3),
       host_verify_ms: round(crypto.host_verify_ms, 3),
       rsa_decrypt_raw_ms: round(crypto.rsa_decrypt_raw_ms, 3),
       answer_check_ms: r2(crypto.answer_check_ms),

@@ -62,6 +62,7 @@ function post(overrides: Partial<Post> = {}): Post {
       { recipient: PEER_C, key: bytes(256, 4) }
     ],
     signature: bytes(256, 5),
+    epoch: 0,
     ...overrides
   }
 }
@@ -77,6 +78,7 @@ function deliver(overrides: Partial<Deliver> = {}): Deliver {
     ciphertext: bytes(48, 2),
     wrappedKey: bytes(256, 3),
     signature: bytes(256, 5),
+    epoch: 0,
     ...overrides
   }
 }
@@ -613,6 +615,7 @@ describe('frame fuzzing: decodeFrame returns a valid frame or throws FrameError,
         ({ keyBytes, ...rest }): AnyFrame =>
           frame('post', {
             ...rest,
+            epoch: 0,
             iv: new Uint8Array(rest.iv),
             ciphertext: new Uint8Array(rest.ciphertext),
             signature: new Uint8Array(rest.signature),

@@ -65,7 +65,8 @@ function deliverFor(post: Post, recipient: string, seq = 1, sender = ALICE): Del
     iv: post.iv,
     ciphertext: post.ciphertext,
     wrappedKey: wrapped.key,
-    signature: post.signature
+    signature: post.signature,
+    epoch: post.epoch
   }
 }
 

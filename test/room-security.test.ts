@@ -277,7 +277,8 @@ async function publicKeyOf(host: RoomHost, peerId: string): Promise<Uint8Array |
 }
 
 function deliverOf(post: Post, seq: number, sender: string, keyIndex: number): ReturnType<typeof frame> {
-  const wrapped = post.keys[keyIndex]
+  // Under a sender key (epoch > 0) there is no wrapped key to pick.
+  const wrapped = post.epoch === 0 ? post.keys[keyIndex] : { key: new Uint8Array(0) }
   assert.ok(wrapped)
   return frame('deliver', {
     seq,
@@ -288,7 +289,8 @@ function deliverOf(post: Post, seq: number, sender: string, keyIndex: number): R
     iv: post.iv,
     ciphertext: post.ciphertext,
     wrappedKey: wrapped.key,
-    signature: post.signature
+    signature: post.signature,
+    epoch: post.epoch
   })
 }
 

@@ -6,7 +6,7 @@ import type { Libp2p } from 'libp2p'
 import { asBufferSource, constantTimeEqual, randomBytes } from '../protocol/bytes.js'
 import { MAX_MEMBERS, PROTOCOL_ID } from '../protocol/constants.js'
 import { Fernet } from '../protocol/fernet.js'
-import { type AnyFrame, encodeDeliverFrames, FrameError, frame } from '../protocol/frame.js'
+import { type AnyFrame, encodeDeliverFrames, encodeFrame, FrameError, frame } from '../protocol/frame.js'
 import { encodeInvitation, ROOM_ID_BYTES } from '../protocol/invitation.js'
 import { postHeader, verifyMessageSignature } from '../protocol/message.js'
 import { nicknameKey } from '../protocol/nickname.js'
@@ -130,6 +130,7 @@ interface HostedMember {
 }
 
 const ACKS_REMEMBERED = 1024
+const NO_KEY = new Uint8Array(0)
 const DROPPED_SEQS_REMEMBERED = 10_000
 
 /** What a held delivery costs: its wrapped key and signature, and the ciphertext (shared, counted anyway). */
@@ -831,18 +832,25 @@ export class RoomHost {
       recipients: post.recipients,
       iv: post.iv,
       ciphertext: post.ciphertext,
-      signature: post.signature
+      signature: post.signature,
+      epoch: post.epoch
     }
+    const sameForAll =
+      post.epoch === 0 ? NO_KEY : encodeFrame(frame('deliver', { ...shared, wrappedKey: NO_KEY }))
     const targets = post.recipients.flatMap((recipient, i) => {
       const member = this.members.get(recipient)
-      const wrappedKey = post.keys[i]?.key
+      // Epoch 0: each recipient gets only its own wrapped key. A sender key's messages need none.
+      const wrappedKey = post.epoch === 0 ? post.keys[i]?.key : NO_KEY
       return member === undefined || wrappedKey === undefined ? [] : [{ member, wrappedKey }]
     })
     const remote = targets.filter((t) => !t.member.local)
-    const frames = encodeDeliverFrames(
-      shared,
-      remote.map((t) => t.wrappedKey)
-    )
+    const frames =
+      post.epoch === 0
+        ? encodeDeliverFrames(
+            shared,
+            remote.map((t) => t.wrappedKey)
+          )
+        : remote.map(() => sameForAll)
     for (const [i, { member, wrappedKey }] of remote.entries()) {
       // Kept even when sent: a stalled link can lose what was in flight, and the resume replays it.
       this.hold(member, { ...shared, wrappedKey })

@@ -1,9 +1,14 @@
+import type { Recipient } from '../protocol/envelope.js'
 import { DecryptionError, InvalidSignatureError, SecureChatError } from '../protocol/errors.js'
-import { openDelivered, sealMessage } from '../protocol/message.js'
+import { type OpenedContent, openDeliveredContent, sealMessage } from '../protocol/message.js'
 import { fingerprint, importPublicKey, type RsaKeyPair, type RsaPublicKey } from '../protocol/rsa.js'
+import { generateSenderKey, importSenderKey, type SenderKey } from '../protocol/sender-key.js'
 import type { Deliver, Member, Post } from '../protocol/wire/securechat.js'
 import type { EventFeed, MemberInfo } from './events.js'
 import { SerialQueue } from './serial-queue.js'
+
+/** Epochs of each sender's key kept by a receiver. */
+const SENDER_KEYS_KEPT = 4
 
 /** A message with no recipient would be read by no one; the sender is told instead. */
 export class NobodyToSendToError extends SecureChatError {
@@ -43,6 +48,11 @@ export class Participant {
   private readonly now: () => number
   private readonly roster = new Map<string, RosterEntry>()
   private readonly lastCounterFrom = new Map<string, number>()
+  /** Sender keys others announced to this member: sender → epoch → key. */
+  private readonly senderKeys = new Map<string, Map<number, CryptoKey>>()
+  /** This member's own sender key and the recipients it was announced to. */
+  private ownKey: { key: SenderKey; audience: string } | undefined
+  private epoch = 0
   private lastSeq = 0
   /**
    * Starts from the clock (in microseconds) rather than 1, so it keeps increasing across sessions and
@@ -171,6 +181,8 @@ export class Participant {
     const handedOver = this.sending.run(async () => {
       options.signal?.throwIfAborted()
       if (this.roster.size === 0) throw new NobodyToSendToError('nobody else is in the room yet')
+      const recipients = [...this.roster.values()].map((m) => ({ id: m.peerId, publicKey: m.publicKey }))
+      const senderKey = await this.currentSenderKey(recipients, options.signal)
       const counter = ++this.counter
       const post = await sealMessage({
         roomId: this.roomId,
@@ -178,8 +190,9 @@ export class Participant {
         counter,
         timestamp: this.now(),
         text,
-        recipients: [...this.roster.values()].map((m) => ({ id: m.peerId, publicKey: m.publicKey })),
-        signingKey: this.keys.privateKey
+        recipients,
+        signingKey: this.keys.privateKey,
+        senderKey
       })
       return { counter, acknowledged: this.submit(post, options.signal) }
     })
@@ -187,6 +200,46 @@ export class Participant {
       const seq = await acknowledged
       this.feed.emit({ type: 'sent', seq, counter })
       return { seq, counter }
+    })
+  }
+
+  /**
+   * This member's sender key for the current recipients. A new one whenever the membership changed
+   * (a newcomer must not read what came before, a departed member what comes after), announced to
+   * each recipient inside an RSA-wrapped message just before the first message that uses it.
+   */
+  private async currentSenderKey(recipients: Recipient[], signal?: AbortSignal): Promise<SenderKey> {
+    const audience = recipients
+      .map((r) => r.id)
+      .sort()
+      .join(' ')
+    if (this.ownKey !== undefined && this.ownKey.audience === audience) return this.ownKey.key
+    const key = await generateSenderKey(++this.epoch)
+    const announcement = await sealMessage({
+      roomId: this.roomId,
+      sender: this.peerId,
+      counter: ++this.counter,
+      timestamp: this.now(),
+      text: '',
+      announce: key,
+      recipients,
+      signingKey: this.keys.privateKey
+    })
+    this.ownKey = { key, audience }
+    this.submit(announcement, signal).catch(() => {
+      // Not relayed (refused, or the room closed): announce a new key with the next message.
+      if (this.ownKey?.key === key) this.ownKey = undefined
+    })
+    return key
+  }
+
+  private rememberSenderKey(sender: string, epoch: number, raw: Uint8Array): Promise<void> {
+    return importSenderKey(epoch, raw).then((key) => {
+      const keys = this.senderKeys.get(sender) ?? new Map<number, CryptoKey>()
+      keys.set(epoch, key.key)
+      // A few recent epochs: messages sealed just before a re-key may still be on their way.
+      for (const old of [...keys.keys()].sort((a, b) => a - b).slice(0, -SENDER_KEYS_KEPT)) keys.delete(old)
+      this.senderKeys.set(sender, keys)
     })
   }
 
@@ -221,9 +274,18 @@ export class Participant {
         })
         return
       }
-      let text: string
+      let content: OpenedContent
       try {
-        text = await openDelivered(this.roomId, deliver, sender.publicKey, this.keys.privateKey)
+        content = await openDeliveredContent(
+          this.roomId,
+          deliver,
+          sender.publicKey,
+          this.keys.privateKey,
+          (from, epoch) => this.senderKeys.get(from)?.get(epoch)
+        )
+        if (content.senderKey !== undefined) {
+          await this.rememberSenderKey(deliver.sender, content.senderKey.epoch, content.senderKey.key)
+        }
       } catch (err) {
         const code =
           err instanceof InvalidSignatureError
@@ -240,6 +302,8 @@ export class Participant {
       }
       this.lastSeq = deliver.seq
       this.lastCounterFrom.set(deliver.sender, deliver.counter)
+      if (content.senderKey !== undefined) return
+      const text = content.text
       this.feed.emit({
         type: 'message',
         from: sender.nickname,

@@ -176,7 +176,8 @@ export function validateFrame(f: AnyFrame): void {
       check(f.body.ciphertext.byteLength >= 16, 'post.ciphertext')
       check(f.body.ciphertext.byteLength <= MAX_CIPHERTEXT_BYTES, 'post.ciphertext')
       maxBytes(f.body.signature, MAX_SIGNATURE_BYTES, 'post.signature')
-      check(f.body.keys.length === f.body.recipients.length, 'post.keys')
+      // Epoch 0 wraps the content key for each recipient, in order; a sender key (epoch > 0) wraps none.
+      check(f.body.keys.length === (f.body.epoch === 0 ? f.body.recipients.length : 0), 'post.keys')
       for (const k of f.body.keys) {
         maxChars(k.recipient, MAX_PEER_ID_LENGTH, 'post.keys.recipient')
         maxBytes(k.key, MAX_WRAPPED_KEY_BYTES, 'post.keys.key')
@@ -191,6 +192,7 @@ export function validateFrame(f: AnyFrame): void {
       check(f.body.iv.byteLength === IV_BYTES, 'deliver.iv')
       check(f.body.ciphertext.byteLength <= MAX_CIPHERTEXT_BYTES, 'deliver.ciphertext')
       maxBytes(f.body.wrappedKey, MAX_WRAPPED_KEY_BYTES, 'deliver.wrappedKey')
+      check(f.body.epoch === 0 || f.body.wrappedKey.byteLength === 0, 'deliver.wrappedKey')
       maxBytes(f.body.signature, MAX_SIGNATURE_BYTES, 'deliver.signature')
       return
     case 'ack':

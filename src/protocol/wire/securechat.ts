@@ -2460,6 +2460,7 @@ export interface Post {
   ciphertext: Uint8Array<ArrayBuffer>
   keys: WrappedKey[]
   signature: Uint8Array<ArrayBuffer>
+  epoch: number
 }
 
 export namespace Post {
@@ -2511,6 +2512,11 @@ export namespace Post {
           w.bytes(obj.signature)
         }
 
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(64)
+          w.uint32(obj.epoch)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2522,7 +2528,8 @@ export namespace Post {
           iv: uint8ArrayAlloc(0),
           ciphertext: uint8ArrayAlloc(0),
           keys: [],
-          signature: uint8ArrayAlloc(0)
+          signature: uint8ArrayAlloc(0),
+          epoch: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2567,6 +2574,10 @@ export namespace Post {
             }
             case 7: {
               obj.signature = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.epoch = reader.uint32()
               break
             }
             default: {
@@ -2657,6 +2668,13 @@ export namespace Post {
               }
               break
             }
+            case 8: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2712,6 +2730,11 @@ export namespace Post {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface PostEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
   export function encode (obj: Partial<Post>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Post.codec())
   }
@@ -2720,7 +2743,7 @@ export namespace Post {
     return decodeMessage(buf, Post.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Post>): Generator<PostCounterFieldEvent | PostTimestampFieldEvent | PostRecipientsFieldEvent | PostIvFieldEvent | PostCiphertextFieldEvent | PostKeysRecipientFieldEvent | PostKeysKeyFieldEvent | PostSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Post>): Generator<PostCounterFieldEvent | PostTimestampFieldEvent | PostRecipientsFieldEvent | PostIvFieldEvent | PostCiphertextFieldEvent | PostKeysRecipientFieldEvent | PostKeysKeyFieldEvent | PostSignatureFieldEvent | PostEpochFieldEvent> {
     return streamMessage(buf, Post.codec(), opts)
   }
 }
@@ -2735,6 +2758,7 @@ export interface Deliver {
   ciphertext: Uint8Array<ArrayBuffer>
   wrappedKey: Uint8Array<ArrayBuffer>
   signature: Uint8Array<ArrayBuffer>
+  epoch: number
 }
 
 export namespace Deliver {
@@ -2794,6 +2818,11 @@ export namespace Deliver {
           w.bytes(obj.signature)
         }
 
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(80)
+          w.uint32(obj.epoch)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2807,7 +2836,8 @@ export namespace Deliver {
           iv: uint8ArrayAlloc(0),
           ciphertext: uint8ArrayAlloc(0),
           wrappedKey: uint8ArrayAlloc(0),
-          signature: uint8ArrayAlloc(0)
+          signature: uint8ArrayAlloc(0),
+          epoch: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2854,6 +2884,10 @@ export namespace Deliver {
             }
             case 9: {
               obj.signature = reader.bytes()
+              break
+            }
+            case 10: {
+              obj.epoch = reader.uint32()
               break
             }
             default: {
@@ -2946,6 +2980,13 @@ export namespace Deliver {
               }
               break
             }
+            case 10: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -3004,6 +3045,11 @@ export namespace Deliver {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DeliverEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
   export function encode (obj: Partial<Deliver>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Deliver.codec())
   }
@@ -3012,7 +3058,7 @@ export namespace Deliver {
     return decodeMessage(buf, Deliver.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Deliver>): Generator<DeliverSeqFieldEvent | DeliverSenderFieldEvent | DeliverCounterFieldEvent | DeliverTimestampFieldEvent | DeliverRecipientsFieldEvent | DeliverIvFieldEvent | DeliverCiphertextFieldEvent | DeliverWrappedKeyFieldEvent | DeliverSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Deliver>): Generator<DeliverSeqFieldEvent | DeliverSenderFieldEvent | DeliverCounterFieldEvent | DeliverTimestampFieldEvent | DeliverRecipientsFieldEvent | DeliverIvFieldEvent | DeliverCiphertextFieldEvent | DeliverWrappedKeyFieldEvent | DeliverSignatureFieldEvent | DeliverEpochFieldEvent> {
     return streamMessage(buf, Deliver.codec(), opts)
   }
 }
@@ -4196,6 +4242,11 @@ export namespace Frame {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface FramePostEpochFieldEvent {
+    field: '$.post.epoch'
+    value: number
+  }
+
   export interface FrameDeliverSeqFieldEvent {
     field: '$.deliver.seq'
     value: number
@@ -4240,6 +4291,11 @@ export namespace Frame {
   export interface FrameDeliverSignatureFieldEvent {
     field: '$.deliver.signature'
     value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FrameDeliverEpochFieldEvent {
+    field: '$.deliver.epoch'
+    value: number
   }
 
   export interface FrameAckCounterFieldEvent {
@@ -4444,13 +4500,126 @@ export namespace Frame {
     return decodeMessage(buf, Frame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameHelloVersionFieldEvent | FrameHelloTokenFieldEvent | FrameChallengeStepFieldEvent | FrameChallengeQuestionFieldEvent | FrameChallengeAttemptsLeftFieldEvent | FrameAnswerAnswerFieldEvent | FrameRoomCodeCodeFieldEvent | FrameRegisterNicknameFieldEvent | FrameRegisterPublicKeyFieldEvent | FrameWelcomeRoomIdFieldEvent | FrameWelcomeRoomNameFieldEvent | FrameWelcomeYouPeerIdFieldEvent | FrameWelcomeYouNicknameFieldEvent | FrameWelcomeYouPublicKeyFieldEvent | FrameWelcomeYouFingerprintFieldEvent | FrameWelcomeMembersPeerIdFieldEvent | FrameWelcomeMembersNicknameFieldEvent | FrameWelcomeMembersPublicKeyFieldEvent | FrameWelcomeMembersFingerprintFieldEvent | FrameWelcomeNextSeqFieldEvent | FrameWelcomeHostIsMemberFieldEvent | FrameWelcomeResumeTokenFieldEvent | FrameWelcomeHostEpochFieldEvent | FrameRefusalReasonFieldEvent | FrameRefusalMessageFieldEvent | FrameRefusalAttemptsLeftFieldEvent | FrameRefusalRetryFieldEvent | FrameRefusalRetryAfterFieldEvent | FramePostCounterFieldEvent | FramePostTimestampFieldEvent | FramePostRecipientsFieldEvent | FramePostIvFieldEvent | FramePostCiphertextFieldEvent | FramePostKeysRecipientFieldEvent | FramePostKeysKeyFieldEvent | FramePostSignatureFieldEvent | FrameDeliverSeqFieldEvent | FrameDeliverSenderFieldEvent | FrameDeliverCounterFieldEvent | FrameDeliverTimestampFieldEvent | FrameDeliverRecipientsFieldEvent | FrameDeliverIvFieldEvent | FrameDeliverCiphertextFieldEvent | FrameDeliverWrappedKeyFieldEvent | FrameDeliverSignatureFieldEvent | FrameAckCounterFieldEvent | FrameAckSeqFieldEvent | FrameRejectedCounterFieldEvent | FrameRejectedReasonFieldEvent | FrameRejectedMessageFieldEvent | FrameMemberJoinedMemberPeerIdFieldEvent | FrameMemberJoinedMemberNicknameFieldEvent | FrameMemberJoinedMemberPublicKeyFieldEvent | FrameMemberJoinedMemberFingerprintFieldEvent | FrameMemberLeftPeerIdFieldEvent | FrameMemberLeftNicknameFieldEvent | FrameMemberLeftReasonFieldEvent | FrameGoodbyeReasonFieldEvent | FrameGoodbyeMessageFieldEvent | FrameResumeTokenFieldEvent | FrameResumeLastSeqFieldEvent | FrameResumeTimestampFieldEvent | FrameResumePublicKeyFieldEvent | FrameResumeSignatureFieldEvent | FrameResumedWelcomeRoomIdFieldEvent | FrameResumedWelcomeRoomNameFieldEvent | FrameResumedWelcomeYouPeerIdFieldEvent | FrameResumedWelcomeYouNicknameFieldEvent | FrameResumedWelcomeYouPublicKeyFieldEvent | FrameResumedWelcomeYouFingerprintFieldEvent | FrameResumedWelcomeMembersPeerIdFieldEvent | FrameResumedWelcomeMembersNicknameFieldEvent | FrameResumedWelcomeMembersPublicKeyFieldEvent | FrameResumedWelcomeMembersFingerprintFieldEvent | FrameResumedWelcomeNextSeqFieldEvent | FrameResumedWelcomeHostIsMemberFieldEvent | FrameResumedWelcomeResumeTokenFieldEvent | FrameResumedWelcomeHostEpochFieldEvent | FrameResumedMissedFieldEvent | FrameResumedGapUnknownFieldEvent | FramePresencePeerIdFieldEvent | FramePresenceAwayFieldEvent | FrameCredentialResumeTokenFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameHelloVersionFieldEvent | FrameHelloTokenFieldEvent | FrameChallengeStepFieldEvent | FrameChallengeQuestionFieldEvent | FrameChallengeAttemptsLeftFieldEvent | FrameAnswerAnswerFieldEvent | FrameRoomCodeCodeFieldEvent | FrameRegisterNicknameFieldEvent | FrameRegisterPublicKeyFieldEvent | FrameWelcomeRoomIdFieldEvent | FrameWelcomeRoomNameFieldEvent | FrameWelcomeYouPeerIdFieldEvent | FrameWelcomeYouNicknameFieldEvent | FrameWelcomeYouPublicKeyFieldEvent | FrameWelcomeYouFingerprintFieldEvent | FrameWelcomeMembersPeerIdFieldEvent | FrameWelcomeMembersNicknameFieldEvent | FrameWelcomeMembersPublicKeyFieldEvent | FrameWelcomeMembersFingerprintFieldEvent | FrameWelcomeNextSeqFieldEvent | FrameWelcomeHostIsMemberFieldEvent | FrameWelcomeResumeTokenFieldEvent | FrameWelcomeHostEpochFieldEvent | FrameRefusalReasonFieldEvent | FrameRefusalMessageFieldEvent | FrameRefusalAttemptsLeftFieldEvent | FrameRefusalRetryFieldEvent | FrameRefusalRetryAfterFieldEvent | FramePostCounterFieldEvent | FramePostTimestampFieldEvent | FramePostRecipientsFieldEvent | FramePostIvFieldEvent | FramePostCiphertextFieldEvent | FramePostKeysRecipientFieldEvent | FramePostKeysKeyFieldEvent | FramePostSignatureFieldEvent | FramePostEpochFieldEvent | FrameDeliverSeqFieldEvent | FrameDeliverSenderFieldEvent | FrameDeliverCounterFieldEvent | FrameDeliverTimestampFieldEvent | FrameDeliverRecipientsFieldEvent | FrameDeliverIvFieldEvent | FrameDeliverCiphertextFieldEvent | FrameDeliverWrappedKeyFieldEvent | FrameDeliverSignatureFieldEvent | FrameDeliverEpochFieldEvent | FrameAckCounterFieldEvent | FrameAckSeqFieldEvent | FrameRejectedCounterFieldEvent | FrameRejectedReasonFieldEvent | FrameRejectedMessageFieldEvent | FrameMemberJoinedMemberPeerIdFieldEvent | FrameMemberJoinedMemberNicknameFieldEvent | FrameMemberJoinedMemberPublicKeyFieldEvent | FrameMemberJoinedMemberFingerprintFieldEvent | FrameMemberLeftPeerIdFieldEvent | FrameMemberLeftNicknameFieldEvent | FrameMemberLeftReasonFieldEvent | FrameGoodbyeReasonFieldEvent | FrameGoodbyeMessageFieldEvent | FrameResumeTokenFieldEvent | FrameResumeLastSeqFieldEvent | FrameResumeTimestampFieldEvent | FrameResumePublicKeyFieldEvent | FrameResumeSignatureFieldEvent | FrameResumedWelcomeRoomIdFieldEvent | FrameResumedWelcomeRoomNameFieldEvent | FrameResumedWelcomeYouPeerIdFieldEvent | FrameResumedWelcomeYouNicknameFieldEvent | FrameResumedWelcomeYouPublicKeyFieldEvent | FrameResumedWelcomeYouFingerprintFieldEvent | FrameResumedWelcomeMembersPeerIdFieldEvent | FrameResumedWelcomeMembersNicknameFieldEvent | FrameResumedWelcomeMembersPublicKeyFieldEvent | FrameResumedWelcomeMembersFingerprintFieldEvent | FrameResumedWelcomeNextSeqFieldEvent | FrameResumedWelcomeHostIsMemberFieldEvent | FrameResumedWelcomeResumeTokenFieldEvent | FrameResumedWelcomeHostEpochFieldEvent | FrameResumedMissedFieldEvent | FrameResumedGapUnknownFieldEvent | FramePresencePeerIdFieldEvent | FramePresenceAwayFieldEvent | FrameCredentialResumeTokenFieldEvent> {
     return streamMessage(buf, Frame.codec(), opts)
+  }
+}
+
+export interface SenderKey {
+  epoch: number
+  key: Uint8Array<ArrayBuffer>
+}
+
+export namespace SenderKey {
+  let _codec: Codec<SenderKey>
+
+  export const codec = (): Codec<SenderKey> => {
+    if (_codec == null) {
+      _codec = message<SenderKey>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.epoch)
+        }
+
+        if ((obj.key != null && obj.key.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.key)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          epoch: 0,
+          key: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.epoch = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.key = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SenderKeyEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export interface SenderKeyKeyFieldEvent {
+    field: '$.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SenderKey>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SenderKey.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKey>): SenderKey {
+    return decodeMessage(buf, SenderKey.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKey>): Generator<SenderKeyEpochFieldEvent | SenderKeyKeyFieldEvent> {
+    return streamMessage(buf, SenderKey.codec(), opts)
   }
 }
 
 export interface Content {
   text: string
+  senderKey?: SenderKey
 }
 
 export namespace Content {
@@ -4466,6 +4635,11 @@ export namespace Content {
         if ((obj.text != null && obj.text !== '')) {
           w.uint32(10)
           w.string(obj.text)
+        }
+
+        if (obj.senderKey != null) {
+          w.uint32(18)
+          SenderKey.codec().encode(obj.senderKey, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -4484,6 +4658,12 @@ export namespace Content {
           switch (tag >>> 3) {
             case 1: {
               obj.text = reader.string()
+              break
+            }
+            case 2: {
+              obj.senderKey = SenderKey.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.senderKey
+              })
               break
             }
             default: {
@@ -4508,6 +4688,13 @@ export namespace Content {
               }
               break
             }
+            case 2: {
+              yield * SenderKey.codec().stream(reader, reader.uint32(), `${prefix}.senderKey`, {
+                limits: opts.limits?.senderKey
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -4525,6 +4712,16 @@ export namespace Content {
     value: string
   }
 
+  export interface ContentSenderKeyEpochFieldEvent {
+    field: '$.senderKey.epoch'
+    value: number
+  }
+
+  export interface ContentSenderKeyKeyFieldEvent {
+    field: '$.senderKey.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Content>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Content.codec())
   }
@@ -4533,7 +4730,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentTextFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentTextFieldEvent | ContentSenderKeyEpochFieldEvent | ContentSenderKeyKeyFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }
