@@ -9,6 +9,8 @@ import { SerialQueue } from './serial-queue.js'
 
 /** Epochs of each sender's key kept by a receiver. */
 const SENDER_KEYS_KEPT = 4
+/** Sender-key epochs count seconds from here (2020-09-13), which keeps them well inside 32 bits. */
+const EPOCH_CLOCK_BASE = 1_600_000_000
 
 /** A message with no recipient would be read by no one; the sender is told instead. */
 export class NobodyToSendToError extends SecureChatError {
@@ -100,6 +102,8 @@ export class Participant {
     return this.receiving.run(async () => {
       const entry = await this.rosterEntry(member)
       this.roster.set(member.peerId, entry)
+      // Even a member announced again (a restarted host re-admitting it) holds none of our keys.
+      this.ownKey = undefined
       if (options.announce !== false) {
         this.feed.emit({
           type: 'member-joined',
@@ -127,6 +131,8 @@ export class Participant {
     return this.receiving.run(async () => {
       const entry = this.roster.get(peerId)
       if (entry === undefined) return
+      // What came while it was away may have lost our key announcement (a full backlog): re-key.
+      if (!away) this.ownKey = undefined
       this.feed.emit({ type: away ? 'member-away' : 'member-back', nick: entry.nickname, peerId })
     })
   }
@@ -149,6 +155,8 @@ export class Participant {
         this.feed.emit({ type: 'member-left', nick: entry.nickname, peerId, reason: 'left' })
       }
       if (options.hostRestarted) {
+        // A restarted host (when a member) lost the keys we announced to it.
+        this.ownKey = undefined
         this.lastSeq = Math.max(0, options.nextSeq - 1)
       }
       for (const member of members) {
@@ -214,7 +222,9 @@ export class Participant {
       .sort()
       .join(' ')
     if (this.ownKey !== undefined && this.ownKey.audience === audience) return this.ownKey.key
-    const key = await generateSenderKey(++this.epoch)
+    // Numbered from the clock (seconds), so a restarted member's new keys never look older than its last.
+    this.epoch = Math.max(this.epoch + 1, Math.floor(this.now() / 1000) - EPOCH_CLOCK_BASE)
+    const key = await generateSenderKey(this.epoch)
     const announcement = await sealMessage({
       roomId: this.roomId,
       sender: this.peerId,
@@ -236,9 +246,11 @@ export class Participant {
   private rememberSenderKey(sender: string, epoch: number, raw: Uint8Array): Promise<void> {
     return importSenderKey(epoch, raw).then((key) => {
       const keys = this.senderKeys.get(sender) ?? new Map<number, CryptoKey>()
-      keys.set(epoch, key.key)
       // A few recent epochs: messages sealed just before a re-key may still be on their way.
-      for (const old of [...keys.keys()].sort((a, b) => a - b).slice(0, -SENDER_KEYS_KEPT)) keys.delete(old)
+      // Map order is arrival order: the oldest announcements go first, whatever their numbers.
+      keys.delete(epoch)
+      keys.set(epoch, key.key)
+      for (const old of [...keys.keys()].slice(0, -SENDER_KEYS_KEPT)) keys.delete(old)
       this.senderKeys.set(sender, keys)
     })
   }

@@ -254,7 +254,8 @@ const WRAPPED_KEY_TAG = (8 << 3) | 2
 const DELIVER_TAG = (9 << 3) | 2
 
 /**
- * The Deliver frames of one message, one per recipient, byte-for-byte what `encodeFrame` would make.
+ * The Deliver frames of one message, one per recipient: they decode exactly as `encodeFrame`'s do
+ * (only the wrapped key comes last).
  * The shared fields (recipient list, ciphertext, signature) are encoded once and only each recipient's
  * wrapped key is appended, since the host's cost per message would otherwise grow with the square of
  * the room's size. Protobuf fields may come in any order, so appending field 8 is valid.
