@@ -6,24 +6,14 @@ import type { Libp2p } from 'libp2p'
 import { asBufferSource, constantTimeEqual, randomBytes } from '../protocol/bytes.js'
 import { MAX_MEMBERS, PROTOCOL_ID } from '../protocol/constants.js'
 import { Fernet } from '../protocol/fernet.js'
-import { type AnyFrame, encodeDeliverFrames, encodeFrame, FrameError, frame } from '../protocol/frame.js'
+import { type AnyFrame, FrameError, frame } from '../protocol/frame.js'
 import { encodeInvitation, ROOM_ID_BYTES } from '../protocol/invitation.js'
-import { postHeader, verifyMessageSignature } from '../protocol/message.js'
 import { nicknameKey } from '../protocol/nickname.js'
 import { describeReason, reasonCode } from '../protocol/reasons.js'
-import {
-  fingerprint,
-  generateRsaKeyPair,
-  importPublicKey,
-  type RsaKeyPair,
-  type RsaPublicKey,
-  verify
-} from '../protocol/rsa.js'
+import { fingerprint, generateRsaKeyPair, importPublicKey, type RsaKeyPair, verify } from '../protocol/rsa.js'
 import { resumeSignatureInput } from '../protocol/signing.js'
 import { generateRoomSecret, roomCode, roomCodeUri, secondsLeft, verifyRoomCode } from '../protocol/totp.js'
 import {
-  type Deliver,
-  type Member,
   type Post,
   Reason,
   type Resume,
@@ -34,8 +24,6 @@ import { invitationAddresses, sourceAddress } from './addresses.js'
 import { hashAnswer, verifyAnswer } from './answer-hash.js'
 import { FrameChannel } from './channel.js'
 import {
-  BACKLOG_BYTES,
-  BACKLOG_MESSAGES,
   DEFAULT_INVITATION_TTL_MS,
   HANDSHAKE_STEP_TIMEOUT_MS,
   HANDSHAKE_TOTAL_TIMEOUT_MS,
@@ -43,17 +31,16 @@ import {
   MAX_CONNECTIONS_PER_SOURCE,
   MAX_HANDSHAKES_PER_SOURCE,
   MAX_NICKNAME_TRIES,
-  MESSAGE_BURST,
-  MESSAGE_RATE_PER_SECOND,
   RESUME_CLOCK_SKEW_MS
 } from './constants.js'
 import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
 import { type Gates, Refused, readWithin, runHandshake } from './gatekeeper.js'
+import { freshSession, type HostedMember, memberRecord, takeBacklog } from './hosted-member.js'
 import { InvitationBook, type InvitationRecord } from './invitations.js'
 import { createListeningNode, defaultListenAddresses, type NodeOptions } from './libp2p.js'
 import { FailureTracker, type LockoutOptions, strictest } from './lockout.js'
 import { Participant } from './participant.js'
-import { TokenBucket } from './rate-limit.js'
+import { type RelayRoom, relayPost } from './relay.js'
 import { keyHash, ResumeAuthority } from './resume.js'
 import { SerialQueue } from './serial-queue.js'
 
@@ -104,40 +91,6 @@ export interface IssuedRoomInvitation {
   expiresAt: number
 }
 
-interface HostedMember {
-  peerId: string
-  nickname: string
-  publicKey: RsaPublicKey
-  publicKeySpki: Uint8Array
-  fingerprint: string
-  /** The host itself, whose messages are delivered in-process. */
-  local: boolean
-  /** The member's current stream; a member that is `away` keeps its place until its resume window ends. */
-  channel: FrameChannel | undefined
-  away: boolean
-  awayTimer: ReturnType<typeof setTimeout> | undefined
-  /** The latest deliveries to this member, oldest first, for replay on resume (bounded). */
-  backlog: Deliver[]
-  backlogBytes: number
-  /** Sequence numbers that fell out of the backlog, oldest first (bounded). */
-  dropped: number[]
-  /** The latest dropped sequence number no longer remembered: a gap reaching it has an unknown size. */
-  forgotten: number
-  rate: TokenBucket
-  lastCounter: number
-  /** Recent counter → seq, so a message re-sent after a reconnect is acknowledged, not relayed twice. */
-  acks: Map<number, number>
-}
-
-const ACKS_REMEMBERED = 1024
-const NO_KEY = new Uint8Array(0)
-const DROPPED_SEQS_REMEMBERED = 10_000
-
-/** What a held delivery costs: its wrapped key and signature, and the ciphertext (shared, counted anyway). */
-function deliveryBytes(deliver: Deliver): number {
-  return deliver.ciphertext.byteLength + deliver.wrappedKey.byteLength + deliver.signature.byteLength + 64
-}
-
 /** Resolved once the member leaves: the reason goes to everyone else. */
 type Departure = { reason: Reason }
 
@@ -169,6 +122,13 @@ export class RoomHost {
   private readonly epoch = randomBytes(8)
   private readonly credentialTimer: ReturnType<typeof setInterval>
   private seq = 0
+  private readonly relayRoom: RelayRoom = {
+    roomId: new Uint8Array(0),
+    members: this.members,
+    limits: {},
+    nextSeq: () => ++this.seq,
+    deliverLocally: (deliver) => void this.self?.receive(deliver)
+  }
   private locked = false
   private closed = false
 
@@ -187,6 +147,8 @@ export class RoomHost {
     this.node = node
     this.options = options
     this.roomId = init.roomId
+    this.relayRoom.roomId = init.roomId
+    this.relayRoom.limits = options
     this.roomName = options.roomName ?? 'securechat room'
     this.question = options.question
     this.answerHash = init.answerHash
@@ -228,7 +190,7 @@ export class RoomHost {
         publicKey: init.keys.publicKey,
         publicKeySpki: init.selfSpki,
         fingerprint: init.selfFingerprint,
-        ...this.freshState(),
+        ...freshSession(this.options, this.now),
         local: true,
         channel: undefined
       })
@@ -400,47 +362,11 @@ export class RoomHost {
     this.feed.emit({ type: 'closed', reason: 'host-closing' })
   }
 
-  /** The per-session state every member starts with (and keeps across a resume). */
-  private freshState(): Pick<
-    HostedMember,
-    | 'away'
-    | 'awayTimer'
-    | 'backlog'
-    | 'backlogBytes'
-    | 'dropped'
-    | 'forgotten'
-    | 'rate'
-    | 'lastCounter'
-    | 'acks'
-  > {
-    const { perSecond = MESSAGE_RATE_PER_SECOND, burst = MESSAGE_BURST } = this.options.rateLimit ?? {}
-    return {
-      away: false,
-      awayTimer: undefined,
-      backlog: [],
-      backlogBytes: 0,
-      dropped: [],
-      forgotten: 0,
-      rate: new TokenBucket({ perSecond, burst, now: this.now }),
-      lastCounter: 0,
-      acks: new Map()
-    }
-  }
-
   private find(who: string): HostedMember | undefined {
     const byPeer = this.members.get(who)
     if (byPeer !== undefined) return byPeer
     const key = nicknameKey(who)
     return [...this.members.values()].find((m) => nicknameKey(m.nickname) === key)
-  }
-
-  private memberRecord(m: HostedMember): Member {
-    return {
-      peerId: m.peerId,
-      nickname: m.nickname,
-      publicKey: m.publicKeySpki as Uint8Array<ArrayBuffer>,
-      fingerprint: m.fingerprint
-    }
   }
 
   /**
@@ -560,7 +486,7 @@ export class RoomHost {
     this.book.use(admission.invitation.id)
     const member: HostedMember = {
       ...subject,
-      ...this.freshState(),
+      ...freshSession(this.options, this.now),
       publicKey: admission.publicKey,
       fingerprint: memberFingerprint,
       local: false,
@@ -583,8 +509,8 @@ export class RoomHost {
     return {
       roomId: asBufferSource(this.roomId),
       roomName: this.roomName,
-      you: this.memberRecord(member),
-      members: [...this.members.values()].filter((m) => m !== member).map((m) => this.memberRecord(m)),
+      you: memberRecord(member),
+      members: [...this.members.values()].filter((m) => m !== member).map((m) => memberRecord(m)),
       nextSeq,
       hostIsMember: this.self !== undefined,
       resumeToken,
@@ -595,10 +521,8 @@ export class RoomHost {
   /** Adds a member and tells everyone else. */
   private enter(member: HostedMember): void {
     this.members.set(member.peerId, member)
-    this.broadcast(member, (m) =>
-      m.channel?.send(frame('memberJoined', { member: this.memberRecord(member) }))
-    )
-    void this.self?.memberJoined(this.memberRecord(member))
+    this.broadcast(member, (m) => m.channel?.send(frame('memberJoined', { member: memberRecord(member) })))
+    void this.self?.memberJoined(memberRecord(member))
   }
 
   /**
@@ -632,17 +556,15 @@ export class RoomHost {
       existing.away = false
       clearTimeout(existing.awayTimer)
       if (previous !== channel) void previous?.close(AbortSignal.timeout(1000))
-      const held = existing.backlog.filter((d) => d.seq > request.lastSeq)
-      const missed = existing.dropped.filter((seq) => seq > request.lastSeq).length
+      const { held, missed, gapUnknown } = takeBacklog(existing, request.lastSeq)
       channel.send(
         frame('resumed', {
           welcome: this.welcomeFor(existing, resumeToken, held[0]?.seq ?? this.seq + 1),
           missed,
-          gapUnknown: request.lastSeq < existing.forgotten
+          gapUnknown
         })
       )
       for (const deliver of held) channel.send(frame('deliver', deliver))
-      existing.dropped = []
       this.broadcast(existing, (m) => m.channel?.send(frame('presence', { peerId, away: false })))
       this.self?.presence(peerId, false)
       return existing
@@ -655,7 +577,7 @@ export class RoomHost {
       publicKeySpki: request.publicKey,
       publicKey,
       fingerprint: await fingerprint(request.publicKey),
-      ...this.freshState(),
+      ...freshSession(this.options, this.now),
       local: false,
       channel
     }
@@ -802,65 +724,9 @@ export class RoomHost {
     else this.depart(member, departure.reason)
   }
 
-  /**
-   * Checks one Post and forwards it: signature and counter first, then the next sequence number,
-   * then to each recipient only its own wrapped key, then the sender's Ack. Runs serially, which is
-   * what gives every member one order.
-   */
+  /** Relays one Post (serially, through `relayQueue`) and tells the host's listeners what passed. */
   private async relay(post: Post, sender: HostedMember): Promise<number> {
-    const earlier = post.counter <= sender.lastCounter ? sender.acks.get(post.counter) : undefined
-    if (earlier !== undefined) {
-      // Re-sent after a reconnect: it was relayed once already, so it is only acknowledged again.
-      sender.channel?.send(frame('ack', { counter: post.counter, seq: earlier }))
-      return earlier
-    }
-    const header = postHeader(this.roomId, sender.peerId, post)
-    const problem = await this.postProblem(post, sender, header)
-    if (problem !== undefined) {
-      sender.channel?.send(
-        frame('rejected', { counter: post.counter, reason: problem, message: describeReason(problem) })
-      )
-      throw new Refused(problem, describeReason(problem))
-    }
-    sender.lastCounter = post.counter
-    const seq = ++this.seq
-    const shared = {
-      seq,
-      sender: sender.peerId,
-      counter: post.counter,
-      timestamp: post.timestamp,
-      recipients: post.recipients,
-      iv: post.iv,
-      ciphertext: post.ciphertext,
-      signature: post.signature,
-      epoch: post.epoch
-    }
-    const sameForAll =
-      post.epoch === 0 ? NO_KEY : encodeFrame(frame('deliver', { ...shared, wrappedKey: NO_KEY }))
-    const targets = post.recipients.flatMap((recipient, i) => {
-      const member = this.members.get(recipient)
-      // Epoch 0: each recipient gets only its own wrapped key. A sender key's messages need none.
-      const wrappedKey = post.epoch === 0 ? post.keys[i]?.key : NO_KEY
-      return member === undefined || wrappedKey === undefined ? [] : [{ member, wrappedKey }]
-    })
-    const remote = targets.filter((t) => !t.member.local)
-    const frames =
-      post.epoch === 0
-        ? encodeDeliverFrames(
-            shared,
-            remote.map((t) => t.wrappedKey)
-          )
-        : remote.map(() => sameForAll)
-    for (const [i, { member, wrappedKey }] of remote.entries()) {
-      // Kept even when sent: a stalled link can lose what was in flight, and the resume replays it.
-      this.hold(member, { ...shared, wrappedKey })
-      if (!member.away) member.channel?.sendEncoded(frames[i] as Uint8Array)
-    }
-    const local = targets.find((t) => t.member.local)
-    if (local !== undefined) void this.self?.receive({ ...shared, wrappedKey: local.wrappedKey })
-    sender.acks.set(post.counter, seq)
-    if (sender.acks.size > ACKS_REMEMBERED) sender.acks.delete(sender.acks.keys().next().value as number)
-    sender.channel?.send(frame('ack', { counter: post.counter, seq }))
+    const seq = await relayPost(this.relayRoom, post, sender)
     this.feed.emit({
       type: 'relayed',
       seq,
@@ -869,37 +735,6 @@ export class RoomHost {
       ciphertextBytes: post.ciphertext.byteLength
     })
     return seq
-  }
-
-  /**
-   * Keeps a member's most recent deliveries, bounded in count and bytes, so a resume can replay what
-   * it did not get. The sequence numbers of those that fall out are remembered (as numbers only), so a
-   * resume can say how many it missed.
-   */
-  private hold(member: HostedMember, deliver: Deliver): void {
-    member.backlog.push(deliver)
-    member.backlogBytes += deliveryBytes(deliver)
-    const maxCount = this.options.backlogSize ?? BACKLOG_MESSAGES
-    const maxBytes = this.options.backlogBytes ?? BACKLOG_BYTES
-    while (member.backlog.length > maxCount || member.backlogBytes > maxBytes) {
-      const dropped = member.backlog.shift()
-      if (dropped === undefined) break
-      member.backlogBytes -= deliveryBytes(dropped)
-      member.dropped.push(dropped.seq)
-      if (member.dropped.length > DROPPED_SEQS_REMEMBERED) member.forgotten = member.dropped.shift() ?? 0
-    }
-  }
-
-  private async postProblem(
-    post: Post,
-    sender: HostedMember,
-    header: ReturnType<typeof postHeader>
-  ): Promise<Reason | undefined> {
-    if (post.counter <= sender.lastCounter) return Reason.BAD_COUNTER
-    if (post.recipients.includes(sender.peerId)) return Reason.BAD_RECIPIENTS
-    if (post.keys.some((k, i) => k.recipient !== post.recipients[i])) return Reason.BAD_RECIPIENTS
-    if (!(await verifyMessageSignature(header, post, sender.publicKey))) return Reason.BAD_SIGNATURE
-    return undefined
   }
 
   /** Removes a member, tells it why when it is still there, and tells everyone else. */

@@ -1,0 +1,120 @@
+import type { RsaPublicKey } from '../protocol/rsa.js'
+import type { Deliver, Member } from '../protocol/wire/securechat.js'
+import type { FrameChannel } from './channel.js'
+import { BACKLOG_BYTES, BACKLOG_MESSAGES, MESSAGE_BURST, MESSAGE_RATE_PER_SECOND } from './constants.js'
+import { TokenBucket } from './rate-limit.js'
+
+/** What the host keeps of one member of its room. */
+export interface HostedMember {
+  peerId: string
+  nickname: string
+  publicKey: RsaPublicKey
+  publicKeySpki: Uint8Array
+  fingerprint: string
+  /** The host itself, whose messages are delivered in-process. */
+  local: boolean
+  /** The member's current stream; a member that is `away` keeps its place until its resume window ends. */
+  channel: FrameChannel | undefined
+  away: boolean
+  awayTimer: ReturnType<typeof setTimeout> | undefined
+  /** The latest deliveries to this member, oldest first, for replay on resume (bounded). */
+  backlog: Deliver[]
+  backlogBytes: number
+  /** Sequence numbers that fell out of the backlog, oldest first (bounded). */
+  dropped: number[]
+  /** The latest dropped sequence number no longer remembered: a gap reaching it has an unknown size. */
+  forgotten: number
+  rate: TokenBucket
+  lastCounter: number
+  /** Recent counter → seq, so a message re-sent after a reconnect is acknowledged, not relayed twice. */
+  acks: Map<number, number>
+}
+
+export type MemberSession = Pick<
+  HostedMember,
+  | 'away'
+  | 'awayTimer'
+  | 'backlog'
+  | 'backlogBytes'
+  | 'dropped'
+  | 'forgotten'
+  | 'rate'
+  | 'lastCounter'
+  | 'acks'
+>
+
+export interface MemberLimits {
+  rateLimit?: { perSecond?: number; burst?: number }
+  backlogSize?: number
+  backlogBytes?: number
+}
+
+const ACKS_REMEMBERED = 1024
+const DROPPED_SEQS_REMEMBERED = 10_000
+
+/** The per-session state every member starts with (and keeps across a resume). */
+export function freshSession(limits: MemberLimits, now: () => number): MemberSession {
+  const { perSecond = MESSAGE_RATE_PER_SECOND, burst = MESSAGE_BURST } = limits.rateLimit ?? {}
+  return {
+    away: false,
+    awayTimer: undefined,
+    backlog: [],
+    backlogBytes: 0,
+    dropped: [],
+    forgotten: 0,
+    rate: new TokenBucket({ perSecond, burst, now }),
+    lastCounter: 0,
+    acks: new Map()
+  }
+}
+
+/** The member as the wire announces it. */
+export function memberRecord(m: HostedMember): Member {
+  return {
+    peerId: m.peerId,
+    nickname: m.nickname,
+    publicKey: m.publicKeySpki as Uint8Array<ArrayBuffer>,
+    fingerprint: m.fingerprint
+  }
+}
+
+/** What a held delivery costs: its wrapped key and signature, and the ciphertext (shared, counted anyway). */
+function deliveryBytes(deliver: Deliver): number {
+  return deliver.ciphertext.byteLength + deliver.wrappedKey.byteLength + deliver.signature.byteLength + 64
+}
+
+/**
+ * Keeps a member's most recent deliveries, bounded in count and bytes, so a resume can replay what
+ * it did not get. The sequence numbers of those that fall out are remembered (as numbers only), so a
+ * resume can say how many it missed.
+ */
+export function holdDelivery(member: HostedMember, deliver: Deliver, limits: MemberLimits): void {
+  member.backlog.push(deliver)
+  member.backlogBytes += deliveryBytes(deliver)
+  const maxCount = limits.backlogSize ?? BACKLOG_MESSAGES
+  const maxBytes = limits.backlogBytes ?? BACKLOG_BYTES
+  while (member.backlog.length > maxCount || member.backlogBytes > maxBytes) {
+    const dropped = member.backlog.shift()
+    if (dropped === undefined) break
+    member.backlogBytes -= deliveryBytes(dropped)
+    member.dropped.push(dropped.seq)
+    if (member.dropped.length > DROPPED_SEQS_REMEMBERED) member.forgotten = member.dropped.shift() ?? 0
+  }
+}
+
+/** What a resume after `lastSeq` gets: the held deliveries it lacks, and how many fell out. */
+export function takeBacklog(
+  member: HostedMember,
+  lastSeq: number
+): { held: Deliver[]; missed: number; gapUnknown: boolean } {
+  const held = member.backlog.filter((d) => d.seq > lastSeq)
+  const missed = member.dropped.filter((seq) => seq > lastSeq).length
+  const gapUnknown = lastSeq < member.forgotten
+  member.dropped = []
+  return { held, missed, gapUnknown }
+}
+
+export function rememberAck(member: HostedMember, counter: number, seq: number): void {
+  member.acks.set(counter, seq)
+  if (member.acks.size > ACKS_REMEMBERED) member.acks.delete(member.acks.keys().next().value as number)
+}
