@@ -16,7 +16,7 @@ import { MessageTooLargeError, sealMessage } from '../src/protocol/message.js'
 import { generateRsaKeyPair } from '../src/protocol/rsa.js'
 import { additionalData } from '../src/protocol/signing.js'
 import { type Post, Reason } from '../src/protocol/wire/securechat.js'
-import { join, memberKeys, record, startHost, until } from './helpers/room.js'
+import { join, memberKeys, record, startHost, tapRelay, until } from './helpers/room.js'
 
 /** Reaches into the host the way a malicious host could: its own member channels. */
 function hostChannelTo(host: RoomHost, peerId: string): { send: (f: ReturnType<typeof frame>) => boolean } {
@@ -292,16 +292,6 @@ function deliverOf(post: Post, seq: number, sender: string, keyIndex: number): R
     signature: post.signature,
     epoch: post.epoch
   })
-}
-
-/** Records every Post the host relays, as a curious host would. */
-function tapRelay(host: RoomHost, into: Post[]): void {
-  const target = host as unknown as { relay: (post: Post, sender: unknown) => Promise<number> }
-  const original = target.relay.bind(host)
-  target.relay = (post, sender) => {
-    into.push(post)
-    return original(post, sender)
-  }
 }
 
 async function assertRoomAlive(a: RoomMember, b: RoomMember): Promise<void> {

@@ -6,19 +6,7 @@ import { frame } from '../src/protocol/frame.js'
 import { sealMessage } from '../src/protocol/message.js'
 import type { SenderKey } from '../src/protocol/sender-key.js'
 import type { Post } from '../src/protocol/wire/securechat.js'
-import { join, memberKeys, record, startHost, until } from './helpers/room.js'
-
-/** Records every Post the host relays, as a curious host would. */
-function tapRelay(host: RoomHost): Post[] {
-  const posts: Post[] = []
-  const target = host as unknown as { relay: (post: Post, sender: unknown) => Promise<number> }
-  const original = target.relay.bind(host)
-  target.relay = (post, sender) => {
-    posts.push(post)
-    return original(post, sender)
-  }
-  return posts
-}
+import { join, memberKeys, record, startHost, tapRelay, until } from './helpers/room.js'
 
 const announcements = (posts: Post[]): Post[] => posts.filter((p) => p.epoch === 0)
 const messages = (posts: Post[]): Post[] => posts.filter((p) => p.epoch > 0)

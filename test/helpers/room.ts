@@ -2,6 +2,7 @@ import type { RoomEvent } from '../../src/node/events.js'
 import { createRoomHost, type RoomHost, type RoomHostOptions } from '../../src/node/host.js'
 import { type JoinCredentials, type JoinOptions, joinRoom, type RoomMember } from '../../src/node/member.js'
 import { generateRsaKeyPair, type RsaKeyPair } from '../../src/protocol/rsa.js'
+import type { Post } from '../../src/protocol/wire/securechat.js'
 
 export const QUESTION = 'Which river runs past the office?'
 export const ANSWER = 'The Thames'
@@ -84,3 +85,17 @@ export function until<T>(
 }
 
 export { FAST_HASH }
+
+/**
+ * Records every Post the host relays from now on, as a curious host would see them. Wraps the host's
+ * private relay step (one wrap at a time per host: each call nests inside the previous one).
+ */
+export function tapRelay(host: RoomHost, into: Post[] = []): Post[] {
+  const target = host as unknown as { relay: (post: Post, sender: unknown) => Promise<number> }
+  const original = target.relay.bind(host)
+  target.relay = (post, sender) => {
+    into.push(post)
+    return original(post, sender)
+  }
+  return into
+}
