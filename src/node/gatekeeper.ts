@@ -1,5 +1,6 @@
 import { TimeoutError } from '@libp2p/interface'
 import { WIRE_VERSION } from '../protocol/constants.js'
+import { ReasonError } from '../protocol/errors.js'
 import { type AnyFrame, FrameError, type FrameKind, type FrameOf, frame } from '../protocol/frame.js'
 import { describeNicknameProblem, nicknameProblem, normaliseNickname } from '../protocol/nickname.js'
 import { describeReason } from '../protocol/reasons.js'
@@ -7,17 +8,14 @@ import { importPublicKey, type RsaPublicKey } from '../protocol/rsa.js'
 import { Reason, Step } from '../protocol/wire/securechat.js'
 import type { FrameChannel } from './channel.js'
 import type { InvitationRecord } from './invitations.js'
-import { TokenRefusedError } from './invitations.js'
 
 /** A joiner was turned away; `reason` goes on the wire, `retry` keeps the stream open for another try. */
-export class Refused extends Error {
+export class Refused extends ReasonError {
   static override readonly name: string = 'Refused'
   override name = 'Refused'
-  readonly reason: Reason
   readonly retryAfter: number
   constructor(reason: Reason, message: string, retryAfter = 0) {
-    super(message)
-    this.reason = reason
+    super(reason, message)
     this.retryAfter = retryAfter
   }
 }
@@ -128,15 +126,9 @@ async function gate<T>(gates: Gates, check: () => Promise<T>): Promise<T> {
   try {
     return await check()
   } catch (err) {
-    const refused =
-      err instanceof TokenRefusedError
-        ? new Refused(err.reason, err.message)
-        : err instanceof Refused
-          ? err
-          : undefined
-    if (refused === undefined) throw err
-    failed = true
-    throw refused
+    // A refusal at a gate (a token, an answer, a code) counts; a broken stream does not.
+    failed = err instanceof ReasonError
+    throw err
   } finally {
     gates.settle(failed)
   }

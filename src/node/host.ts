@@ -5,6 +5,7 @@ import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { asBufferSource, constantTimeEqual, randomBytes } from '../protocol/bytes.js'
 import { MAX_MEMBERS, PROTOCOL_ID } from '../protocol/constants.js'
+import { ReasonError } from '../protocol/errors.js'
 import { Fernet } from '../protocol/fernet.js'
 import { type AnyFrame, FrameError, frame } from '../protocol/frame.js'
 import { encodeInvitation, ROOM_ID_BYTES } from '../protocol/invitation.js'
@@ -664,11 +665,7 @@ export class RoomHost {
   /** Tells a refused joiner why (reason code and tries left), then closes its stream. */
   private async refuse(channel: FrameChannel, err: Error, peerId: string, address: string): Promise<void> {
     const reason =
-      err instanceof Refused || err instanceof FrameError
-        ? err.reason
-        : err instanceof TimeoutError
-          ? Reason.TIMEOUT
-          : undefined
+      err instanceof ReasonError ? err.reason : err instanceof TimeoutError ? Reason.TIMEOUT : undefined
     if (reason !== undefined) {
       const attemptsLeft = strictest(this.failures, [address, peerId]).attemptsLeft
       channel.send(

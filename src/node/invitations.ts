@@ -1,5 +1,5 @@
 import { asBufferSource, constantTimeEqual, randomBytes, toHex } from '../protocol/bytes.js'
-import { InvalidTokenError } from '../protocol/errors.js'
+import { InvalidTokenError, ReasonError } from '../protocol/errors.js'
 import { Fernet } from '../protocol/fernet.js'
 import { decodeClaims, encodeClaims } from '../protocol/invitation.js'
 import { Reason } from '../protocol/wire/securechat.js'
@@ -20,14 +20,9 @@ export interface IssuedInvitation {
 }
 
 /** Why a token was refused, as the wire reason the joiner is told. */
-export class TokenRefusedError extends Error {
+export class TokenRefusedError extends ReasonError {
   static override readonly name: string = 'TokenRefusedError'
   override name = 'TokenRefusedError'
-  readonly reason: Reason
-  constructor(reason: Reason, message: string) {
-    super(message)
-    this.reason = reason
-  }
 }
 
 export interface InvitationBookOptions {

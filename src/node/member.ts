@@ -2,7 +2,7 @@ import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { asBufferSource, constantTimeEqual } from '../protocol/bytes.js'
 import { WIRE_VERSION } from '../protocol/constants.js'
-import { SecureChatError } from '../protocol/errors.js'
+import { ReasonError, SecureChatError } from '../protocol/errors.js'
 import { type AnyFrame, frame } from '../protocol/frame.js'
 import { decodeInvitation, InvalidInvitationError } from '../protocol/invitation.js'
 import { describeReason, reasonCode } from '../protocol/reasons.js'
@@ -24,16 +24,14 @@ import { createSecureChatNode, type NodeOptions } from './libp2p.js'
 import { Participant } from './participant.js'
 
 /** The host turned the join away; `code` is the stable reason code (e.g. `wrong-answer`). */
-export class JoinRefusedError extends SecureChatError {
+export class JoinRefusedError extends ReasonError {
   static override readonly name: string = 'JoinRefusedError'
   override name = 'JoinRefusedError'
-  readonly reason: Reason
   readonly code: string
   readonly attemptsLeft: number
   readonly retryAfterMs: number
   constructor(reason: Reason, message: string, attemptsLeft = 0, retryAfterMs = 0) {
-    super(message)
-    this.reason = reason
+    super(reason, message)
     this.code = reasonCode(reason)
     this.attemptsLeft = attemptsLeft
     this.retryAfterMs = retryAfterMs
@@ -47,14 +45,9 @@ export class HostUnreachableError extends SecureChatError {
 }
 
 /** A message the host would not relay (too large, bad counter, ...). */
-export class MessageRejectedError extends SecureChatError {
+export class MessageRejectedError extends ReasonError {
   static override readonly name: string = 'MessageRejectedError'
   override name = 'MessageRejectedError'
-  readonly reason: Reason
-  constructor(reason: Reason, message: string) {
-    super(message)
-    this.reason = reason
-  }
 }
 
 export class RoomClosedError extends SecureChatError {

@@ -1,3 +1,5 @@
+import type { Reason } from './wire/securechat.js'
+
 /**
  * Typed errors, in the shape of `@libp2p/interface`'s: a class per failure, each with a stable `name`,
  * so callers branch on `err.name` and never on message text.
@@ -6,6 +8,20 @@
 export class SecureChatError extends Error {
   static override readonly name: string = 'SecureChatError'
   override name = 'SecureChatError'
+}
+
+/**
+ * A failure that maps to a wire `Reason`: what the peer is told, and what callers branch on. Frames,
+ * gates, invitations and relayed messages all refuse through a subclass of it.
+ */
+export class ReasonError extends SecureChatError {
+  static override readonly name: string = 'ReasonError'
+  override name = 'ReasonError'
+  readonly reason: Reason
+  constructor(reason: Reason, message: string) {
+    super(message)
+    this.reason = reason
+  }
 }
 
 /** A Fernet token was refused; `reason` says which check failed. */

@@ -17,17 +17,15 @@ import {
   MAX_TOKEN_LENGTH,
   MAX_WRAPPED_KEY_BYTES
 } from './constants.js'
-import { SecureChatError } from './errors.js'
+import { ReasonError } from './errors.js'
 import { Deliver, Frame, type Member, Reason, Step, type Welcome } from './wire/securechat.js'
 
 /** A frame broke the wire rules; `reason` is what the peer is told before the stream closes. */
-export class FrameError extends SecureChatError {
+export class FrameError extends ReasonError {
   static override readonly name: string = 'FrameError'
   override name = 'FrameError'
-  readonly reason: Reason
   constructor(message: string, reason: Reason = Reason.MALFORMED) {
-    super(message)
-    this.reason = reason
+    super(reason, message)
   }
 }
 
