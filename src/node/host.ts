@@ -480,7 +480,7 @@ export class RoomHost {
     ])
     // Re-checked after the last await: the room may have changed while the joiner typed.
     this.preCheck(peerId, address)
-    this.tokenStillValid(admission.invitation.id)
+    this.book.stillValid(admission.invitation.id)
     const previous = this.members.get(peerId)
     if (previous !== undefined) this.depart(previous, Reason.CONNECTION_LOST)
     this.checkRoomFor(admission.nickname)
@@ -621,18 +621,6 @@ export class RoomHost {
     member.awayTimer.unref()
     this.broadcast(member, (m) => m.channel?.send(frame('presence', { peerId: member.peerId, away: true })))
     this.self?.presence(member.peerId, true)
-  }
-
-  /** The invitation's token is not kept, so its record is checked directly at the last moment. */
-  private tokenStillValid(id: string): void {
-    const record = this.book.list().find((r) => r.id === id)
-    if (record === undefined || record.revoked)
-      throw new Refused(Reason.TOKEN_REVOKED, describeReason(Reason.TOKEN_REVOKED))
-    if (record.maxUses !== undefined && record.uses >= record.maxUses) {
-      throw new Refused(Reason.TOKEN_USED_UP, describeReason(Reason.TOKEN_USED_UP))
-    }
-    if (record.expiresAt <= this.now())
-      throw new Refused(Reason.TOKEN_EXPIRED, describeReason(Reason.TOKEN_EXPIRED))
   }
 
   private gates(peerId: string, address: string): Gates {

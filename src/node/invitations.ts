@@ -98,13 +98,23 @@ export class InvitationBook {
     if (!constantTimeEqual(claims.roomId, this.roomId)) {
       throw new TokenRefusedError(Reason.TOKEN_WRONG_ROOM, 'invitation is for another room')
     }
-    const record = this.records.get(claims.invitationId)
+    return this.stillValid(claims.invitationId)
+  }
+
+  /**
+   * The invitation's record, if it may still admit someone now: known, not revoked, uses left, not
+   * expired. Checked again at the last moment of a join, as the host may have revoked it meanwhile.
+   */
+  stillValid(id: string): InvitationRecord {
+    const record = this.records.get(id)
     if (record === undefined)
       throw new TokenRefusedError(Reason.TOKEN_REVOKED, 'invitation is no longer known')
     if (record.revoked) throw new TokenRefusedError(Reason.TOKEN_REVOKED, 'invitation was revoked')
     if (record.maxUses !== undefined && record.uses >= record.maxUses) {
       throw new TokenRefusedError(Reason.TOKEN_USED_UP, 'invitation has been used up')
     }
+    if (record.expiresAt <= this.now())
+      throw new TokenRefusedError(Reason.TOKEN_EXPIRED, 'invitation expired')
     return record
   }
 

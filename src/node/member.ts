@@ -85,7 +85,11 @@ function ask<A extends unknown[]>(value: Answerable<A>, ...args: A): Promise<str
 }
 
 /** Decodes the invitation's addresses and checks they all name one host, before anything is dialled. */
-export function invitationTarget(invitation: string): { addresses: Multiaddr[]; hostPeerId: string } {
+export function invitationTarget(invitation: string): {
+  addresses: Multiaddr[]
+  hostPeerId: string
+  token: string
+} {
   const parts = decodeInvitation(invitation)
   let addresses: Multiaddr[]
   try {
@@ -98,7 +102,7 @@ export function invitationTarget(invitation: string): { addresses: Multiaddr[]; 
   if (peerIds.size !== 1 || hostPeerId === undefined) {
     throw new InvalidInvitationError('every invitation address must end in /p2p/<the host PeerId>')
   }
-  return { addresses, hostPeerId }
+  return { addresses, hostPeerId, token: parts.token }
 }
 
 interface PendingPost {
@@ -488,8 +492,7 @@ export async function joinRoom(
   credentials: JoinCredentials,
   options: JoinOptions = {}
 ): Promise<RoomMember> {
-  const { addresses, hostPeerId } = invitationTarget(invitation)
-  const token = decodeInvitation(invitation).token
+  const { addresses, hostPeerId, token } = invitationTarget(invitation)
   const keys = options.keys ?? (await generateRsaKeyPair())
   const ownsNode = options.node === undefined
   const node = options.node ?? (await createSecureChatNode({ ...options, listen: [] }))
