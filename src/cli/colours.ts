@@ -3,6 +3,7 @@
  * readable on dark and on light backgrounds (no white, black or yellow). Within a room two members
  * never share a colour while the palette lasts: a collision takes the next free one.
  */
+import { utf8 } from '../protocol/bytes.js'
 import { nicknameKey } from '../protocol/nickname.js'
 
 /** xterm-256 indexes: blue, green, orange, magenta, teal, crimson, violet, olive, rose, jade, brown, steel. */
@@ -11,7 +12,7 @@ export const PALETTE: readonly number[] = [33, 28, 166, 127, 30, 161, 98, 64, 13
 /** FNV-1a over the case-folded nickname: stable across runs and machines. */
 export function nicknameHash(nick: string): number {
   let hash = 0x811c9dc5
-  for (const byte of new TextEncoder().encode(nicknameKey(nick))) {
+  for (const byte of utf8(nicknameKey(nick))) {
     hash ^= byte
     hash = Math.imul(hash, 0x01000193) >>> 0
   }

@@ -1,4 +1,5 @@
 import type { Uint8ArrayList } from 'uint8arraylist'
+import { utf8 } from './bytes.js'
 import {
   IV_BYTES,
   MAX_ADDRESS_BYTES,
@@ -148,7 +149,7 @@ export function validateFrame(f: AnyFrame): void {
       maxChars(f.body.question, MAX_QUESTION_LENGTH, 'challenge.question')
       return
     case 'answer':
-      check(new TextEncoder().encode(f.body.answer).byteLength <= MAX_ANSWER_BYTES, 'answer.answer')
+      check(utf8(f.body.answer).byteLength <= MAX_ANSWER_BYTES, 'answer.answer')
       return
     case 'roomCode':
       maxChars(f.body.code, MAX_CODE_LENGTH, 'roomCode.code')
