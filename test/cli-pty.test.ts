@@ -195,7 +195,9 @@ describe('the interactive host, typed into a terminal', { skip }, () => {
     tmux.type(ANSWER)
 
     const invitation = (await tmux.waitFor(/^(sc1[A-Za-z0-9_-]+)$/m, 'the invitation'))[1] as string
-    await tmux.waitFor(/[█▀▄]{20,}/, 'the QR code')
+    // Ten lines or more drawn only with half blocks: a QR code. (A run of solid blocks is not guaranteed:
+    // with colour, dark modules are the ink and a row may break every few cells.)
+    await tmux.waitFor(/(?:^ *[█▀▄][█▀▄ ]{20,}\n){10}/m, 'the QR code')
     const [, first, second] = await tmux.waitFor(
       /\[code (\d{3}) (\d{3}) · [ \d]\ds\] hostess> $/m,
       'the code in the prompt'
