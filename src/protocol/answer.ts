@@ -2,17 +2,11 @@
  * Normalisation of the security answer, so that what a person would call "the same answer" hashes
  * the same: width, ligatures, case and spacing are not part of the secret.
  *
- * Pipeline: NFKC → case fold → NFKC → whitespace runs to one space → trim.
- *
- * Case folding: JavaScript has no full Unicode case fold, so it is approximated by
- * `toLowerCase().toUpperCase().toLowerCase()` (locale-independent, unlike `toLocale*Case`). The
- * upper-case pass applies the one-to-many mappings a plain `toLowerCase` skips, so "Straße",
- * "STRASSE" and "strasse" match (ß → SS → ss), and capital ẞ reaches the same place through the
- * first `toLowerCase`. Greek sigma ends up contextual (σ inside a word, ς at its end) however it was
- * typed. One deliberate leniency beyond Unicode folding: dotless ı matches i. The second NFKC
- * re-composes anything the case mapping decomposed (İ → i + U+0307).
+ * Pipeline: NFKC → case fold → NFKC (`compatibilityFold`, which explains the folding) → whitespace
+ * runs to one space → trim.
  */
 import { InvalidInputError } from './errors.js'
+import { compatibilityFold } from './fold.js'
 
 /** In Unicode code points, after normalisation. */
 export const MAX_ANSWER_LENGTH = 256
@@ -29,14 +23,10 @@ export function normaliseAnswer(answer: string): string {
   if (answer.length > MAX_RAW_ANSWER_LENGTH) throw tooLong()
   // A lone surrogate would become U+FFFD in UTF-8, making different answers hash alike.
   if (LONE_SURROGATE.test(answer)) throw new InvalidInputError('security answer is not well-formed Unicode')
-  const normalised = collapseWhitespace(caseFold(answer.normalize('NFKC')).normalize('NFKC'))
+  const normalised = collapseWhitespace(compatibilityFold(answer))
   if (normalised === '') throw new InvalidInputError('security answer is empty')
   if (codePointLength(normalised) > MAX_ANSWER_LENGTH) throw tooLong()
   return normalised
-}
-
-function caseFold(text: string): string {
-  return text.toLowerCase().toUpperCase().toLowerCase()
 }
 
 function collapseWhitespace(text: string): string {
