@@ -42,18 +42,15 @@ describe('nickname rules', () => {
     assert.equal(problemOf('   '), 'empty')
   })
 
-  it('refuses spaces, controls, invisibles, punctuation, symbols and emoji', () => {
+  it('refuses spaces, controls, punctuation, symbols and emoji', () => {
     for (const name of [
       'alice smith',
       'alice\tsmith',
       'alice\nbob',
       'a\u0000b',
       'a\u001bb',
-      'a\u200bb', // zero-width space
-      'a\u200db', // zero-width joiner
-      'a\u202eb', // right-to-left override
-      'a\u00adb', // soft hyphen
-      'a\ufeffb',
+      'a\u2800b', // braille blank: a symbol, so refused as one
+      'a\u3000b', // ideographic space
       'alice!',
       'al@ce',
       'a/b',
@@ -68,6 +65,45 @@ describe('nickname rules', () => {
       'a\u00a0b' // no-break space
     ]) {
       assert.equal(problemOf(name), 'characters', JSON.stringify(name))
+    }
+  })
+
+  it('refuses invisible characters: ignorables, joiners, variation selectors and fillers', () => {
+    for (const invisible of [
+      '\u034f', // combining grapheme joiner
+      '\ufe0f', // variation selector 16
+      '\u{e0100}', // variation selector 17
+      '\u3164', // Hangul filler
+      '\u115f', // Hangul choseong filler
+      '\u1160', // Hangul jungseong filler
+      '\uffa0', // halfwidth Hangul filler
+      '\u17b4', // Khmer vowel inherent aq
+      '\u17b5', // Khmer vowel inherent aa
+      '\u180b', // Mongolian free variation selector
+      '\u{16fe4}', // Khitan small script filler
+      '\u200b', // zero-width space
+      '\u200c', // zero-width non-joiner
+      '\u200d', // zero-width joiner
+      '\u2060', // word joiner
+      '\u202e', // right-to-left override
+      '\u00ad' // soft hyphen
+    ]) {
+      for (const name of [`alice${invisible}`, `a${invisible}b`, `${invisible}alice`, invisible]) {
+        assert.equal(problemOf(name), 'invisible', JSON.stringify(name))
+      }
+    }
+    // U+FEFF is white space to String.prototype.trim, so only an inner one is left to refuse.
+    assert.equal(problemOf('a\ufeffb'), 'invisible')
+    assert.equal(problemOf('alice\ufeff'), undefined)
+  })
+
+  it('admits no default-ignorable code point anywhere in Unicode', () => {
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue
+      const char = String.fromCodePoint(cp)
+      if (/\p{Default_Ignorable_Code_Point}/u.test(char)) {
+        assert.notEqual(nicknameProblem(`a${char}`), undefined, cp.toString(16))
+      }
     }
   })
 
@@ -98,6 +134,7 @@ describe('nickname rules', () => {
     assert.equal(describeNicknameProblem('empty'), 'a nickname is required')
     assert.match(describeNicknameProblem('too-long'), new RegExp(`at most ${MAX_NICKNAME_LENGTH} characters`))
     assert.match(describeNicknameProblem('characters'), /letters, digits/)
+    assert.match(describeNicknameProblem('invisible'), /invisible characters/)
   })
 })
 
