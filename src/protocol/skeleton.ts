@@ -7,12 +7,15 @@ import confusables from 'unhomoglyph/data.json' with { type: 'json' }
 
 const DEFAULT_IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu
 
-/** Source code point → prototype string; built on first use, since most processes never compare names. */
-let prototypes: ReadonlyMap<string, string> | undefined
+/**
+ * Source code point → prototype string. The parsed JSON object is the lookup table itself: a Map
+ * copy costs about 5 ms and 225 KiB to build and looks up no faster. `Object.hasOwn`, so that no
+ * inherited property can answer.
+ */
+const PROTOTYPES: Readonly<Record<string, string>> = confusables
 
 function prototypeOf(char: string): string {
-  prototypes ??= new Map(Object.entries(confusables as Record<string, string>))
-  return prototypes.get(char) ?? char
+  return Object.hasOwn(PROTOTYPES, char) ? PROTOTYPES[char]! : char
 }
 
 /**
