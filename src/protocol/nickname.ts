@@ -76,7 +76,8 @@ export function nicknameKey(nickname: string): string {
 /**
  * The case-insensitive confusable skeleton: TR39 `skeleton` of the key, folded again, until that
  * changes nothing. Folding after mapping matters since some prototypes are capitals (`0` → `O`)
- * and folding can reach a character that maps further (Greek final `ς` → `σ` → `o`). White space,
+ * and folding can reach a character that maps further (stigma `ϛ` → final `ς`, which folds to
+ * `σ`, → `o`). White space,
  * which only NFKC of a few compatibility letters brings in (U+FC5E → space + marks), is dropped, as
  * no nickname holds any. Equal for `alice`, `ALICE`, Cyrillic `аlice`, Greek `ο` for `o`, `B0B` and
  * `bob`; idempotent.
