@@ -12,24 +12,29 @@ import type { Terminal } from './prompt.js'
 export const ANSWER_ENV = 'SECURECHAT_ANSWER'
 const MAX_ANSWER_FILE_BYTES = 4096
 
+/**
+ * The text of a small file named by a flag, for a secret kept off the command line. A missing,
+ * unreadable or oversized file is a usage error naming the flag and path, never the content.
+ */
+export function readSecretFile(path: string, flag: string, maxBytes: number): string {
+  try {
+    if (statSync(path).size > maxBytes) {
+      throw new UsageError(`${flag} ${path} is larger than ${maxBytes} bytes`)
+    }
+    return readFileSync(path, 'utf8')
+  } catch (err) {
+    if (err instanceof UsageError) throw err
+    throw new UsageError(`cannot read ${flag} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`)
+  }
+}
+
 /** The answer from --answer-file (its first line) or the environment, or undefined. */
 export function givenAnswer(
   answerFile: string | undefined,
   env: Record<string, string | undefined>
 ): string | undefined {
   if (answerFile !== undefined) {
-    let text: string
-    try {
-      if (statSync(answerFile).size > MAX_ANSWER_FILE_BYTES) {
-        throw new UsageError(`--answer-file ${answerFile} is larger than ${MAX_ANSWER_FILE_BYTES} bytes`)
-      }
-      text = readFileSync(answerFile, 'utf8')
-    } catch (err) {
-      if (err instanceof UsageError) throw err
-      throw new UsageError(
-        `cannot read --answer-file ${answerFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`
-      )
-    }
+    const text = readSecretFile(answerFile, '--answer-file', MAX_ANSWER_FILE_BYTES)
     const answer = text.split(/\r?\n/)[0] ?? ''
     checkAnswer(answer, '--answer-file')
     log('answer taken from --answer-file')
