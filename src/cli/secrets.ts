@@ -1,6 +1,7 @@
 /**
  * Where the security answer comes from: --answer-file, then SECURECHAT_ANSWER, then a hidden prompt.
- * Never a command-line argument (other users can read those in the process list).
+ * Never a command-line argument (other users can read those in the process list). The names of the
+ * joiner's other secret inputs are here too, so the help can name them without loading the room.
  */
 import { readFileSync, statSync } from 'node:fs'
 import { normaliseAnswer } from '../protocol/answer.js'
@@ -10,6 +11,8 @@ import { log } from './io.js'
 import type { Terminal } from './prompt.js'
 
 export const ANSWER_ENV = 'SECURECHAT_ANSWER'
+export const INVITATION_ENV = 'SECURECHAT_INVITATION'
+export const CODE_ENV = 'SECURECHAT_CODE'
 const MAX_ANSWER_FILE_BYTES = 4096
 
 /**
