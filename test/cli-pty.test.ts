@@ -107,9 +107,14 @@ describe('the interactive join, typed into a terminal', { skip }, () => {
     await sandbox.cleanup()
   })
 
-  it('asks the question (hidden answer, again after a wrong one), the code and the nickname, then chats', async () => {
+  it('asks for the invitation, the question (hidden answer, again after a wrong one), the code and the nickname, then chats', async () => {
     const { host, invitation } = await readyHost(sandbox)
-    tmux.start(['p2p', 'join', invitation])
+    // No invitation argument: it is pasted, so it is in neither the process list nor the shell history.
+    tmux.start(['p2p', 'join'])
+    await tmux.waitFor(/Paste the invitation: $/m, 'the invitation prompt')
+    tmux.type('sc1-not-really')
+    await tmux.waitFor(/That is not a usable invitation: .*\n[\s\S]*Paste the invitation: $/m, 'asked again')
+    tmux.type(invitation)
 
     await tmux.waitFor(new RegExp(`The host asks: ${QUESTION.replace('?', '\\?')}`), "the host's question")
     await tmux.waitFor(/Your answer \(hidden\): $/m, 'the hidden answer prompt')
@@ -122,7 +127,8 @@ describe('the interactive join, typed into a terminal', { skip }, () => {
     tmux.type(ANSWER)
 
     await tmux.waitFor(/Room code \(the digits on the host's screen\): $/m, 'the room code prompt')
-    tmux.type(wrongCode(await currentCode(host)))
+    const typedWrongCode = wrongCode(await currentCode(host))
+    tmux.type(typedWrongCode)
     await tmux.waitFor(
       /Wrong room code \(it changes every 30 s\)\. 3 tries left\./,
       'the wrong code said plainly'
@@ -132,7 +138,8 @@ describe('the interactive join, typed into a terminal', { skip }, () => {
       'the code asked again'
     )
     const code = await currentCode(host)
-    tmux.type(`${code.slice(0, 3)} ${code.slice(3)}`)
+    const typedCode = `${code.slice(0, 3)} ${code.slice(3)}`
+    tmux.type(typedCode)
 
     await tmux.waitFor(/Your nickname: $/m, 'the nickname prompt')
     tmux.type('zoe')
@@ -163,6 +170,14 @@ describe('the interactive join, typed into a terminal', { skip }, () => {
     tmux.type('/who')
     await tmux.waitFor(/2 in the room:/, 'the /who answer')
     await tmux.waitFor(/zoe\s+(\d{5} ){5}\d{5}\s+\(you\)/, 'zoe with her fingerprint')
+
+    // The up arrow walks back through what was typed, newest first, then to an empty line again:
+    // neither the pasted invitation nor the hidden answers are there to be sent by mistake.
+    tmux.keys('C-u')
+    for (const line of ['/who', 'hello from a terminal', 'zoe', typedCode, typedWrongCode, '']) {
+      tmux.keys('Up')
+      await tmux.waitFor(new RegExp(`\nzoe>\\s*${line}\\s*$`), `"${line}" recalled on the input line`)
+    }
 
     // Ctrl-D on the empty input line leaves; the room is told.
     tmux.keys('C-d')

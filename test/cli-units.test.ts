@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { createInterface } from 'node:readline'
+import { PassThrough } from 'node:stream'
 import { describe, it } from 'node:test'
 import { stripVTControlCharacters } from 'node:util'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -10,7 +12,7 @@ import { ExitCode, UsageError } from '../src/cli/exit-codes.js'
 import { codeExpiry, spacedCode } from '../src/cli/format.js'
 import { withPort } from '../src/cli/host-command.js'
 import { closedExitCode, describeCode } from '../src/cli/io.js'
-import { cleanCode } from '../src/cli/join-command.js'
+import { cleanCode, givenCode, readFirstLine } from '../src/cli/join-inputs.js'
 import { classify } from '../src/cli/program.js'
 import { qrLines } from '../src/cli/qr.js'
 import { displayText } from '../src/cli/sanitize.js'
@@ -180,6 +182,39 @@ describe('small parsers', () => {
     assert.equal(cleanCode('12345'), undefined)
     assert.equal(cleanCode('abcdef'), undefined)
     assert.equal(spacedCode('123456'), '123 456')
+  })
+
+  it('the room code comes from --code, else SECURECHAT_CODE; a malformed one is named, not repeated', () => {
+    assert.equal(givenCode('111 111', { SECURECHAT_CODE: '222222' }), '111111')
+    assert.equal(givenCode(undefined, { SECURECHAT_CODE: '222 222' }), '222222')
+    assert.equal(givenCode(undefined, { SECURECHAT_CODE: '' }), undefined)
+    assert.equal(givenCode(undefined, {}), undefined)
+    assert.throws(
+      () => givenCode(undefined, { SECURECHAT_CODE: '98765x' }),
+      (err: Error) =>
+        err instanceof UsageError && /^SECURECHAT_CODE:/.test(err.message) && !/98765/.test(err.message)
+    )
+    assert.throws(() => givenCode('', {}), /^UsageError: --code:/)
+  })
+
+  it('the first non-empty line of a stream is taken, and what follows is left for the next reader', async () => {
+    const input = new PassThrough()
+    // All in one chunk, as a pipe may deliver it, and ending at once.
+    input.end('\r\n  \n  sc1first  \r\nmessage one\nmessage two\n')
+    assert.equal(await readFirstLine(input, 1024), 'sc1first')
+    const rest: string[] = []
+    for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) rest.push(line)
+    assert.deepEqual(rest, ['message one', 'message two'])
+
+    const unterminated = new PassThrough()
+    unterminated.end('\nsc1last')
+    assert.equal(await readFirstLine(unterminated, 1024), 'sc1last')
+    const empty = new PassThrough()
+    empty.end('\n \n')
+    assert.equal(await readFirstLine(empty, 1024), undefined)
+    const endless = new PassThrough()
+    endless.write('x'.repeat(2048))
+    await assert.rejects(readFirstLine(endless, 1024), /no line break in the first 1024 bytes/)
   })
 
   it('questions are one non-empty line', () => {

@@ -1,23 +1,24 @@
 /**
- * `securechat p2p join <invitation>`: passes the host's four gates (invitation, answer, room code,
+ * `securechat p2p join [invitation]`: passes the host's four gates (invitation, answer, room code,
  * nickname) and runs the chat. Interactively, a wrong answer or code is said plainly with the tries
  * left and asked again on a new connection (the host closes the stream on a wrong answer or code).
  */
-import { invitationTarget, JoinRefusedError, joinRoom, type RoomMember } from '../node/index.js'
-import { InvalidInvitationError } from '../protocol/invitation.js'
+import { JoinRefusedError, joinRoom, type RoomMember } from '../node/index.js'
 import { describeNicknameProblem, nicknameProblem, normaliseNickname } from '../protocol/nickname.js'
 import { fingerprint, generateRsaKeyPair, type RsaKeyPair } from '../protocol/rsa.js'
 import { ChatScreen } from './chat-screen.js'
 import { colourEnabled, Style } from './colours.js'
 import { CancelledError, type ExitCodeValue, UsageError } from './exit-codes.js'
 import { type Io, log, writeJson } from './io.js'
+import { askInvitation, cleanCode, givenCode, givenInvitation, hideArguments } from './join-inputs.js'
 import { runJsonSession } from './json-mode.js'
 import { Terminal } from './prompt.js'
 import { displayText } from './sanitize.js'
-import { givenAnswer } from './secrets.js'
+import { ANSWER_ENV, CODE_ENV, givenAnswer, INVITATION_ENV } from './secrets.js'
 import { memberSession } from './session.js'
 
 export interface JoinFlags {
+  invitationFile?: string
   answerFile?: string
   code?: string
   nick?: string
@@ -26,26 +27,8 @@ export interface JoinFlags {
   mdns?: boolean
 }
 
-const CODE_SHAPE = /^[0-9]{6,8}$/
 /** A person may take longer than the host waits at one step; reconnecting then is not a failure. */
 const MAX_TIMEOUT_RETRIES = 3
-
-/** The room code without the spaces a person may type ("123 456"). */
-export function cleanCode(code: string): string | undefined {
-  const cleaned = code.replace(/[\s-]/g, '')
-  return CODE_SHAPE.test(cleaned) ? cleaned : undefined
-}
-
-function checkInvitation(invitation: string): void {
-  try {
-    invitationTarget(invitation)
-  } catch (err) {
-    if (err instanceof InvalidInvitationError) {
-      throw new UsageError(`invalid invitation: ${err.message}`, 'invalid-invitation')
-    }
-    throw err
-  }
-}
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
@@ -55,14 +38,16 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`
 }
 
-export async function joinCommand(invitation: string, flags: JoinFlags, io: Io): Promise<ExitCodeValue> {
+export async function joinCommand(
+  argument: string | undefined,
+  flags: JoinFlags,
+  io: Io
+): Promise<ExitCodeValue> {
   const json = flags.json === true
-  checkInvitation(invitation)
-  let code: string | undefined
-  if (flags.code !== undefined) {
-    code = cleanCode(flags.code)
-    if (code === undefined) throw new UsageError('--code: the room code is 6 to 8 digits')
-  }
+  const given = await givenInvitation(argument, flags.invitationFile, io)
+  const code = givenCode(flags.code, io.env)
+  // Read now: from here on the process list shows no invitation or code given as an argument.
+  if (argument !== undefined || flags.code !== undefined) hideArguments('securechat p2p join')
   let nick: string | undefined
   if (flags.nick !== undefined) {
     nick = normaliseNickname(flags.nick)
@@ -72,10 +57,18 @@ export async function joinCommand(invitation: string, flags: JoinFlags, io: Io):
   const answer = givenAnswer(flags.answerFile, io.env)
 
   if (json) {
-    if (answer === undefined) {
-      throw new UsageError('--json needs the answer: give --answer-file <path> or set SECURECHAT_ANSWER')
+    if (given === undefined) {
+      throw new UsageError(
+        `--json needs the invitation: give --invitation-file <path> (- reads the first line of stdin) or set ${INVITATION_ENV}`
+      )
     }
-    if (code === undefined) throw new UsageError('--json needs the room code: give --code <digits>')
+    const invitation = given
+    if (answer === undefined) {
+      throw new UsageError(`--json needs the answer: give --answer-file <path> or set ${ANSWER_ENV}`)
+    }
+    if (code === undefined) {
+      throw new UsageError(`--json needs the room code: give --code <digits> or set ${CODE_ENV}`)
+    }
     if (nick === undefined) throw new UsageError('--json needs a nickname: give --nick <name>')
     const keys = await generateRsaKeyPair()
     const ownFingerprint = await fingerprint(keys.publicKey.spki)
@@ -103,6 +96,7 @@ export async function joinCommand(invitation: string, flags: JoinFlags, io: Io):
   const style = new Style(colourEnabled(io.stdout, io.env))
   const terminal = new Terminal({ input: io.stdin, output: io.stdout })
   try {
+    const invitation = given ?? (await askInvitation(terminal))
     const keys = await generateRsaKeyPair()
     const ownFingerprint = await fingerprint(keys.publicKey.spki)
     const member = await joinInteractively(

@@ -7,7 +7,7 @@ import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js'
 import type { HostFlags } from './host-command.js'
 import { type Io, installSignalHandling, log, processIo, writeJson } from './io.js'
 import type { JoinFlags } from './join-command.js'
-import { ANSWER_ENV } from './secrets.js'
+import { ANSWER_ENV, CODE_ENV, INVITATION_ENV } from './secrets.js'
 
 export function packageVersion(): string {
   try {
@@ -51,8 +51,21 @@ Examples:
 `
 
 const JOIN_HELP = `
+Without an invitation argument you are asked to paste it. That, --invitation-file or ${INVITATION_ENV}
+is safer than the argument: process arguments are visible to every user of this machine (ps,
+/proc/PID/cmdline) and stay in your shell history, and the invitation admits whoever holds it.
+With --json nothing is asked: --invitation-file - reads the invitation from the first line of stdin,
+and the lines after it are messages.
+
 You are asked for the answer to the host's question (hidden), the room code from the host's screen and
 a nickname, unless given. The answer is never a command-line argument: use --answer-file or ${ANSWER_ENV}.
+The room code may also come from ${CODE_ENV}.
+
+Examples:
+  securechat p2p join
+  securechat p2p join --invitation-file ./invitation.txt --nick alice
+  cat invitation.txt messages.txt | securechat p2p join --json --invitation-file - \\
+      --answer-file ./answer.txt --code 123456 --nick bot
 
 Exit codes: 0 left normally, 2 usage error or bad invitation, 3 refused by the host, 4 host unreachable,
 1 anything else.
@@ -125,14 +138,24 @@ export function buildProgram(io: Io, done: (code: ExitCodeValue) => void): Comma
   p2p
     .command('join')
     .description('join a room with an invitation')
-    .argument('<invitation>', 'the invitation from the host (starts with sc1)')
+    .argument(
+      '[invitation]',
+      'the invitation from the host (starts with sc1); safer pasted at the prompt or from a file (below)'
+    )
+    .option(
+      '--invitation-file <path>',
+      `the invitation, from the first non-empty line of a file (- = stdin; or env ${INVITATION_ENV})`
+    )
     .option('--answer-file <path>', `the answer, from a file (or env ${ANSWER_ENV}); otherwise asked, hidden`)
-    .option('--code <digits>', 'the room code shown by the host (it changes every 30 s)')
+    .option(
+      '--code <digits>',
+      `the room code shown by the host (it changes every 30 s; or env ${CODE_ENV}); otherwise asked`
+    )
     .option('--nick <name>', 'your nickname')
     .option('--no-mdns', "do not look for the host on the LAN with mDNS when the invitation's address fails")
     .option('--json', 'machine mode: JSON Lines events on stdout, messages and /commands on stdin')
     .addHelpText('after', JOIN_HELP)
-    .action(async (invitation: string, flags: JoinFlags) => {
+    .action(async (invitation: string | undefined, flags: JoinFlags) => {
       const { joinCommand } = await import('./join-command.js')
       done(await joinCommand(invitation, flags, io))
     })

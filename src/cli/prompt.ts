@@ -9,7 +9,7 @@ import { stripVTControlCharacters } from 'node:util'
 import { CancelledError } from './exit-codes.js'
 
 export interface TerminalStreams {
-  input: NodeJS.ReadableStream & { isTTY?: boolean }
+  input: NodeJS.ReadableStream & { isTTY?: boolean; readableEnded?: boolean }
   output: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }
 }
 
@@ -64,6 +64,8 @@ export class Terminal {
   private endHandler: (() => void) | undefined
   private ended = false
   private closing = false
+  /** The line being asked for stays out of the input history (the up arrow must not recall it). */
+  private forgetting = false
   private chatPrompt = '> '
 
   constructor(streams: TerminalStreams) {
@@ -78,9 +80,9 @@ export class Terminal {
       crlfDelay: Number.POSITIVE_INFINITY
     })
     this.rl.on('line', (line) => this.onLine(line))
-    // A secret typed at a hidden prompt must not be recalled with the up arrow.
+    // A secret typed at a prompt must not be recalled with the up arrow (and sent to the room).
     this.rl.on('history', (history) => {
-      if (this.sink.muted) history.shift()
+      if (this.forgetting) history.shift()
     })
     this.rl.on('SIGINT', () => this.interrupt())
     this.rl.on('close', () => {
@@ -92,6 +94,9 @@ export class Terminal {
       if (this.interactive) this.output.write('\n')
       this.endHandler?.()
     })
+    // Input that ended before this reader came (stdin read to its end for the invitation) never
+    // closes readline: without this, a prompt would wait for ever.
+    if (streams.input.readableEnded === true) this.ended = true
   }
 
   get columns(): number {
@@ -99,10 +104,11 @@ export class Terminal {
   }
 
   /**
-   * Asks for one line. `hidden` echoes nothing (the answer to the security question). Rejects with
-   * `CancelledError` on Ctrl-C or the end of input.
+   * Asks for one line. `hidden` echoes nothing (the answer to the security question); `forget` keeps
+   * the line out of the input history (a hidden one never enters it). Rejects with `CancelledError`
+   * on Ctrl-C or the end of input.
    */
-  async ask(prompt: string, options: { hidden?: boolean } = {}): Promise<string> {
+  async ask(prompt: string, options: { hidden?: boolean; forget?: boolean } = {}): Promise<string> {
     const hidden = options.hidden === true
     const queued = this.queued.shift()
     if (queued !== undefined) {
@@ -116,10 +122,12 @@ export class Terminal {
     this.rl.setPrompt(prompt)
     this.rl.prompt()
     this.sink.muted = hidden
+    this.forgetting = hidden || options.forget === true
     try {
       return await answer
     } finally {
       this.sink.muted = false
+      this.forgetting = false
       // Muted, readline's own newline after Enter was swallowed; without a terminal it never writes one.
       if (hidden || !this.interactive) this.output.write('\n')
       this.rl.setPrompt(this.chatPrompt)

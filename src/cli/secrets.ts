@@ -1,6 +1,7 @@
 /**
  * Where the security answer comes from: --answer-file, then SECURECHAT_ANSWER, then a hidden prompt.
- * Never a command-line argument (other users can read those in the process list).
+ * Never a command-line argument (other users can read those in the process list). The names of the
+ * joiner's other secret inputs are here too, so the help can name them without loading the room.
  */
 import { readFileSync, statSync } from 'node:fs'
 import { normaliseAnswer } from '../protocol/answer.js'
@@ -10,7 +11,25 @@ import { log } from './io.js'
 import type { Terminal } from './prompt.js'
 
 export const ANSWER_ENV = 'SECURECHAT_ANSWER'
+export const INVITATION_ENV = 'SECURECHAT_INVITATION'
+export const CODE_ENV = 'SECURECHAT_CODE'
 const MAX_ANSWER_FILE_BYTES = 4096
+
+/**
+ * The text of a small file named by a flag, for a secret kept off the command line. A missing,
+ * unreadable or oversized file is a usage error naming the flag and path, never the content.
+ */
+export function readSecretFile(path: string, flag: string, maxBytes: number): string {
+  try {
+    if (statSync(path).size > maxBytes) {
+      throw new UsageError(`${flag} ${path} is larger than ${maxBytes} bytes`)
+    }
+    return readFileSync(path, 'utf8')
+  } catch (err) {
+    if (err instanceof UsageError) throw err
+    throw new UsageError(`cannot read ${flag} ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`)
+  }
+}
 
 /** The answer from --answer-file (its first line) or the environment, or undefined. */
 export function givenAnswer(
@@ -18,18 +37,7 @@ export function givenAnswer(
   env: Record<string, string | undefined>
 ): string | undefined {
   if (answerFile !== undefined) {
-    let text: string
-    try {
-      if (statSync(answerFile).size > MAX_ANSWER_FILE_BYTES) {
-        throw new UsageError(`--answer-file ${answerFile} is larger than ${MAX_ANSWER_FILE_BYTES} bytes`)
-      }
-      text = readFileSync(answerFile, 'utf8')
-    } catch (err) {
-      if (err instanceof UsageError) throw err
-      throw new UsageError(
-        `cannot read --answer-file ${answerFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`
-      )
-    }
+    const text = readSecretFile(answerFile, '--answer-file', MAX_ANSWER_FILE_BYTES)
     const answer = text.split(/\r?\n/)[0] ?? ''
     checkAnswer(answer, '--answer-file')
     log('answer taken from --answer-file')

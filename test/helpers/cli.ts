@@ -39,7 +39,7 @@ export class Sandbox {
   env(extra: Record<string, string> = {}): Record<string, string> {
     const env: Record<string, string> = {}
     for (const [key, value] of Object.entries(process.env)) {
-      if (value !== undefined && key !== 'DEBUG' && key !== 'SECURECHAT_ANSWER') env[key] = value
+      if (value !== undefined && key !== 'DEBUG' && !key.startsWith('SECURECHAT_')) env[key] = value
     }
     return { ...env, HOME: this.dir, XDG_CONFIG_HOME: this.configHome, ...extra }
   }
