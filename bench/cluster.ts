@@ -18,8 +18,11 @@ export interface HostStats {
   cpuUs: number
   rss: number
   heapUsed: number
+  arrayBuffers: number
   bytesOut: number
   relayed: number
+  /** Streams the host refused (a reason told, then closed) since it started. */
+  refused: number
   members: number
 }
 

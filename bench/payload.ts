@@ -32,6 +32,10 @@ export class Receipts {
     }
   }
 
+  get(id: string): Receipt | undefined {
+    return this.byId.get(id)
+  }
+
   entries(): [string, Receipt][] {
     return [...this.byId.entries()]
   }

@@ -4,6 +4,28 @@ import type { Child } from './ipc.js'
 /** The scale steps' pass mark: every message delivered to all, with p99 under this. */
 export const SCALE_LIMIT_MS = 250
 
+/** The attack phase: the same in both modes, so that quick and full figures compare. */
+export interface AttackPlan {
+  /** The bystander's send rate, messages per second. */
+  rate: number
+  baselineMs: number
+  /** How long each attack lasts at most; the padded backlog longer (its harm is the memory it piles up). */
+  attackMs: number
+  paddedMs: number
+  paddedPosts: number
+  /** How long after the attack stopped the host's memory is read again (after a forced GC). */
+  settleMs: number
+}
+
+const ATTACK_PLAN: AttackPlan = {
+  rate: 20,
+  baselineMs: 1500,
+  attackMs: 4000,
+  paddedMs: 7000,
+  paddedPosts: 1200,
+  settleMs: 5000
+}
+
 export interface Plan {
   fanoutSizes: number[]
   scaleSizes: number[]
@@ -13,6 +35,7 @@ export interface Plan {
   throughputMs: number
   defaultScryptJoins: number
   cryptoIterations: number
+  attack: AttackPlan
   /** Scale steps beyond the fan-out sizes start only if they can end within this (from the start). */
   budgetMs: number
   timeoutMs: number
@@ -28,8 +51,9 @@ export const PLANS: Record<'quick' | 'full', Plan> = {
     throughputMs: 3000,
     defaultScryptJoins: 5,
     cryptoIterations: 40,
+    attack: ATTACK_PLAN,
     budgetMs: 110_000,
-    timeoutMs: 170_000
+    timeoutMs: 250_000
   },
   full: {
     fanoutSizes: [2, 10, 50, 100],
@@ -40,8 +64,9 @@ export const PLANS: Record<'quick' | 'full', Plan> = {
     throughputMs: 10_000,
     defaultScryptJoins: 10,
     cryptoIterations: 200,
+    attack: ATTACK_PLAN,
     budgetMs: 540_000,
-    timeoutMs: 590_000
+    timeoutMs: 680_000
   }
 }
 

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os'
 import type { CryptoCost } from './crypto-cost.js'
 import type { RoomRuns } from './phases.js'
 import { type Bench, SCALE_LIMIT_MS } from './plan.js'
-import type { BenchResult, FanoutRow, ScaleStep, Target } from './result.js'
+import type { AttackRow, BenchResult, FanoutRow, ScaleStep, Target } from './result.js'
 import { percentile, round } from './stats.js'
 
 const r2 = (v: number) => round(v, 2)
@@ -31,6 +31,7 @@ export interface Measured {
     stoppedBy: string | null
     retries: { room: number; baseline: number }
   }
+  attack: AttackRow[]
 }
 
 export function buildResult(bench: Bench, m: Measured): BenchResult {
@@ -115,6 +116,7 @@ export function buildResult(bench: Bench, m: Measured): BenchResult {
       stopped_by: rooms.stoppedBy,
       steps: rooms.steps
     },
+    attack: m.attack,
     targets: [],
     duration_s: 0
   }

@@ -40,6 +40,60 @@ export interface Target {
   met: boolean
 }
 
+/** Host memory in MiB: before the attack and 'after' it (each after a forced GC), and the peak during it. */
+export interface MemoryFigures {
+  before: number | null
+  peak: number | null
+  after: number | null
+}
+
+/**
+ * One attack: a bystander's latency without it and during it (same host, same run), the host's CPU
+ * (% of one core) and memory, and what the attacker managed.
+ */
+export interface AttackRow {
+  scenario: string
+  /** What the attacker did and got, in words (the same figures as `attacker`). */
+  summary: string
+  attack_s: number | null
+  rate_msgs_per_s: number
+  messages_without: number
+  messages_with: number
+  p50_ms_without: number | null
+  p95_ms_without: number | null
+  p50_ms_with: number | null
+  p95_ms_with: number | null
+  p50_ratio: number | null
+  p95_ratio: number | null
+  /** Bystander messages not received `drain_s` after the last send (they count as infinitely late). */
+  lost_without: number
+  lost_with: number
+  drain_s: number
+  /** When `after` memory is read: this long after the attack stopped. */
+  settle_s: number
+  host_cpu_pct_without: number | null
+  host_cpu_pct_with: number | null
+  attacker_cpu_pct: number | null
+  host_rss_mb: MemoryFigures
+  host_array_buffers_mb: MemoryFigures
+  /** Counts in the scenario's own units: `sent` frames, streams, answers or posts; `answered` the host's replies. */
+  attacker: {
+    sent: number
+    sent_per_s: number | null
+    mib_sent: number | null
+    mib_per_s: number | null
+    answered: number
+    answered_per_s: number | null
+    refused: number
+    connections: number
+    /** Streams the host refused during the attack, by its own count. */
+    host_refusals: number
+    errors: string[]
+  }
+  /** The padded backlog: the documented bound on one away member's backlog (messages, MiB). */
+  backlog_bound?: { messages: number; mb: number }
+}
+
 export interface BenchResult {
   node: string
   cpus: number
@@ -93,6 +147,13 @@ export interface BenchResult {
     stopped_by: string | null
     steps: ScaleStep[]
   }
+  attack: AttackRow[]
   targets: Target[]
   duration_s: number
 }
+
+/** What `--only attack` prints. */
+export type AttackOnlyResult = Pick<
+  BenchResult,
+  'node' | 'cpus' | 'mode' | 'load_avg_start' | 'attack' | 'duration_s'
+> & { only: 'attack' }

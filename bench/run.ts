@@ -1,24 +1,29 @@
 /**
- * `npm run bench [-- --quick] [-- --json]`: securechat against a bare libp2p relay on loopback.
- * The coordinator (this process) drives a host process and k member worker processes over IPC and
- * prints a table, or with --json one JSON object (progress goes to stderr either way).
+ * `npm run bench [-- --quick] [-- --json]`: securechat against a bare libp2p relay on loopback, then
+ * under attack. The coordinator (this process) drives a host process, k member worker processes and
+ * an attacker process over IPC and prints a table, or with --json one JSON object (progress goes to
+ * stderr either way).
  *
  * Options: --quick, --json, --rate <msg/s> (fan-out send rate, default 2), --workers <k> (member
  * worker processes, default 3), --profile <dir> (CPU profiles of the host, the bare relay and worker 0
- * during the throughput runs), --save <file> (also write the JSON there).
+ * during the throughput runs), --save <file> (also write the JSON there), --only attack (the attack
+ * phase alone, about a minute), --attacks <a,b,...> (only these attacks; names in attacker.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises'
-import { loadavg } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { underAttack } from './attack.js'
+import { ATTACKS, type AttackKind } from './attacker.js'
 import { type CryptoCost, measureCryptoCost } from './crypto-cost.js'
 import { Child, now } from './ipc.js'
 import { defaultScryptJoins, fanoutAndScale, joinsAndDials, throughput } from './phases.js'
 import { type Bench, PLANS } from './plan.js'
 import { buildResult } from './report.js'
+import type { AttackOnlyResult } from './result.js'
 import { round } from './stats.js'
-import { renderTable } from './table.js'
+import { renderAttackOnly, renderTable } from './table.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -27,7 +32,9 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '2' },
     workers: { type: 'string', default: '3' },
     profile: { type: 'string' },
-    save: { type: 'string' }
+    save: { type: 'string' },
+    only: { type: 'string' },
+    attacks: { type: 'string' }
   }
 })
 
@@ -35,8 +42,18 @@ const mode = args.quick ? 'quick' : 'full'
 const plan = PLANS[mode]
 const rate = Number(args.rate)
 const workerCount = Number(args.workers)
-if (!(rate > 0) || !Number.isInteger(workerCount) || workerCount < 1) {
-  process.stderr.write('usage: run.js [--quick] [--json] [--rate <msg/s> > 0] [--workers <k ≥ 1>] ...\n')
+const attacks = (args.attacks?.split(',') ?? ATTACKS) as AttackKind[]
+if (
+  !(rate > 0) ||
+  !Number.isInteger(workerCount) ||
+  workerCount < 1 ||
+  ![undefined, 'attack'].includes(args.only) ||
+  !attacks.every((a) => ATTACKS.includes(a))
+) {
+  process.stderr.write(
+    'usage: run.js [--quick] [--json] [--rate <msg/s> > 0] [--workers <k ≥ 1>] [--only attack] ' +
+      `[--attacks ${ATTACKS.join(',')}] ...\n`
+  )
   process.exit(64)
 }
 const began = now()
@@ -62,31 +79,61 @@ const bench: Bench = {
 const r2 = (v: number) => round(v, 2)
 const r1 = (v: number) => round(v, 1)
 
+/** `count` member worker processes holding `members` RSA keys between them (2 at least each). */
+async function startWorkers(count: number, members: number): Promise<Child[]> {
+  const workerPath = fileURLToPath(new URL('./worker.js', import.meta.url))
+  const workers = Array.from({ length: count }, (_, i) => new Child(`worker${i}`, workerPath))
+  children.push(...workers)
+  // The attack phase's two bystanders both live in worker 0.
+  const keysEach = Math.max(2, Math.ceil(members / count))
+  const inits = await Promise.all(
+    workers.map((w, index) => w.call<{ ms: number }>('init', { index, count, keys: keysEach }, 300_000))
+  )
+  log(`keys: ${keysEach * count} RSA-2048 pairs in ${r1(Math.max(...inits.map((i) => i.ms)) / 1000)} s`)
+  return workers
+}
+
+async function output(result: { duration_s: number }, table: () => string): Promise<void> {
+  result.duration_s = round((now() - began) / 1000, 1) ?? 0
+  if (args.save !== undefined) await writeFile(resolve(args.save), `${JSON.stringify(result, null, 2)}\n`)
+  process.stdout.write(args.json ? `${JSON.stringify(result)}\n` : `${table()}\n`)
+}
+
+/** `--only attack`: one worker for the bystanders, the attack phase, its own smaller result. */
+async function attackAlone(): Promise<void> {
+  const workers = await startWorkers(1, 2)
+  const attack = await underAttack(bench, workers, attacks)
+  await Promise.all(workers.map((w) => w.stop()))
+  const result: AttackOnlyResult = {
+    node: process.version,
+    cpus: availableParallelism(),
+    mode,
+    only: 'attack',
+    load_avg_start: round(loadAvgStart, 2),
+    attack,
+    duration_s: 0
+  }
+  await output(result, () => renderAttackOnly(result))
+}
+
 async function main(): Promise<void> {
   if (bench.profileDir !== undefined) await mkdir(bench.profileDir, { recursive: true })
   log(`${mode} run: rate ${rate} msg/s, ${workerCount} worker processes, load average ${loadAvgStart}`)
+  if (args.only === 'attack') return attackAlone()
 
   // Crypto first, alone on the machine.
   const crypto: CryptoCost = await measureCryptoCost({ members: 10, iterations: plan.cryptoIterations })
   log(`crypto: seal ${r2(crypto.sender_seal_ms)} ms, open ${r2(crypto.receiver_open_ms)} ms`)
 
-  const largest = Math.max(...plan.fanoutSizes, ...plan.scaleSizes)
-  const workerPath = fileURLToPath(new URL('./worker.js', import.meta.url))
-  const workers = Array.from({ length: workerCount }, (_, i) => new Child(`worker${i}`, workerPath))
-  children.push(...workers)
-  const keysEach = Math.ceil(largest / workerCount)
-  const inits = await Promise.all(
-    workers.map((w, index) =>
-      w.call<{ ms: number }>('init', { index, count: workerCount, keys: keysEach }, 300_000)
-    )
-  )
-  log(`keys: ${keysEach * workerCount} RSA-2048 pairs in ${r1(Math.max(...inits.map((i) => i.ms)) / 1000)} s`)
+  const workers = await startWorkers(workerCount, Math.max(...plan.fanoutSizes, ...plan.scaleSizes))
 
   const joining = await joinsAndDials(bench, workers)
   const slowJoins = await defaultScryptJoins(bench, workers)
   const baseThroughput = await throughput(bench, 'baseline', workers)
   const realThroughput = await throughput(bench, 'room', workers)
   const rooms = await fanoutAndScale(bench, workers)
+  // Last: an attack's after-effects must not reach the other phases.
+  const attack = await underAttack(bench, workers, attacks)
 
   const result = buildResult(bench, {
     mode,
@@ -97,12 +144,11 @@ async function main(): Promise<void> {
     slowJoins,
     realThroughput,
     baseThroughput,
-    rooms
+    rooms,
+    attack
   })
   await Promise.all(workers.map((w) => w.stop()))
-  result.duration_s = round((now() - began) / 1000, 1) ?? 0
-  if (args.save !== undefined) await writeFile(resolve(args.save), `${JSON.stringify(result, null, 2)}\n`)
-  process.stdout.write(args.json ? `${JSON.stringify(result)}\n` : `${renderTable(result)}\n`)
+  await output(result, () => renderTable(result))
 }
 
 const timeout = setTimeout(() => {

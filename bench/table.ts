@@ -1,5 +1,5 @@
 /** The human-readable report of a benchmark run. */
-import type { BenchResult } from './result.js'
+import type { AttackOnlyResult, AttackRow, BenchResult, MemoryFigures } from './result.js'
 
 type Cell = string | number | null | undefined
 
@@ -23,12 +23,68 @@ function x(a: number | null, b: number | null): string | null {
   return a === null || b === null || b === 0 ? null : `${(a / b).toFixed(2)}×`
 }
 
+const arrow = (a: Cell, b: Cell) => `${cell(a)} → ${cell(b)}`
+const memory = (m: MemoryFigures) => `${cell(m.before)} → ${cell(m.peak)} → ${cell(m.after)}`
+const times = (v: number | null) => (v === null ? '—' : `${v}×`)
+
+/** The attack phase: the bystander's latency and the host's load, then what each attacker did. */
+function attackSection(rows: AttackRow[]): string[] {
+  const first = rows[0]
+  const width = Math.max(...rows.map((a) => a.scenario.length))
+  return [
+    `Under attack: a bystander member sends at ${cell(first?.rate_msgs_per_s)} msg/s to another, latency ` +
+      'without → during each attack (same host, same run; lost = not received ' +
+      `${cell(first?.drain_s)} s after the last send, counted as ∞); host CPU in % of one core; host ` +
+      `memory in MiB: before (GC) → peak → ${cell(first?.settle_s)} s after the attack stopped (GC)`,
+    grid(
+      [
+        'scenario',
+        'p50 ms',
+        'p95 ms',
+        'ratio p50 / p95',
+        'lost',
+        'host CPU %',
+        'RSS MiB',
+        'ArrayBuffers MiB'
+      ],
+      rows.map((a) => [
+        a.scenario,
+        arrow(a.p50_ms_without, a.p50_ms_with),
+        arrow(a.p95_ms_without, a.p95_ms_with),
+        `${times(a.p50_ratio)} / ${times(a.p95_ratio)}`,
+        arrow(a.lost_without, a.lost_with),
+        arrow(a.host_cpu_pct_without, a.host_cpu_pct_with),
+        memory(a.host_rss_mb),
+        memory(a.host_array_buffers_mb)
+      ])
+    ),
+    '',
+    'What each attacker did and got (attack time, attacker process CPU in % of one core):',
+    ...rows.map(
+      (a) =>
+        `  ${a.scenario.padEnd(width)}  ${cell(a.attack_s)} s, CPU ${cell(a.attacker_cpu_pct)}%: ${a.summary}`
+    )
+  ]
+}
+
+function heading(
+  r: Pick<BenchResult, 'node' | 'cpus' | 'duration_s' | 'load_avg_start'>,
+  what: string
+): string {
+  return (
+    `securechat benchmark (${what}) — Node ${r.node}, ${r.cpus} CPUs, loopback, ${r.duration_s} s, ` +
+    `load average at start ${cell(r.load_avg_start)}`
+  )
+}
+
+export function renderAttackOnly(r: AttackOnlyResult): string {
+  return [heading(r, `${r.mode}, attack phase only`), '', ...attackSection(r.attack)].join('\n')
+}
+
 export function renderTable(r: BenchResult): string {
   const out: string[] = []
   out.push(
-    `securechat benchmark (${r.mode}) — Node ${r.node}, ${r.cpus} CPUs, loopback, ${r.workers} member ` +
-      `worker processes, fixed rate ${r.rate_msgs_per_s} msg/s, ${r.duration_s} s, ` +
-      `load average at start ${cell(r.load_avg_start)}`
+    `${heading(r, r.mode)}; ${r.workers} member worker processes, fixed rate ${r.rate_msgs_per_s} msg/s`
   )
   out.push('')
   out.push(
@@ -156,6 +212,8 @@ export function renderTable(r: BenchResult): string {
       ])
     )
   )
+  out.push('')
+  out.push(...attackSection(r.attack))
   out.push('')
   out.push('Targets')
   out.push(

@@ -4,6 +4,7 @@
  * worker may hold members of two rooms at once (the real one and the baseline, measured in turn), so
  * every call names its room. Receivers record, per message, how many got it and when the last did.
  */
+import { setTimeout as delay } from 'node:timers/promises'
 import type { Libp2p } from '@libp2p/interface'
 import { createSecureChatNode } from '../src/node/libp2p.js'
 import { joinRoom, type RoomMember } from '../src/node/member.js'
@@ -212,6 +213,40 @@ async function saturate(args: { room: string; startAt: number; durationMs: numbe
   return { sent }
 }
 
+/**
+ * A bystander's traffic: member `from` sends at `rate` from `startAt` for `durationMs`, another
+ * member of the room in this worker receives (one process, so one clock). Returns each message's
+ * send → receive latency, Infinity for one not received within `drainMs` after the last send.
+ */
+async function steady(args: {
+  room: string
+  from: number
+  tag: string
+  rate: number
+  startAt: number
+  durationMs: number
+  drainMs: number
+}): Promise<{ latencies: number[] }> {
+  const ids: string[] = []
+  const interval = 1000 / args.rate
+  for (let i = 0; i * interval < args.durationMs; i++) {
+    const at = args.startAt + i * interval
+    if (at > now()) await delay(at - now())
+    const id = `${args.tag}.${i}`
+    ids.push(id)
+    // Not awaited: a send that waits for the host's ack must not hold back the next one.
+    sendFrom(args.room, args.from, payload(id, now())).catch(noteError)
+  }
+  const deadline = now() + args.drainMs
+  while (now() < deadline && ids.some((id) => receipts.get(id) === undefined)) await delay(20)
+  return {
+    latencies: ids.map((id) => {
+      const r = receipts.get(id)
+      return r === undefined ? Number.POSITIVE_INFINITY : r.lastAt - r.sentAt
+    })
+  }
+}
+
 function collect(args: { reset?: boolean }) {
   const entries = receipts.entries()
   if (args.reset === true) receipts.clear()
@@ -241,6 +276,7 @@ serve(
     rosters,
     send,
     saturate,
+    steady,
     collect,
     closeRoom,
     stats: () => ({ rss: process.memoryUsage().rss, cpu: process.cpuUsage() }),
