@@ -142,7 +142,8 @@ const SAMPLES: { [K in FrameKind]: FrameOf<K> } = {
       hostEpoch: bytes(8, 7)
     },
     missed: 3,
-    gapUnknown: false
+    gapUnknown: false,
+    replayed: 2
   }),
   presence: frame('presence', { peerId: PEER_B, away: true }),
   credential: frame('credential', { resumeToken: 'gAAAAABp-fresh==' })

@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
+import { lpStream } from '@libp2p/utils'
+import { JoinRefusedError } from '../src/node/errors.js'
 import type { RoomHost } from '../src/node/host.js'
-import { JoinRefusedError } from '../src/node/member.js'
+import { createSecureChatNode } from '../src/node/libp2p.js'
+import { PROTOCOL_ID } from '../src/protocol/constants.js'
 import { Fernet } from '../src/protocol/fernet.js'
+import { decodeFrame, encodeFrame, frame } from '../src/protocol/frame.js'
 import { decodeInvitation, encodeInvitation } from '../src/protocol/invitation.js'
-import { join, memberKeys, startHost } from './helpers/room.js'
+import { Step } from '../src/protocol/wire/securechat.js'
+import { ANSWER, eventually, join, memberKeys, startHost } from './helpers/room.js'
 
 /** Joins and expects a refusal with `code`; returns the error for further checks. */
 async function refused(promise: Promise<unknown>, code: string): Promise<JoinRefusedError> {
@@ -140,26 +145,57 @@ describe('the four gates refuse what they should, with the right reason code', (
     await m.close()
   })
 
-  it('locks a source out after 5 failures and lets it in after the lockout', async () => {
+  it('locks a joiner (its source with its invitation) out after 5 failures, and lets it in after the lockout', async () => {
     const h = await host()
+    const { invitation } = await h.invite()
     for (let i = 0; i < 5; i++) {
-      const err = await refused(join(h, 'brute', { credentials: { answer: `guess ${i}` } }), 'wrong-answer')
+      const attempt = join(h, 'brute', { invitation, credentials: { answer: `guess ${i}` } })
+      const err = await refused(attempt, 'wrong-answer')
       assert.equal(err.attemptsLeft, 4 - i)
     }
-    const locked = await refused(join(h, 'brute'), 'locked-out')
+    const locked = await refused(join(h, 'brute', { invitation }), 'locked-out')
     assert.ok(locked.retryAfterMs > 0)
     clock += 9 * 60_000
-    await refused(join(h, 'brute'), 'locked-out')
+    await refused(join(h, 'brute', { invitation }), 'locked-out')
+    // Another invitation from the same source is not locked by this one's failures.
+    const other = await join(h, 'bystander')
+    await other.close()
     clock += 61_000
-    const m = await join(h, 'brute')
+    const m = await join(h, 'brute', { invitation })
     await m.close()
+  })
+
+  it('a handshake abandoned after a correct answer counts as a failed attempt', async () => {
+    const h = await host()
+    const { invitation } = await h.invite()
+    const { token } = decodeInvitation(invitation)
+    const node = await createSecureChatNode()
+    await node.start()
+    try {
+      for (let i = 0; i < 5; i++) {
+        // The right answer (the host runs scrypt), then the stream is dropped before the room code.
+        const stream = await node.dialProtocol(h.addresses(), PROTOCOL_ID)
+        const lp = lpStream(stream)
+        await lp.write(encodeFrame(frame('hello', { version: 1, token })))
+        assert.equal(decodeFrame(await lp.read()).kind, 'challenge')
+        await lp.write(encodeFrame(frame('answer', { answer: ANSWER })))
+        const next = decodeFrame(await lp.read())
+        assert.ok(next.kind === 'challenge' && next.body.step === Step.ROOM_CODE, 'the answer was right')
+        stream.abort(new Error('hung up'))
+        await eventually(() => h.load.handshakes === 0, 'the abandoned handshake ended')
+      }
+    } finally {
+      await node.stop()
+    }
+    await refused(join(h, 'quitter', { invitation }), 'locked-out')
   })
 
   it('parallel guesses cannot make more attempts than the lockout allows', async () => {
     const h = await host()
+    const { invitation } = await h.invite()
     const outcomes = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        join(h, `swarm${i}`, { credentials: { answer: `guess ${i}` } }).then(
+        join(h, `swarm${i}`, { invitation, credentials: { answer: `guess ${i}` } }).then(
           () => 'admitted',
           (e: unknown) => (e instanceof JoinRefusedError ? e.code : String(e))
         )
@@ -176,10 +212,11 @@ describe('the four gates refuse what they should, with the right reason code', (
 
   it('failures older than the window do not add up', async () => {
     const h = await host()
+    const { invitation } = await h.invite()
     for (let i = 0; i < 4; i++)
-      await refused(join(h, 'slow', { credentials: { answer: 'no' } }), 'wrong-answer')
+      await refused(join(h, 'slow', { invitation, credentials: { answer: 'no' } }), 'wrong-answer')
     clock += 11 * 60_000
-    const err = await refused(join(h, 'slow', { credentials: { answer: 'no' } }), 'wrong-answer')
+    const err = await refused(join(h, 'slow', { invitation, credentials: { answer: 'no' } }), 'wrong-answer')
     assert.equal(err.attemptsLeft, 4)
   })
 })

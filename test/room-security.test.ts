@@ -4,9 +4,10 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import type { Libp2p } from 'libp2p'
+import { JoinRefusedError } from '../src/node/errors.js'
 import type { RoomHost } from '../src/node/host.js'
 import { createSecureChatNode } from '../src/node/libp2p.js'
-import { JoinRefusedError, type RoomMember } from '../src/node/member.js'
+import type { RoomMember } from '../src/node/member.js'
 import { utf8 } from '../src/protocol/bytes.js'
 import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, PROTOCOL_ID } from '../src/protocol/constants.js'
 import { open } from '../src/protocol/envelope.js'
@@ -20,9 +21,7 @@ import { join, memberKeys, record, startHost, tapRelay, until } from './helpers/
 
 /** Reaches into the host the way a malicious host could: its own member channels. */
 function hostChannelTo(host: RoomHost, peerId: string): { send: (f: ReturnType<typeof frame>) => boolean } {
-  const members = (
-    host as unknown as { members: Map<string, { channel: { send: (f: unknown) => boolean } }> }
-  ).members
+  const members = host.debug.members as unknown as Map<string, { channel: { send: (f: unknown) => boolean } }>
   const member = members.get(peerId)
   assert.ok(member, 'member is in the room')
   return member.channel
@@ -146,8 +145,7 @@ describe('what the host cannot do, and what the room survives', () => {
     const lp = lpStream(stream)
     const reply = decodeFrame(await lp.read({ signal: AbortSignal.timeout(10_000) }))
     assert.equal(reply.kind === 'refusal' && reply.body.reason, Reason.TIMEOUT)
-    const handshakes = (host as unknown as { handshakes: Map<string, number> }).handshakes
-    assert.equal(handshakes.size, 0, 'no handshake left in progress')
+    assert.equal(host.load.handshakes, 0, 'no handshake left in progress')
     await assertRoomAlive(alice, bob)
   })
 })
@@ -272,7 +270,7 @@ describe('leave, kick, ban and lock', () => {
 })
 
 async function publicKeyOf(host: RoomHost, peerId: string): Promise<Uint8Array | undefined> {
-  const members = (host as unknown as { members: Map<string, { publicKeySpki: Uint8Array }> }).members
+  const members = host.debug.members
   return members.get(peerId)?.publicKeySpki
 }
 

@@ -5,8 +5,9 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { hashAnswer } from '../src/node/answer-hash.js'
+import { RoomStoreError } from '../src/node/errors.js'
 import type { InvitationRecord } from '../src/node/invitations.js'
-import { checkRoomName, configFolder, RoomStore, RoomStoreError } from '../src/node/room-store.js'
+import { checkRoomName, configFolder, RoomStore } from '../src/node/room-store.js'
 
 const temp = mkdtempSync(join(tmpdir(), 'securechat-store-'))
 after(() => rmSync(temp, { recursive: true, force: true }))

@@ -112,9 +112,10 @@ describe('sender keys follow the membership', () => {
       signingKey: bobKeys.privateKey,
       senderKey: aliceKey
     })
-    const members = (
-      host as unknown as { members: Map<string, { channel: { send: (f: unknown) => boolean } }> }
-    ).members
+    const members = host.debug.members as unknown as Map<
+      string,
+      { channel: { send: (f: unknown) => boolean } }
+    >
     members
       .get(dave.peerId)
       ?.channel.send(

@@ -1,7 +1,9 @@
 /** `securechat p2p host`: opens a room, shows its invitation and room code, and runs the chat. */
+
+import { RoomStoreError } from '../node/errors.js'
 import { createRoomHost, defaults, hashAnswer, type RoomHost, type RoomHostOptions } from '../node/index.js'
 import { defaultListenAddresses } from '../node/libp2p.js'
-import { RoomStore, RoomStoreError, type StoredRoom } from '../node/room-store.js'
+import { RoomStore, type StoredRoom } from '../node/room-store.js'
 import { describeNicknameProblem, nicknameProblem, normaliseNickname } from '../protocol/nickname.js'
 import { ChatScreen } from './chat-screen.js'
 import { colourEnabled, Style } from './colours.js'

@@ -1,33 +1,53 @@
-import type { Stream } from '@libp2p/interface'
-import { lpStream } from '@libp2p/utils'
+/**
+ * @module One `/securechat/1.0.0` stream as a sequence of validated frames, with every buffer bounded.
+ */
+import type { Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 import { type Pushable, pushable } from 'it-pushable'
+import { Uint8ArrayList } from 'uint8arraylist'
+import { encodeVarint } from '../protocol/bytes.js'
 import { MAX_FRAME_BYTES } from '../protocol/constants.js'
 import { type AnyFrame, decodeFrame, encodeFrame, FrameError } from '../protocol/frame.js'
 import { MAX_OUTBOUND_BYTES, MAX_OUTBOUND_QUEUE } from './constants.js'
+import { StreamEndedError } from './errors.js'
+import { FrameLimitError, FrameReader } from './frame-reader.js'
 
 export interface ChannelOptions {
+  /**
+   * Largest frame read; a longer length prefix is refused before its body is buffered. The host
+   * starts a stream at the small handshake limit and raises it once the peer is a member.
+   * @default MAX_FRAME_BYTES
+   */
   maxFrameBytes?: number
+  /** Frames waiting to be written at most. @default MAX_OUTBOUND_QUEUE */
   maxOutboundQueue?: number
-  /** Bytes waiting for one peer at most; frames can be large, so their count alone does not bound memory. */
+  /** Bytes waiting for one peer at most; frames can be large, so their count alone does not bound memory. @default MAX_OUTBOUND_BYTES */
   maxOutboundBytes?: number
   /** Called once when the outbound queue overflows: the peer is not reading. */
   onOverflow?: () => void
 }
 
-const OVERSIZE_ERRORS = new Set([
-  'InvalidDataLengthError',
-  'InvalidDataLengthLengthError',
-  'InvalidMessageLengthError'
-])
+/**
+ * Unread bytes a stream may hold, as a multiple of its frame limit: a peer may send its next frame
+ * while the previous one is being handled, but one that runs further ahead is not waited for.
+ */
+const READ_AHEAD_FRAMES = 2
 
 /**
- * One `/securechat/1.0.0` stream as a sequence of validated frames. Reads are bounded by the frame
- * limit (checked on the length prefix, before buffering); writes go through a single queue so frames
- * from many producers never interleave, and a peer that stops reading is cut off, not buffered forever.
+ * Reads are bounded by the frame limit (checked on the length prefix, before buffering) and by the
+ * bytes held unread (the transport acknowledges data on arrival, so nothing else bounds what a peer
+ * can push); a peer past either is refused and the stream aborted. Writes go through one queue so
+ * frames from many producers never interleave, and a peer that stops reading is cut off, not
+ * buffered for without bound.
  */
 export class FrameChannel {
   readonly stream: Stream
-  private readonly lp: ReturnType<typeof lpStream<Stream>>
+  private readonly reader: FrameReader
+  private maxBuffered = 0
+  private readonly inbox: Uint8ArrayList[] = []
+  private inboxBytes = 0
+  private failure: Error | undefined
+  private ended = false
+  private wake: (() => void) | undefined
   private readonly outbound: Pushable<Uint8Array>
   private readonly maxOutboundQueue: number
   private readonly maxOutboundBytes: number
@@ -39,25 +59,41 @@ export class FrameChannel {
 
   constructor(stream: Stream, options: ChannelOptions = {}) {
     this.stream = stream
-    this.lp = lpStream(stream, { maxDataLength: options.maxFrameBytes ?? MAX_FRAME_BYTES })
+    this.reader = new FrameReader(MAX_FRAME_BYTES)
+    this.setFrameLimit(options.maxFrameBytes ?? MAX_FRAME_BYTES)
     this.maxOutboundQueue = options.maxOutboundQueue ?? MAX_OUTBOUND_QUEUE
     this.maxOutboundBytes = options.maxOutboundBytes ?? MAX_OUTBOUND_BYTES
     this.onOverflow = options.onOverflow
     this.outbound = pushable()
+    stream.addEventListener('message', this.onMessage)
+    stream.addEventListener('remoteCloseWrite', this.onEnd)
+    stream.addEventListener('close', this.onClose)
     this.writer = this.drainOutbound()
   }
 
-  /** Reads the next frame; throws `FrameError` on a bad one and the stream's error when it ends. */
+  /** Changes the largest frame this channel reads (and so the bytes it may hold unread). */
+  setFrameLimit(maxFrameBytes: number): void {
+    this.reader.maxFrameBytes = maxFrameBytes
+    this.maxBuffered = READ_AHEAD_FRAMES * maxFrameBytes
+  }
+
+  /** The bytes received and not yet read: what this stream costs the reader now. */
+  get bufferedBytes(): number {
+    return this.inboxBytes + this.reader.pendingBytes
+  }
+
+  /** Reads the next frame; throws `FrameError` on a bad one and `StreamEndedError` when the stream ends. */
   async read(signal?: AbortSignal): Promise<AnyFrame> {
-    let bytes: Awaited<ReturnType<typeof this.lp.read>>
-    try {
-      bytes = await this.lp.read({ signal })
-    } catch (err) {
-      // A length prefix past the limit is the peer's fault, not a broken connection: say so.
-      if (OVERSIZE_ERRORS.has((err as Error).name)) throw new FrameError('a frame exceeds the size limit')
-      throw err
+    for (;;) {
+      const next = this.inbox.shift()
+      if (next !== undefined) {
+        this.inboxBytes -= next.byteLength
+        return decodeFrame(next)
+      }
+      if (this.failure !== undefined) throw this.failure
+      if (this.ended) throw new StreamEndedError('the stream ended')
+      await this.nextArrival(signal)
     }
-    return decodeFrame(bytes)
   }
 
   /** Queues a frame; never blocks the caller. Returns false when the channel is closed or full. */
@@ -81,7 +117,11 @@ export class FrameChannel {
     return true
   }
 
-  /** Sends what is queued, then closes the write side; aborts if that takes longer than the signal. */
+  /**
+   * Sends what is queued and closes the write side, then aborts the stream: nothing more is read from a
+   * stream this side is done with, so a peer cannot keep it open by writing into it. Aborts at once if
+   * the flush takes longer than the signal allows.
+   */
   async close(signal?: AbortSignal): Promise<void> {
     if (this.closed) return
     this.closed = true
@@ -89,9 +129,10 @@ export class FrameChannel {
     try {
       await raceAbort(this.writer, signal)
       await this.stream.close({ signal })
-    } catch (err) {
-      this.stream.abort(err as Error)
+    } catch {
+      // The peer did not take the last frames in time; the abort below ends it either way.
     }
+    this.stream.abort(new StreamEndedError('closed'))
   }
 
   abort(err: Error): void {
@@ -104,18 +145,96 @@ export class FrameChannel {
     return this.closed || this.stream.status !== 'open'
   }
 
+  private readonly onMessage = (event: StreamMessageEvent): void => {
+    if (this.failure !== undefined) return
+    try {
+      for (const frameBytes of this.reader.push(event.data)) {
+        this.inbox.push(frameBytes)
+        this.inboxBytes += frameBytes.byteLength
+      }
+      if (this.bufferedBytes > this.maxBuffered) {
+        throw new FrameLimitError('the peer sent more than one frame ahead of the reader')
+      }
+    } catch (err) {
+      this.fail(
+        new FrameError(err instanceof FrameLimitError ? err.message : 'a frame exceeds the size limit')
+      )
+    }
+    this.wake?.()
+  }
+
+  private readonly onEnd = (): void => {
+    this.ended = true
+    this.wake?.()
+  }
+
+  private readonly onClose = (event: StreamCloseEvent): void => {
+    this.ended = true
+    if (event.error !== undefined && this.failure === undefined) this.failure = event.error
+    this.wake?.()
+  }
+
+  /** Refuses what the peer sent: what was buffered is dropped and the stream aborted, both ways. */
+  private fail(err: FrameError): void {
+    this.failure = err
+    this.inbox.length = 0
+    this.inboxBytes = 0
+    this.reader.clear()
+    queueMicrotask(() => this.abort(err))
+  }
+
+  private nextArrival(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const done = (): void => {
+        this.wake = undefined
+        signal?.removeEventListener('abort', onAbort)
+      }
+      const onAbort = (): void => {
+        done()
+        reject(signal?.reason)
+      }
+      if (signal?.aborted) {
+        reject(signal.reason)
+        return
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.wake = () => {
+        done()
+        resolve()
+      }
+    })
+  }
+
   private async drainOutbound(): Promise<void> {
     try {
       for await (const bytes of this.outbound) {
         this.queuedBytes -= bytes.byteLength
         this.queuedFrames--
-        await this.lp.write(bytes)
+        if (!this.stream.send(new Uint8ArrayList(encodeVarint(bytes.byteLength), bytes))) {
+          await drained(this.stream)
+        }
       }
     } catch (err) {
       this.closed = true
       this.stream.abort(err as Error)
     }
   }
+}
+
+/** Resolves when the stream can take more, rejects when it closes first. */
+function drained(stream: Stream): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onDrain = (): void => {
+      stream.removeEventListener('close', onClose)
+      resolve()
+    }
+    const onClose = (): void => {
+      stream.removeEventListener('drain', onDrain)
+      reject(new StreamEndedError('the stream closed while writing'))
+    }
+    stream.addEventListener('drain', onDrain, { once: true })
+    stream.addEventListener('close', onClose, { once: true })
+  })
 }
 
 function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {

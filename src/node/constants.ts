@@ -1,4 +1,4 @@
-/** Defaults for a room; every one can be overridden through the options of `createRoomHost`/`joinRoom`. */
+/** @module Defaults for a room; every one can be overridden through the options of `createRoomHost`/`joinRoom`. */
 
 /** A person types the answer and the code, so each step allows a human pause, not a machine one. */
 export const HANDSHAKE_STEP_TIMEOUT_MS = 120_000
@@ -8,7 +8,26 @@ export const HELLO_TIMEOUT_MS = 10_000
 export const MAX_FAILURES = 5
 export const FAILURE_WINDOW_MS = 10 * 60_000
 export const LOCKOUT_MS = 10 * 60_000
+/** Handshakes past a valid invitation token at once from one source address. */
 export const MAX_HANDSHAKES_PER_SOURCE = 8
+/** Handshakes past a valid invitation token at once on the whole host. */
+export const MAX_HANDSHAKES = 64
+/** A shared key (an invitation, a source address) locks after this many times a joiner's own limit. */
+export const SHARED_FAILURES_FACTOR = 4
+/** Lockout keys tracked at most; the oldest are forgotten first. */
+export const MAX_LOCKOUT_KEYS = 100_000
+/**
+ * Answers hashed at once (scrypt): one, so guessing never holds more than one of libuv's four
+ * threads, which WebCrypto's RSA and AES work for the relay also runs on.
+ */
+export const ANSWER_CHECKS_AT_ONCE = 1
+/**
+ * How long an inbound connection may stay without a member or a handshake past the token on it: a
+ * connection that never opens a room stream, or whose streams were all refused, is closed then.
+ */
+export const CONNECTION_GRACE_MS = 10_000
+/** How long a closing stream may take to flush its last frames (a refusal, a goodbye). */
+export const CLOSE_FLUSH_MS = 2000
 export const MAX_NICKNAME_TRIES = 5
 /** Frames waiting for one slow member before it is dropped rather than slowing everyone. */
 export const MAX_OUTBOUND_QUEUE = 4096
@@ -27,7 +46,7 @@ export const MESSAGE_BURST = 200
 export const RESUME_TTL_MS = 10 * 60_000
 /** Messages kept for one away member; past that it is told how many it missed. */
 export const BACKLOG_MESSAGES = 1000
-/** Reconnect backoff: first delay, cap. */
+/** Reconnect backoff: first delay, cap; each delay is drawn at random from its upper half (jitter). */
 export const RECONNECT_INITIAL_MS = 250
 export const RECONNECT_MAX_MS = 10_000
 /** A resume request's timestamp may differ from the host's clock by this much. */
@@ -42,5 +61,9 @@ export const MDNS_DISCOVERY_WAIT_MS = 5000
 export const MAX_OUTBOUND_BYTES = 32 * 1024 * 1024
 /** Ciphertext bytes held for one away member. */
 export const BACKLOG_BYTES = 8 * 1024 * 1024
-/** Connections kept from one source address (IPv4 or IPv6 /64). */
+/**
+ * Connections from one source address (IPv4 or IPv6 /64) that carry no member and no handshake past
+ * the token; past this the oldest of them is closed, so a stranger cannot fill a shared address's
+ * place and keep the others behind it out.
+ */
 export const MAX_CONNECTIONS_PER_SOURCE = 32

@@ -1,40 +1,39 @@
+/**
+ * @module The host's side of the admission handshake, as a straight line of awaits: token, answer,
+ * room code, then nickname and key. Its mirror, the joiner's side, is `join-handshake.ts`.
+ */
 import { TimeoutError } from '@libp2p/interface'
 import { WIRE_VERSION } from '../protocol/constants.js'
-import { ReasonError } from '../protocol/errors.js'
 import { type AnyFrame, FrameError, type FrameKind, type FrameOf, frame } from '../protocol/frame.js'
 import { describeNicknameProblem, nicknameProblem, normaliseNickname } from '../protocol/nickname.js'
-import { describeReason } from '../protocol/reasons.js'
 import { importPublicKey, type RsaPublicKey } from '../protocol/rsa.js'
 import { Reason, Step } from '../protocol/wire/securechat.js'
 import type { FrameChannel } from './channel.js'
+import { RefusedError } from './errors.js'
 import type { InvitationRecord } from './invitations.js'
 
-/** A joiner was turned away; `reason` goes on the wire, `retry` keeps the stream open for another try. */
-export class Refused extends ReasonError {
-  static override readonly name: string = 'Refused'
-  override name = 'Refused'
-  readonly retryAfter: number
-  constructor(reason: Reason, message: string, retryAfter = 0) {
-    super(reason, message)
-    this.retryAfter = retryAfter
-  }
-}
-
-/** What the gatekeeper needs of the room; the host supplies it. */
+/** What the gatekeeper needs of the room, for one handshake; the host supplies it. */
 export interface Gates {
+  /** The invitation a token stands for, or `TokenRefusedError`. Failing it costs no attempt. */
   checkToken(token: string): Promise<InvitationRecord>
+  /**
+   * Starts the guessed part of the handshake under a valid invitation: takes a handshake slot and
+   * reserves one attempt, or throws `RefusedError` (LOCKED_OUT, TOO_MANY_HANDSHAKES).
+   */
+  begin(invitation: InvitationRecord): void
   question(): string
   checkAnswer(answer: string): Promise<boolean>
   checkCode(code: string): Promise<boolean>
-  /** Whether another member already holds this nickname. */
-  nicknameTaken(nickname: string): boolean
-  /** Reserves one attempt before a check; false when the joiner has none left (locked out). */
-  reserve(): boolean
-  /** Settles a reserved attempt, counting it as a failure when `failed`. */
+  /**
+   * Settles the attempt `begin` reserved, once: a failure unless both the answer and the code passed.
+   * A handshake that ends before that (a wrong guess, a hang-up, a timeout) counts as a failure too, so
+   * abandoning after the answer never buys a free scrypt run.
+   */
   settle(failed: boolean): void
+  /** Attempts left, the one under way included. */
   attemptsLeft(): number
-  /** Milliseconds this joiner is still locked out for (another handshake may have locked it). */
-  lockedFor(): number
+  /** Why this nickname cannot be had (taken, or looks like a present member's), or undefined. */
+  nicknameTaken(nickname: string): string | undefined
 }
 
 export interface HandshakeTimeouts {
@@ -50,9 +49,9 @@ export interface Admission {
 }
 
 /**
- * The host's side of the handshake as a straight line of awaits: token, question, room code, then
- * nickname and key. Each read has its own deadline inside the caller's whole-handshake signal.
- * Returns the admission or throws `Refused`/`FrameError`/a timeout for the caller to report.
+ * Runs the handshake after the first frame (`first`, which must be a Hello). Each read has its own
+ * deadline inside the caller's whole-handshake signal. Returns the admission or throws
+ * `RefusedError`/`TokenRefusedError`/`FrameError`/`TimeoutError` for the caller to report.
  */
 export async function runHandshake(
   channel: FrameChannel,
@@ -65,41 +64,32 @@ export async function runHandshake(
     throw new FrameError(`expected hello, received ${first.kind}`, Reason.UNEXPECTED_FRAME)
   const hello = first.body
   if (hello.version !== WIRE_VERSION) {
-    throw new Refused(Reason.VERSION_UNSUPPORTED, `wire version ${hello.version} is not supported`)
+    throw new RefusedError(Reason.VERSION_UNSUPPORTED, `wire version ${hello.version} is not supported`)
   }
-  const invitation = await gate(gates, async () => gates.checkToken(hello.token))
+  const invitation = await gates.checkToken(hello.token)
+  gates.begin(invitation)
 
-  channel.send(
-    frame('challenge', {
-      step: Step.QUESTION,
-      question: gates.question(),
-      attemptsLeft: gates.attemptsLeft()
-    })
-  )
+  const step = (s: Step, question = ''): void => {
+    channel.send(frame('challenge', { step: s, question, attemptsLeft: gates.attemptsLeft() }))
+  }
+  step(Step.QUESTION, gates.question())
   const answer = await expect(channel, 'answer', timeouts.stepMs, signal)
-  await gate(gates, async () => {
-    if (!(await gates.checkAnswer(answer.answer))) throw new Refused(Reason.WRONG_ANSWER, 'wrong answer')
-  })
+  if (!(await gates.checkAnswer(answer.answer))) throw new RefusedError(Reason.WRONG_ANSWER, 'wrong answer')
 
-  channel.send(frame('challenge', { step: Step.ROOM_CODE, question: '', attemptsLeft: gates.attemptsLeft() }))
+  step(Step.ROOM_CODE)
   const code = await expect(channel, 'roomCode', timeouts.stepMs, signal)
-  await gate(gates, async () => {
-    if (!(await gates.checkCode(code.code))) throw new Refused(Reason.WRONG_CODE, 'wrong room code')
-  })
+  if (!(await gates.checkCode(code.code))) throw new RefusedError(Reason.WRONG_CODE, 'wrong room code')
+  gates.settle(false)
 
-  channel.send(frame('challenge', { step: Step.NICKNAME, question: '', attemptsLeft: gates.attemptsLeft() }))
+  step(Step.NICKNAME)
   for (let tries = 1; ; tries++) {
     const register = await expect(channel, 'register', timeouts.stepMs, signal)
     const publicKey = await importMemberKey(register.publicKey)
     const nickname = normaliseNickname(register.nickname)
-    const problem = nicknameProblem(nickname)
-    const refusal =
-      problem !== undefined
-        ? new Refused(Reason.NICKNAME_INVALID, describeNicknameProblem(problem))
-        : gates.nicknameTaken(nickname)
-          ? new Refused(Reason.NICKNAME_TAKEN, `the nickname "${nickname}" is taken`)
-          : undefined
-    if (refusal === undefined) return { invitation, nickname, publicKey, publicKeySpki: register.publicKey }
+    const refusal = nicknameRefusal(nickname, gates)
+    // The key bytes are kept for the member's whole stay: a copy of their own, not a view of the frame.
+    if (refusal === undefined)
+      return { invitation, nickname, publicKey, publicKeySpki: register.publicKey.slice() }
     if (tries >= timeouts.maxNicknameTries) throw refusal
     channel.send(
       frame('refusal', {
@@ -113,47 +103,39 @@ export async function runHandshake(
   }
 }
 
-/**
- * Runs one gate with an attempt reserved beforehand, so parallel handshakes from one source cannot
- * make more guesses than the lockout allows; a refusal there counts as a failure.
- */
-async function gate<T>(gates: Gates, check: () => Promise<T>): Promise<T> {
-  if (!gates.reserve()) {
-    const lockedFor = gates.lockedFor()
-    throw new Refused(Reason.LOCKED_OUT, describeReason(Reason.LOCKED_OUT), lockedFor)
-  }
-  let failed = false
-  try {
-    return await check()
-  } catch (err) {
-    // A refusal at a gate (a token, an answer, a code) counts; a broken stream does not.
-    failed = err instanceof ReasonError
-    throw err
-  } finally {
-    gates.settle(failed)
-  }
+function nicknameRefusal(nickname: string, gates: Gates): RefusedError | undefined {
+  const problem = nicknameProblem(nickname)
+  if (problem !== undefined)
+    return new RefusedError(Reason.NICKNAME_INVALID, describeNicknameProblem(problem))
+  const taken = gates.nicknameTaken(nickname)
+  return taken === undefined ? undefined : new RefusedError(Reason.NICKNAME_TAKEN, taken)
 }
 
 async function importMemberKey(spki: Uint8Array): Promise<RsaPublicKey> {
   try {
     return await importPublicKey(spki)
   } catch {
-    throw new Refused(Reason.KEY_INVALID, 'the public key is not an RSA key of 2048 to 4096 bits')
+    throw new RefusedError(Reason.KEY_INVALID, 'the public key is not an RSA key of 2048 to 4096 bits')
   }
 }
 
-/** Reads the next frame within `timeoutMs` and the caller's signal; a timeout is a `TimeoutError`. */
+/**
+ * Reads the next frame within `timeoutMs` and the caller's signal. The step's own deadline is a
+ * `TimeoutError`; the caller's signal ending (the room closing, the whole handshake's deadline)
+ * rethrows its reason, so a closing host is never reported to the joiner as its own slowness.
+ */
 export async function readWithin(
   channel: FrameChannel,
   what: string,
   timeoutMs: number,
   signal: AbortSignal
 ): Promise<AnyFrame> {
-  const stepSignal = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+  const stepTimeout = AbortSignal.timeout(timeoutMs)
   try {
-    return await channel.read(stepSignal)
+    return await channel.read(AbortSignal.any([signal, stepTimeout]))
   } catch (err) {
-    if (stepSignal.aborted) throw new TimeoutError(`no ${what} within the time allowed`)
+    if (signal.aborted) throw signal.reason
+    if (stepTimeout.aborted) throw new TimeoutError(`no ${what} within the time allowed`)
     throw err
   }
 }

@@ -1,89 +1,52 @@
+/**
+ * @module The room host: a libp2p node that owns a room, admits joiners and relays their messages.
+ *
+ * Life of a message, in the order a reader meets the files: `RoomMember.send` (member.ts) hands the
+ * text to its `Participant` (participant.ts), which seals it under its sender key and signs it
+ * (protocol/message.ts) and submits the Post on its `FrameChannel` (channel.ts, framing in
+ * protocol/frame.ts). Here the host's `serve` loop reads it, applies the member's rate limit and
+ * queues it; `relayPost` (relay.ts) checks the counter and signature, numbers it, keeps a copy in each
+ * recipient's backlog (hosted-member.ts) and writes one Deliver to each. On the receiving side the
+ * member's read loop (member.ts) gives the Deliver to its `Participant`, which verifies, opens and
+ * emits the `message` event (events.ts).
+ */
 import type { Connection, Stream } from '@libp2p/interface'
-import { TimeoutError } from '@libp2p/interface'
+import type { Logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
-import { asBufferSource, constantTimeEqual, randomBytes } from '../protocol/bytes.js'
-import { MAX_MEMBERS, PROTOCOL_ID } from '../protocol/constants.js'
+import { randomBytes } from '../protocol/bytes.js'
+import { MAX_FRAME_BYTES, MAX_HANDSHAKE_FRAME_BYTES, PROTOCOL_ID } from '../protocol/constants.js'
 import { ReasonError } from '../protocol/errors.js'
 import { Fernet } from '../protocol/fernet.js'
-import { type AnyFrame, FrameError, frame } from '../protocol/frame.js'
+import { frame } from '../protocol/frame.js'
 import { encodeInvitation, ROOM_ID_BYTES } from '../protocol/invitation.js'
-import { nicknameKey } from '../protocol/nickname.js'
-import { describeReason, reasonCode } from '../protocol/reasons.js'
-import { fingerprint, generateRsaKeyPair, importPublicKey, type RsaKeyPair, verify } from '../protocol/rsa.js'
-import { resumeSignatureInput } from '../protocol/signing.js'
-import { generateRoomSecret, roomCode, roomCodeUri, secondsLeft, verifyRoomCode } from '../protocol/totp.js'
-import {
-  type Post,
-  Reason,
-  type Resume,
-  type ResumeClaims,
-  type Welcome
-} from '../protocol/wire/securechat.js'
+import { reasonCode } from '../protocol/reasons.js'
+import { fingerprint, generateRsaKeyPair, type RsaKeyPair } from '../protocol/rsa.js'
+import { generateRoomSecret, roomCode, roomCodeUri, secondsLeft } from '../protocol/totp.js'
+import { Reason } from '../protocol/wire/securechat.js'
 import { invitationAddresses, sourceAddress } from './addresses.js'
-import { hashAnswer, verifyAnswer } from './answer-hash.js'
+import { Admission, type HandshakeContext } from './admission.js'
+import { hashAnswer } from './answer-hash.js'
 import { FrameChannel } from './channel.js'
-import {
-  DEFAULT_INVITATION_TTL_MS,
-  HANDSHAKE_STEP_TIMEOUT_MS,
-  HANDSHAKE_TOTAL_TIMEOUT_MS,
-  HELLO_TIMEOUT_MS,
-  MAX_CONNECTIONS_PER_SOURCE,
-  MAX_HANDSHAKES_PER_SOURCE,
-  MAX_NICKNAME_TRIES,
-  RESUME_CLOCK_SKEW_MS
-} from './constants.js'
+import { ConnectionGuard } from './connection-guard.js'
+import { CLOSE_FLUSH_MS, DEFAULT_INVITATION_TTL_MS } from './constants.js'
+import { RefusedError } from './errors.js'
 import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
-import { type Gates, Refused, readWithin, runHandshake } from './gatekeeper.js'
-import { freshSession, type HostedMember, memberRecord, takeBacklog } from './hosted-member.js'
+import { readWithin } from './gatekeeper.js'
+import { type HostConfig, type RoomHostOptions, resolveHostConfig } from './host-config.js'
+import { freshSession, type HostedMember } from './hosted-member.js'
 import { InvitationBook, type InvitationRecord } from './invitations.js'
-import { createListeningNode, defaultListenAddresses, type NodeOptions } from './libp2p.js'
-import { FailureTracker, type LockoutOptions, strictest } from './lockout.js'
+import { createListeningNode, defaultListenAddresses } from './libp2p.js'
 import { Participant } from './participant.js'
+import { Readmission } from './readmission.js'
 import { type RelayRoom, relayPost } from './relay.js'
-import { keyHash, ResumeAuthority } from './resume.js'
+import { ResumeAuthority } from './resume.js'
+import { Roster } from './roster.js'
 import { SerialQueue } from './serial-queue.js'
+import { serveMember } from './serve.js'
 
-export interface RoomHostOptions extends Omit<NodeOptions, 'listen'> {
-  roomName?: string
-  /** The security question every joiner must answer. */
-  question: string
-  /** The answer in clear; hashed with scrypt at once and then forgotten. Or give `answerHash`. */
-  answer?: string
-  answerHash?: string
-  /** TOTP secret (base32) of the room code; a fresh one when absent. */
-  roomSecret?: string
-  fernetKey?: string
-  roomId?: Uint8Array
-  invitations?: InvitationRecord[]
-  onInvitationsChange?: (records: InvitationRecord[]) => void
-  /** The host's nickname as a member; ignored with `relayOnly`. */
-  nickname?: string
-  /** Admit and relay, but hold no key that opens the room's messages. */
-  relayOnly?: boolean
-  /** The host's RSA member key; generated when absent. */
-  keys?: RsaKeyPair
-  listen?: string[]
-  port?: number
-  timeouts?: Partial<{ helloMs: number; stepMs: number; handshakeMs: number }>
-  lockout?: LockoutOptions
-  maxHandshakesPerSource?: number
-  maxMembers?: number
-  /** Messages per second per member, and the burst allowed; a flood beyond is refused with RATE_LIMITED. */
-  rateLimit?: { perSecond?: number; burst?: number }
-  /** How long a dropped member's place and resume credential last (default 10 min). */
-  resumeTtlMs?: number
-  /** Deliveries kept per member for replay on resume (default 1000), and their bytes at most (default 8 MiB). */
-  backlogSize?: number
-  backlogBytes?: number
-  /** PeerIds banned earlier (a persisted room), and a hook to persist the list when it changes. */
-  banned?: string[]
-  onBansChange?: (banned: string[]) => void
-  /** Connections kept from one source address (IPv4, or IPv6 /64); more are closed at once (default 32). */
-  maxConnectionsPerSource?: number
-  now?: () => number
-}
+export type { RoomHostOptions } from './host-config.js'
 
 export interface IssuedRoomInvitation {
   id: string
@@ -92,8 +55,13 @@ export interface IssuedRoomInvitation {
   expiresAt: number
 }
 
-/** Resolved once the member leaves: the reason goes to everyone else. */
-type Departure = { reason: Reason }
+interface HostInit {
+  node: Libp2p
+  options: RoomHostOptions
+  answerHash: string
+  keys: RsaKeyPair | undefined
+  selfFingerprint: string | undefined
+}
 
 /**
  * A room on a libp2p node: admits joiners through the four gates, relays end-to-end encrypted
@@ -105,124 +73,140 @@ export class RoomHost {
   readonly roomId: Uint8Array
   readonly roomName: string
   readonly feed = new EventFeed()
-  private readonly options: RoomHostOptions
-  private readonly question: string
-  private readonly answerHash: string
+  readonly config: HostConfig
+  private readonly log: Logger
   private readonly roomSecret: string
   private readonly book: InvitationBook
-  private readonly failures: FailureTracker
-  private readonly now: () => number
-  private readonly members = new Map<string, HostedMember>()
-  private readonly handshakes = new Map<string, number>()
+  private readonly roster: Roster
+  private readonly admission: Admission
+  private readonly readmission: Readmission
+  private readonly guard: ConnectionGuard
   private readonly banned = new Set<string>()
+  private readonly onBansChange: ((banned: string[]) => void) | undefined
   private readonly relayQueue = new SerialQueue()
+  private readonly relayRoom: RelayRoom
   private readonly self: Participant | undefined
-  private readonly abort = new AbortController()
-  private readonly resume: ResumeAuthority
-  /** Random per start: tells returning members whether the host restarted (and its sequence with it). */
-  private readonly epoch = randomBytes(8)
+  /** The one shutdown signal every handshake, read loop and timer of the room follows. */
+  private readonly shutdown = new AbortController()
   private readonly credentialTimer: ReturnType<typeof setInterval>
   private seq = 0
-  private readonly relayRoom: RelayRoom = {
-    roomId: new Uint8Array(0),
-    members: this.members,
-    limits: {},
-    nextSeq: () => ++this.seq,
-    deliverLocally: (deliver) => void this.self?.receive(deliver)
-  }
   private locked = false
   private closed = false
 
-  private constructor(init: {
-    node: Libp2p
-    options: RoomHostOptions
-    answerHash: string
-    roomSecret: string
-    fernetKey: string
-    roomId: Uint8Array
-    keys: RsaKeyPair | undefined
-    selfSpki: Uint8Array | undefined
-    selfFingerprint: string | undefined
-  }) {
+  private constructor(init: HostInit) {
     const { node, options } = init
     this.node = node
-    this.options = options
-    this.roomId = init.roomId
-    this.relayRoom.roomId = init.roomId
-    this.relayRoom.limits = options
-    this.roomName = options.roomName ?? 'securechat room'
-    this.question = options.question
-    this.answerHash = init.answerHash
-    this.roomSecret = init.roomSecret
-    this.now = options.now ?? Date.now
-    this.failures = new FailureTracker({ now: this.now, ...options.lockout })
+    this.config = resolveHostConfig(options)
+    this.log = node.logger.forComponent('securechat:host')
+    this.roomId = options.roomId ?? randomBytes(ROOM_ID_BYTES)
+    this.roomName = this.config.roomName
+    this.roomSecret = options.roomSecret ?? generateRoomSecret()
+    this.onBansChange = options.onBansChange
     for (const peerId of options.banned ?? []) this.banned.add(peerId)
-    this.resume = new ResumeAuthority({
-      fernetKey: init.fernetKey,
-      roomId: init.roomId,
-      now: this.now,
-      ...(options.resumeTtlMs === undefined ? {} : { ttlMs: options.resumeTtlMs })
+    const fernetKey = options.fernetKey ?? Fernet.generateKey()
+    const now = this.config.now
+    const resume = new ResumeAuthority({
+      fernetKey,
+      roomId: this.roomId,
+      now,
+      ttlMs: this.config.resumeTtlMs
     })
-    // Credentials are short-lived; connected members get fresh ones well before theirs expire.
-    this.credentialTimer = setInterval(() => void this.renewCredentials(), this.resume.lifetimeMs / 3)
-    this.credentialTimer.unref()
     this.book = new InvitationBook({
-      fernetKey: init.fernetKey,
-      roomId: init.roomId,
-      now: this.now,
-      ...(options.invitations === undefined ? {} : { records: options.invitations }),
-      ...(options.onInvitationsChange === undefined ? {} : { onChange: options.onInvitationsChange })
+      fernetKey,
+      roomId: this.roomId,
+      now,
+      records: options.invitations,
+      onChange: options.onInvitationsChange
     })
-    if (init.keys !== undefined && init.selfSpki !== undefined && init.selfFingerprint !== undefined) {
-      const peerId = node.peerId.toString()
+    if (init.keys !== undefined && init.selfFingerprint !== undefined) {
       this.self = new Participant({
         roomId: this.roomId,
-        peerId,
-        nickname: options.nickname ?? 'host',
+        peerId: node.peerId.toString(),
+        nickname: this.config.nickname,
         keys: init.keys,
         feed: this.feed,
-        now: this.now,
+        now,
         submit: (post) =>
-          this.relayQueue.run(() => this.relay(post, this.members.get(peerId) as HostedMember))
+          this.relayQueue.run(() => this.relay(post, this.roster.get(this.peerId) as HostedMember))
       })
-      this.members.set(peerId, {
-        peerId,
+    }
+    this.roster = new Roster({
+      roomId: this.roomId,
+      roomName: this.roomName,
+      hostEpoch: randomBytes(8),
+      maxMembers: this.config.maxMembers,
+      resumeTtlMs: this.config.resumeTtlMs,
+      resume,
+      self: this.self,
+      nextSeq: () => this.seq + 1
+    })
+    if (this.self !== undefined && init.keys !== undefined && init.selfFingerprint !== undefined) {
+      this.roster.members.set(this.peerId, {
+        peerId: this.peerId,
         nickname: this.self.nickname,
         publicKey: init.keys.publicKey,
-        publicKeySpki: init.selfSpki,
+        publicKeySpki: init.keys.publicKey.spki,
         fingerprint: init.selfFingerprint,
-        ...freshSession(this.options, this.now),
+        ...freshSession(this.config, now),
         local: true,
         channel: undefined
       })
     }
+    const barred = (peerId: string): void => this.barred(peerId)
+    this.admission = new Admission({
+      config: this.config,
+      book: this.book,
+      roster: this.roster,
+      resume,
+      answerHash: init.answerHash,
+      roomSecret: this.roomSecret,
+      barred,
+      isLocked: () => this.locked
+    })
+    this.readmission = new Readmission({
+      config: this.config,
+      roomId: this.roomId,
+      roster: this.roster,
+      resume,
+      barred
+    })
+    this.guard = new ConnectionGuard({
+      maxUnvouchedPerSource: this.config.maxConnectionsPerSource,
+      graceMs: this.config.connectionGraceMs,
+      closeTimeoutMs: CLOSE_FLUSH_MS,
+      log: this.log.newScope('connections')
+    })
+    this.relayRoom = {
+      roomId: this.roomId,
+      members: this.roster.members,
+      limits: this.config,
+      nextSeq: () => ++this.seq,
+      deliverLocally: (deliver) => void this.self?.receive(deliver)
+    }
+    // Credentials are short-lived; connected members get fresh ones well before theirs expire.
+    this.credentialTimer = setInterval(
+      () => void this.readmission.renewCredentials(),
+      this.config.resumeTtlMs / 3
+    )
+    this.credentialTimer.unref()
   }
 
   /** Starts the node (unless one is given), registers the protocol and opens the room. */
   static async create(options: RoomHostOptions, node?: Libp2p): Promise<RoomHost> {
     const answerHash = options.answerHash ?? (await hashAnswer(requireAnswer(options.answer)))
     const keys = options.relayOnly === true ? undefined : (options.keys ?? (await generateRsaKeyPair()))
-    const selfSpki = keys?.publicKey.spki
     const libp2p =
       node ??
       (await createListeningNode({
         ...options,
         listen: options.listen ?? defaultListenAddresses(options.port ?? 0)
       }))
-    const host = new RoomHost({
-      node: libp2p,
-      options,
-      answerHash,
-      roomSecret: options.roomSecret ?? generateRoomSecret(),
-      fernetKey: options.fernetKey ?? Fernet.generateKey(),
-      roomId: options.roomId ?? randomBytes(ROOM_ID_BYTES),
-      keys,
-      selfSpki,
-      selfFingerprint: selfSpki === undefined ? undefined : await fingerprint(selfSpki)
-    })
-    libp2p.addEventListener('connection:open', (event) => host.limitConnections(event.detail))
+    const selfFingerprint = keys === undefined ? undefined : await fingerprint(keys.publicKey.spki)
+    const host = new RoomHost({ node: libp2p, options, answerHash, keys, selfFingerprint })
+    libp2p.addEventListener('connection:open', (event) => host.guard.opened(event.detail))
     await libp2p.handle(PROTOCOL_ID, (stream, connection) => host.handleStream(stream, connection), {
       maxInboundStreams: 4,
+      // Deliberately not over relayed (limited) connections, whose byte and time caps would cut a room.
       runOnLimitedConnection: false
     })
     return host
@@ -242,23 +226,40 @@ export class RoomHost {
 
   /** Everyone in the room, the host first when it is a member. */
   get memberList(): MemberInfo[] {
-    return [...this.members.values()].map((m) => ({
+    return [...this.roster.members.values()].map((m) => ({
       nick: m.nickname,
       peerId: m.peerId,
       fingerprint: m.fingerprint
     }))
   }
 
+  /** What the host holds for strangers and members now: for diagnostics and the hostile tests. */
+  get load(): { connections: number; handshakes: number; lockoutKeys: number } {
+    return {
+      connections: this.guard.size,
+      handshakes: this.admission.handshakesInProgress,
+      lockoutKeys: this.admission.lockout.size
+    }
+  }
+
+  /**
+   * The host's members as it holds them, read-only: for diagnostics, and for tests that play a
+   * malicious host (which owns these streams anyway, so this gives it nothing it lacks).
+   */
+  get debug(): { members: ReadonlyMap<string, Readonly<HostedMember>> } {
+    return { members: this.roster.members }
+  }
+
   /** The addresses an invitation offers, each ending in /p2p/<PeerId>. */
   addresses(): Multiaddr[] {
-    const announced = (this.options.announce ?? []).map((a) => withPeerId(multiaddr(a), this.peerId))
+    const announced = this.config.announce.map((a) => withPeerId(multiaddr(a), this.peerId))
     return invitationAddresses(this.node.getMultiaddrs(), announced)
   }
 
   async invite(options: { ttlMs?: number; maxUses?: number } = {}): Promise<IssuedRoomInvitation> {
     const { record, token } = await this.book.issue({
       ttlMs: options.ttlMs ?? DEFAULT_INVITATION_TTL_MS,
-      ...(options.maxUses === undefined ? {} : { maxUses: options.maxUses })
+      maxUses: options.maxUses
     })
     const addresses = this.addresses()
     return {
@@ -279,7 +280,7 @@ export class RoomHost {
 
   /** The room code a joiner must type now, and how long it stays valid. */
   async roomCode(): Promise<{ code: string; secondsLeft: number; expiresAt: number }> {
-    const now = this.now()
+    const now = this.config.now()
     const left = secondsLeft({ now })
     return { code: await roomCode(this.roomSecret, { now }), secondsLeft: left, expiresAt: now + left * 1000 }
   }
@@ -299,26 +300,26 @@ export class RoomHost {
 
   /** Disconnects a member by nickname or PeerId; returns false when there is none. */
   kick(who: string, reason: Reason = Reason.KICKED): boolean {
-    const member = this.find(who)
+    const member = this.roster.find(who)
     if (member === undefined || member.local) return false
-    this.depart(member, reason)
+    this.roster.depart(member, reason)
     return true
   }
 
   /** Bans a PeerId (or the member with that nickname): it is disconnected and refused from now on. */
   ban(who: string): boolean {
-    const member = this.find(who)
+    const member = this.roster.find(who)
     const peerId = member?.peerId ?? parsePeerId(who)
     if (peerId === undefined || peerId === this.peerId) return false
     this.banned.add(peerId)
-    this.options.onBansChange?.([...this.banned])
-    if (member !== undefined) this.depart(member, Reason.BANNED)
+    this.onBansChange?.([...this.banned])
+    if (member !== undefined) this.roster.depart(member, Reason.BANNED)
     return true
   }
 
   unban(peerId: string): boolean {
     const removed = this.banned.delete(peerId)
-    if (removed) this.options.onBansChange?.([...this.banned])
+    if (removed) this.onBansChange?.([...this.banned])
     return removed
   }
 
@@ -347,370 +348,110 @@ export class RoomHost {
     if (this.closed) return
     this.closed = true
     clearInterval(this.credentialTimer)
-    this.abort.abort(new Error('room closed'))
-    const signal = options.signal ?? AbortSignal.timeout(2000)
-    await Promise.allSettled(
-      [...this.members.values()].map(async (m) => {
-        clearTimeout(m.awayTimer)
-        const reason = options.restarting === true ? Reason.HOST_RESTARTING : Reason.HOST_CLOSING
-        m.channel?.send(frame('goodbye', { reason, message: describeReason(reason) }))
-        await m.channel?.close(signal)
-      })
-    )
-    this.members.clear()
-    await this.node.unhandle(PROTOCOL_ID).catch(() => {})
+    const reason = options.restarting === true ? Reason.HOST_RESTARTING : Reason.HOST_CLOSING
+    this.shutdown.abort(new RefusedError(Reason.HOST_CLOSING))
+    this.guard.stop()
+    await this.roster.closeAll(reason, options.signal ?? AbortSignal.timeout(CLOSE_FLUSH_MS))
+    await this.node.unhandle(PROTOCOL_ID).catch((err: unknown) => this.log.error('unhandle failed: %e', err))
     await this.node.stop()
-    this.feed.emit({ type: 'closed', reason: 'host-closing' })
+    this.feed.emit({ type: 'closed', reason: options.restarting === true ? 'restarting' : 'host-closing' })
   }
 
-  private find(who: string): HostedMember | undefined {
-    const byPeer = this.members.get(who)
-    if (byPeer !== undefined) return byPeer
-    const key = nicknameKey(who)
-    return [...this.members.values()].find((m) => nicknameKey(m.nickname) === key)
+  /** Throws when this PeerId may not come in now: the room is closing, or it is banned. */
+  private barred(peerId: string): void {
+    if (this.closed) throw new RefusedError(Reason.HOST_CLOSING)
+    if (this.banned.has(peerId)) throw new RefusedError(Reason.BANNED)
   }
 
-  /**
-   * One source may hold a bounded number of connections, so it cannot fill the node's connection
-   * limit with idle ones and keep everyone else out.
-   */
-  private limitConnections(connection: Connection): void {
-    if (connection.direction !== 'inbound') return
-    const source = sourceAddress(connection.remoteAddr)
-    const fromSource = this.node
-      .getConnections()
-      .filter((c) => c.direction === 'inbound' && sourceAddress(c.remoteAddr) === source)
-    if (fromSource.length > (this.options.maxConnectionsPerSource ?? MAX_CONNECTIONS_PER_SOURCE)) {
-      void connection.close().catch(() => connection.abort(new Error('too many connections from one source')))
-    }
-  }
-
-  /** One inbound stream: pre-checks, the handshake, then the member's frames until it goes. */
+  /** One inbound stream: its first frame, the handshake or resume, then the member's frames until it goes. */
   private async handleStream(stream: Stream, connection: Connection): Promise<void> {
     const peerId = connection.remotePeer.toString()
-    const address = sourceAddress(connection.remoteAddr)
+    const log = stream.log.newScope('securechat')
+    this.guard.streamOpened(connection)
+    let vouched = false
+    const ctx: HandshakeContext = {
+      peerId,
+      source: sourceAddress(connection.remoteAddr),
+      connection,
+      vouch: () => {
+        if (vouched) return
+        vouched = true
+        this.guard.vouch(connection)
+      },
+      attemptsLeft: () => 0,
+      log
+    }
+    // A stranger gets the small handshake frame limit; the member's limit comes with admission.
     const channel = new FrameChannel(stream, {
+      maxFrameBytes: MAX_HANDSHAKE_FRAME_BYTES,
       // A member that stops reading (a stalled link, a sleeping laptop) is not buffered for without
-      // bound: its stream is cut and it counts as away, so its messages go to the bounded backlog and
-      // it can resume as after any dropped connection.
+      // bound: its stream is cut and it counts as away, so its messages go to the bounded backlog.
       onOverflow: () => {
-        const member = this.members.get(peerId)
+        const member = this.roster.get(peerId)
         if (member?.channel !== channel) return
+        log('%s is not reading: cut off, kept as away', peerId)
         channel.abort(new Error('the member is not reading'))
-        this.goAway(member)
+        this.roster.goAway(member)
       }
     })
-    let admitted: HostedMember
-    this.handshakes.set(address, (this.handshakes.get(address) ?? 0) + 1)
+    let member: HostedMember
     try {
-      // The lock is checked once the first frame shows a newcomer: a returning member passes it.
-      this.preCheck(peerId, address, { handshakeSlot: true, resuming: true })
-      const first = await readWithin(
-        channel,
-        'hello',
-        this.options.timeouts?.helloMs ?? HELLO_TIMEOUT_MS,
-        this.abort.signal
-      )
-      admitted =
-        first.kind === 'resume'
-          ? await this.readmit(first.body, channel, peerId, address)
-          : await this.admit(first, channel, peerId, address)
+      // The first frame is read even from a banned peer: refused before it, the peer's side may not
+      // have finished negotiating the protocol, and would see a reset instead of the reason.
+      const first = await readWithin(channel, 'hello', this.config.timeouts.helloMs, this.shutdown.signal)
+      this.barred(peerId)
+      if (first.kind === 'resume') {
+        member = await this.readmission.readmit(first.body, channel, ctx)
+      } else {
+        const signal = AbortSignal.any([
+          this.shutdown.signal,
+          AbortSignal.timeout(this.config.timeouts.handshakeMs)
+        ])
+        member = await this.admission.admit(first, channel, ctx, signal)
+      }
     } catch (err) {
-      await this.refuse(channel, err as Error, peerId, address)
+      await this.refuse(channel, err as Error, ctx)
+      this.guard.streamEnded(connection, { vouched, rejected: !vouched && rejectsConnection(err as Error) })
       return
-    } finally {
-      const count = (this.handshakes.get(address) ?? 1) - 1
-      if (count <= 0) this.handshakes.delete(address)
-      else this.handshakes.set(address, count)
     }
-    await this.serve(admitted, channel)
-  }
-
-  private preCheck(
-    peerId: string,
-    address: string,
-    options: { handshakeSlot?: boolean; resuming?: boolean } = {}
-  ): void {
-    if (this.closed) throw new Refused(Reason.HOST_CLOSING, describeReason(Reason.HOST_CLOSING))
-    if (this.banned.has(peerId)) throw new Refused(Reason.BANNED, describeReason(Reason.BANNED))
-    const { lockedFor } = strictest(this.failures, [address, peerId])
-    if (lockedFor > 0) {
-      throw new Refused(
-        Reason.LOCKED_OUT,
-        `too many failed attempts; try again in ${Math.ceil(lockedFor / 60_000)} min`,
-        lockedFor
-      )
-    }
-    // A lock keeps newcomers out; a member coming back from a dropped connection is not new.
-    if (this.locked && options.resuming !== true) {
-      throw new Refused(Reason.ROOM_LOCKED, describeReason(Reason.ROOM_LOCKED))
-    }
-    // The count includes this stream's own slot, taken before the check.
-    if (
-      options.handshakeSlot === true &&
-      (this.handshakes.get(address) ?? 0) > (this.options.maxHandshakesPerSource ?? MAX_HANDSHAKES_PER_SOURCE)
-    ) {
-      throw new Refused(Reason.TOO_MANY_HANDSHAKES, describeReason(Reason.TOO_MANY_HANDSHAKES))
-    }
-  }
-
-  private async admit(
-    first: AnyFrame,
-    channel: FrameChannel,
-    peerId: string,
-    address: string
-  ): Promise<HostedMember> {
-    if (this.locked) throw new Refused(Reason.ROOM_LOCKED, describeReason(Reason.ROOM_LOCKED))
-    const timeouts = this.options.timeouts ?? {}
-    const signal = AbortSignal.any([
-      this.abort.signal,
-      AbortSignal.timeout(timeouts.handshakeMs ?? HANDSHAKE_TOTAL_TIMEOUT_MS)
-    ])
-    const admission = await runHandshake(
-      channel,
-      first,
-      this.gates(peerId, address),
-      { stepMs: timeouts.stepMs ?? HANDSHAKE_STEP_TIMEOUT_MS, maxNicknameTries: MAX_NICKNAME_TRIES },
-      signal
-    )
-    const subject = { peerId, nickname: admission.nickname, publicKeySpki: admission.publicKeySpki }
-    const [memberFingerprint, resumeToken] = await Promise.all([
-      fingerprint(admission.publicKeySpki),
-      this.resume.issue(subject)
-    ])
-    // Re-checked after the last await: the room may have changed while the joiner typed.
-    this.preCheck(peerId, address)
-    this.book.stillValid(admission.invitation.id)
-    const previous = this.members.get(peerId)
-    if (previous !== undefined) this.depart(previous, Reason.CONNECTION_LOST)
-    this.checkRoomFor(admission.nickname)
-    this.book.use(admission.invitation.id)
-    const member: HostedMember = {
-      ...subject,
-      ...freshSession(this.options, this.now),
-      publicKey: admission.publicKey,
-      fingerprint: memberFingerprint,
-      local: false,
-      channel
-    }
-    channel.send(frame('welcome', this.welcomeFor(member, resumeToken)))
-    this.enter(member)
-    return member
-  }
-
-  private checkRoomFor(nickname: string): void {
-    if (this.nicknameTaken(nickname))
-      throw new Refused(Reason.NICKNAME_TAKEN, `the nickname "${nickname}" is taken`)
-    if (this.members.size >= (this.options.maxMembers ?? MAX_MEMBERS)) {
-      throw new Refused(Reason.ROOM_FULL, describeReason(Reason.ROOM_FULL))
-    }
-  }
-
-  private welcomeFor(member: HostedMember, resumeToken: string, nextSeq = this.seq + 1): Welcome {
-    return {
-      roomId: asBufferSource(this.roomId),
-      roomName: this.roomName,
-      you: memberRecord(member),
-      members: [...this.members.values()].filter((m) => m !== member).map((m) => memberRecord(m)),
-      nextSeq,
-      hostIsMember: this.self !== undefined,
-      resumeToken,
-      hostEpoch: asBufferSource(this.epoch)
-    }
-  }
-
-  /** Adds a member and tells everyone else. */
-  private enter(member: HostedMember): void {
-    this.members.set(member.peerId, member)
-    this.broadcast(member, (m) => m.channel?.send(frame('memberJoined', { member: memberRecord(member) })))
-    void this.self?.memberJoined(memberRecord(member))
-  }
-
-  /**
-   * A member coming back after a dropped connection: its credential (bound to this PeerId, which Noise
-   * authenticated) and a signature by the RSA key the room knows it by. It gets its place back and every
-   * message held for it; when the host restarted meanwhile, it is re-admitted under the same name.
-   */
-  private async readmit(
-    request: Resume,
-    channel: FrameChannel,
-    peerId: string,
-    address: string
-  ): Promise<HostedMember> {
-    this.preCheck(peerId, address, { resuming: true })
-    const claims = await this.resume.check(request.token, peerId)
-    const proven = claims !== undefined && (await this.resumeProven(request, claims, peerId))
-    if (claims === undefined || !proven) {
-      for (const key of [address, peerId]) this.failures.fail(key)
-      throw new Refused(Reason.RESUME_INVALID, describeReason(Reason.RESUME_INVALID))
-    }
-    const resumeToken = await this.resume.issue({
-      peerId,
-      nickname: claims.nickname,
-      publicKeySpki: request.publicKey
+    channel.setFrameLimit(MAX_FRAME_BYTES)
+    ctx.vouch()
+    await serveMember(member, channel, {
+      roster: this.roster,
+      signal: this.shutdown.signal,
+      relay: (post) => this.relayQueue.run(() => this.relay(post, member)),
+      isClosing: () => this.closed,
+      log
     })
-    this.preCheck(peerId, address, { resuming: true })
-    const existing = this.members.get(peerId)
-    if (existing !== undefined && !existing.local) {
-      const previous = existing.channel
-      existing.channel = channel
-      existing.away = false
-      clearTimeout(existing.awayTimer)
-      if (previous !== channel) void previous?.close(AbortSignal.timeout(1000))
-      const { held, missed, gapUnknown } = takeBacklog(existing, request.lastSeq)
-      channel.send(
-        frame('resumed', {
-          welcome: this.welcomeFor(existing, resumeToken, held[0]?.seq ?? this.seq + 1),
-          missed,
-          gapUnknown
-        })
-      )
-      for (const deliver of held) channel.send(frame('deliver', deliver))
-      this.broadcast(existing, (m) => m.channel?.send(frame('presence', { peerId, away: false })))
-      this.self?.presence(peerId, false)
-      return existing
-    }
-    this.checkRoomFor(claims.nickname)
-    const publicKey = await importPublicKey(request.publicKey)
-    const member: HostedMember = {
-      peerId,
-      nickname: claims.nickname,
-      publicKeySpki: request.publicKey,
-      publicKey,
-      fingerprint: await fingerprint(request.publicKey),
-      ...freshSession(this.options, this.now),
-      local: false,
-      channel
-    }
-    this.checkRoomFor(claims.nickname)
-    channel.send(
-      frame('resumed', { welcome: this.welcomeFor(member, resumeToken), missed: 0, gapUnknown: true })
-    )
-    this.enter(member)
-    return member
-  }
-
-  private async resumeProven(request: Resume, claims: ResumeClaims, peerId: string): Promise<boolean> {
-    if (Math.abs(this.now() - request.timestamp) > RESUME_CLOCK_SKEW_MS) return false
-    if (!constantTimeEqual(await keyHash(request.publicKey), claims.keyHash)) return false
-    try {
-      const key = await importPublicKey(request.publicKey)
-      return await verify(
-        key,
-        request.signature,
-        resumeSignatureInput(this.roomId, peerId, request.timestamp, request.token)
-      )
-    } catch {
-      return false
-    }
-  }
-
-  private async renewCredentials(): Promise<void> {
-    for (const member of this.members.values()) {
-      if (member.local || member.away || member.channel === undefined) continue
-      const resumeToken = await this.resume.issue(member)
-      member.channel?.send(frame('credential', { resumeToken }))
-    }
-  }
-
-  /** A dropped connection: the member keeps its place (and gets its messages held) for the resume window. */
-  private goAway(member: HostedMember): void {
-    member.away = true
-    member.channel = undefined
-    member.awayTimer = setTimeout(() => this.depart(member, Reason.CONNECTION_LOST), this.resume.lifetimeMs)
-    member.awayTimer.unref()
-    this.broadcast(member, (m) => m.channel?.send(frame('presence', { peerId: member.peerId, away: true })))
-    this.self?.presence(member.peerId, true)
-  }
-
-  private gates(peerId: string, address: string): Gates {
-    const keys = [address, peerId]
-    return {
-      checkToken: (token) => this.book.check(token),
-      question: () => this.question,
-      checkAnswer: (answer) => verifyAnswer(answer, this.answerHash),
-      checkCode: (code) => verifyRoomCode(this.roomSecret, code, { now: this.now() }),
-      nicknameTaken: (nickname) => this.nicknameTaken(nickname),
-      reserve: () => {
-        const reserved = keys.filter((key) => this.failures.reserve(key))
-        if (reserved.length === keys.length) return true
-        for (const key of reserved) this.failures.settle(key, false)
-        return false
-      },
-      settle: (failed) => {
-        for (const key of keys) this.failures.settle(key, failed)
-      },
-      attemptsLeft: () => strictest(this.failures, keys).attemptsLeft,
-      lockedFor: () => strictest(this.failures, keys).lockedFor
-    }
-  }
-
-  private nicknameTaken(nickname: string): boolean {
-    const key = nicknameKey(nickname)
-    return [...this.members.values()].some((m) => nicknameKey(m.nickname) === key)
+    this.guard.streamEnded(connection, { vouched, rejected: false })
   }
 
   /** Tells a refused joiner why (reason code and tries left), then closes its stream. */
-  private async refuse(channel: FrameChannel, err: Error, peerId: string, address: string): Promise<void> {
+  private async refuse(channel: FrameChannel, err: Error, ctx: HandshakeContext): Promise<void> {
     const reason =
-      err instanceof ReasonError ? err.reason : err instanceof TimeoutError ? Reason.TIMEOUT : undefined
-    if (reason !== undefined) {
-      const attemptsLeft = strictest(this.failures, [address, peerId]).attemptsLeft
-      channel.send(
-        frame('refusal', {
-          reason,
-          message: err.message.slice(0, 200),
-          attemptsLeft,
-          retry: false,
-          retryAfter: err instanceof Refused ? err.retryAfter : 0
-        })
-      )
-      this.feed.emit({ type: 'refused', peerId, address, reason: reasonCode(reason) })
-      await channel.close(AbortSignal.timeout(2000))
-    } else {
+      err instanceof ReasonError ? err.reason : err.name === 'TimeoutError' ? Reason.TIMEOUT : undefined
+    if (reason === undefined) {
       // The stream itself failed (reset, closed): nothing can be told.
+      ctx.log('handshake from %s ended: %s', ctx.peerId, err.message)
       channel.abort(err)
+      return
     }
-  }
-
-  /** Reads a member's frames until it leaves; any misbehaviour ends its session, not the room. */
-  private async serve(member: HostedMember, channel: FrameChannel): Promise<void> {
-    let departure: Departure = { reason: Reason.CONNECTION_LOST }
-    try {
-      while (!channel.isClosed) {
-        const received = await channel.read(this.abort.signal)
-        if (received.kind === 'post') {
-          const post = received.body
-          if (!member.rate.take()) {
-            channel.send(
-              frame('rejected', {
-                counter: post.counter,
-                reason: Reason.RATE_LIMITED,
-                message: describeReason(Reason.RATE_LIMITED)
-              })
-            )
-            continue
-          }
-          void this.relayQueue.run(() => this.relay(post, member)).catch(() => {})
-        } else if (received.kind === 'goodbye') {
-          departure = { reason: Reason.LEFT }
-          break
-        } else {
-          throw new FrameError(`unexpected ${received.kind} from a member`, Reason.UNEXPECTED_FRAME)
-        }
-      }
-    } catch (err) {
-      if (err instanceof FrameError) departure = { reason: err.reason }
-    }
-    if (!channel.isClosed) void channel.close(AbortSignal.timeout(2000))
-    // A resumed member has a new channel by now: this loop's end is not its departure.
-    if (this.members.get(member.peerId) !== member || member.channel !== channel) return
-    if (departure.reason === Reason.CONNECTION_LOST && !this.closed) this.goAway(member)
-    else this.depart(member, departure.reason)
+    ctx.log('refused %s from %s: %s', ctx.peerId, ctx.source, reasonCode(reason))
+    channel.send(
+      frame('refusal', {
+        reason,
+        message: err.message.slice(0, 200),
+        attemptsLeft: ctx.attemptsLeft(),
+        retry: false,
+        retryAfter: err instanceof RefusedError ? err.retryAfter : 0
+      })
+    )
+    this.feed.emit({ type: 'refused', peerId: ctx.peerId, address: ctx.source, reason: reasonCode(reason) })
+    await channel.close(AbortSignal.timeout(CLOSE_FLUSH_MS))
   }
 
   /** Relays one Post (serially, through `relayQueue`) and tells the host's listeners what passed. */
-  private async relay(post: Post, sender: HostedMember): Promise<number> {
+  private async relay(post: Parameters<typeof relayPost>[1], sender: HostedMember): Promise<number> {
     const seq = await relayPost(this.relayRoom, post, sender)
     this.feed.emit({
       type: 'relayed',
@@ -721,26 +462,27 @@ export class RoomHost {
     })
     return seq
   }
+}
 
-  /** Removes a member, tells it why when it is still there, and tells everyone else. */
-  private depart(member: HostedMember, reason: Reason): void {
-    if (this.members.get(member.peerId) !== member) return
-    this.members.delete(member.peerId)
-    clearTimeout(member.awayTimer)
-    if (reason !== Reason.CONNECTION_LOST) this.resume.void(member.peerId)
-    if (reason !== Reason.LEFT && reason !== Reason.CONNECTION_LOST) {
-      member.channel?.send(frame('goodbye', { reason, message: describeReason(reason) }))
-    }
-    void member.channel?.close(AbortSignal.timeout(2000))
-    const left = { peerId: member.peerId, nickname: member.nickname, reason }
-    this.broadcast(member, (m) => m.channel?.send(frame('memberLeft', left)))
-    void this.self?.memberLeft(member.peerId, reasonCode(reason))
-  }
+/**
+ * Refusals that no honest client earns (it never sends a malformed frame or a forged credential, and
+ * always sends its first frame at once): the connection they came on is closed with them, so each
+ * such try costs the sender a new connection, which libp2p rate-limits per address. A wrong answer or
+ * code, a taken nickname or a full room are honest mistakes or states: the connection stays for a retry.
+ */
+const CONNECTION_REJECTING_REASONS: ReadonlySet<Reason> = new Set([
+  Reason.MALFORMED,
+  Reason.UNEXPECTED_FRAME,
+  Reason.VERSION_UNSUPPORTED,
+  Reason.TOKEN_INVALID,
+  Reason.TOKEN_WRONG_ROOM,
+  Reason.RESUME_INVALID,
+  Reason.TIMEOUT
+])
 
-  /** Runs `send` for every member but `except` (remote ones; the host's own view is updated apart). */
-  private broadcast(except: HostedMember, send: (m: HostedMember) => void): void {
-    for (const m of this.members.values()) if (m !== except && !m.local && !m.away) send(m)
-  }
+function rejectsConnection(err: Error): boolean {
+  if (err.name === 'TimeoutError') return true
+  return err instanceof ReasonError ? CONNECTION_REJECTING_REASONS.has(err.reason) : true
 }
 
 function withPeerId(address: Multiaddr, peerId: string): Multiaddr {

@@ -1,7 +1,11 @@
+/**
+ * @module What the host keeps of each member: its session state, and the bounded backlog of deliveries
+ * replayed when it resumes.
+ */
 import type { RsaPublicKey } from '../protocol/rsa.js'
 import type { Deliver, Member } from '../protocol/wire/securechat.js'
 import type { FrameChannel } from './channel.js'
-import { BACKLOG_BYTES, BACKLOG_MESSAGES, MESSAGE_BURST, MESSAGE_RATE_PER_SECOND } from './constants.js'
+import type { MemberLimits } from './host-config.js'
 import { TokenBucket } from './rate-limit.js'
 
 /** What the host keeps of one member of its room. */
@@ -43,18 +47,12 @@ export type MemberSession = Pick<
   | 'acks'
 >
 
-export interface MemberLimits {
-  rateLimit?: { perSecond?: number; burst?: number }
-  backlogSize?: number
-  backlogBytes?: number
-}
-
 const ACKS_REMEMBERED = 1024
 const DROPPED_SEQS_REMEMBERED = 10_000
 
 /** The per-session state every member starts with (and keeps across a resume). */
 export function freshSession(limits: MemberLimits, now: () => number): MemberSession {
-  const { perSecond = MESSAGE_RATE_PER_SECOND, burst = MESSAGE_BURST } = limits.rateLimit ?? {}
+  const { perSecond, burst } = limits.rateLimit
   return {
     away: false,
     awayTimer: undefined,
@@ -78,9 +76,24 @@ export function memberRecord(m: HostedMember): Member {
   }
 }
 
-/** What a held delivery costs: its wrapped key and signature, and the ciphertext (shared, counted anyway). */
-function deliveryBytes(deliver: Deliver): number {
-  return deliver.ciphertext.byteLength + deliver.wrappedKey.byteLength + deliver.signature.byteLength + 64
+/** Bookkeeping of one held delivery besides its buffers (object, sequence numbers, strings). */
+const DELIVERY_OVERHEAD_BYTES = 64
+
+/**
+ * What a held delivery really keeps alive: every buffer its byte fields are views into, counted whole
+ * (a view into a received frame would keep the whole frame), so the backlog's byte bound is true of
+ * memory and not only of the fields' lengths. The relay copies what it keeps into buffers of their own.
+ */
+export function deliveryBytes(deliver: Deliver): number {
+  const buffers = new Set<ArrayBufferLike>([
+    deliver.iv.buffer,
+    deliver.ciphertext.buffer,
+    deliver.wrappedKey.buffer,
+    deliver.signature.buffer
+  ])
+  let bytes = DELIVERY_OVERHEAD_BYTES
+  for (const buffer of buffers) bytes += buffer.byteLength
+  return bytes
 }
 
 /**
@@ -91,8 +104,8 @@ function deliveryBytes(deliver: Deliver): number {
 export function holdDelivery(member: HostedMember, deliver: Deliver, limits: MemberLimits): void {
   member.backlog.push(deliver)
   member.backlogBytes += deliveryBytes(deliver)
-  const maxCount = limits.backlogSize ?? BACKLOG_MESSAGES
-  const maxBytes = limits.backlogBytes ?? BACKLOG_BYTES
+  const maxCount = limits.backlogSize
+  const maxBytes = limits.backlogBytes
   while (member.backlog.length > maxCount || member.backlogBytes > maxBytes) {
     const dropped = member.backlog.shift()
     if (dropped === undefined) break

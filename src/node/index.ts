@@ -2,6 +2,17 @@
 
 export { DEFAULT_SCRYPT_PARAMS, hashAnswer, needsRehash, verifyAnswer } from './answer-hash.js'
 export * as defaults from './constants.js'
+export {
+  HostUnreachableError,
+  JoinRefusedError,
+  MessageRejectedError,
+  NobodyToSendToError,
+  RefusedError,
+  RoomClosedError,
+  RoomStoreError,
+  StreamEndedError,
+  TokenRefusedError
+} from './errors.js'
 export { EventFeed, type MemberInfo, type RoomEvent, type RoomEventType } from './events.js'
 export { createRoomHost, type IssuedRoomInvitation, RoomHost, type RoomHostOptions } from './host.js'
 export { isPrivateIp, scopeInvitation } from './invitation-scope.js'
@@ -9,14 +20,10 @@ export type { InvitationRecord } from './invitations.js'
 export { createSecureChatNode, defaultListenAddresses, type NodeOptions } from './libp2p.js'
 export type { LockoutOptions } from './lockout.js'
 export {
-  HostUnreachableError,
   invitationTarget,
   type JoinCredentials,
   type JoinOptions,
-  JoinRefusedError,
   joinRoom,
-  MessageRejectedError,
-  RoomClosedError,
   RoomMember
 } from './member.js'
-export { configFolder, ROOM_NAME_PATTERN, RoomStore, RoomStoreError, type StoredRoom } from './room-store.js'
+export { configFolder, ROOM_NAME_PATTERN, RoomStore, type StoredRoom } from './room-store.js'

@@ -1,9 +1,10 @@
 import { asBufferSource, constantTimeEqual, randomBytes, toHex } from '../protocol/bytes.js'
-import { InvalidTokenError, ReasonError } from '../protocol/errors.js'
+import { InvalidTokenError } from '../protocol/errors.js'
 import { Fernet } from '../protocol/fernet.js'
 import { decodeClaims, encodeClaims } from '../protocol/invitation.js'
 import { Reason } from '../protocol/wire/securechat.js'
 import { DEFAULT_INVITATION_TTL_MS } from './constants.js'
+import { TokenRefusedError } from './errors.js'
 
 export interface InvitationRecord {
   id: string
@@ -17,12 +18,6 @@ export interface InvitationRecord {
 export interface IssuedInvitation {
   record: InvitationRecord
   token: string
-}
-
-/** Why a token was refused, as the wire reason the joiner is told. */
-export class TokenRefusedError extends ReasonError {
-  static override readonly name: string = 'TokenRefusedError'
-  override name = 'TokenRefusedError'
 }
 
 export interface InvitationBookOptions {

@@ -1,11 +1,28 @@
-import { FAILURE_WINDOW_MS, LOCKOUT_MS, MAX_FAILURES } from './constants.js'
+/**
+ * @module Counting failed guesses at the answer and the room code, and locking out who makes too many.
+ */
+import {
+  FAILURE_WINDOW_MS,
+  LOCKOUT_MS,
+  MAX_FAILURES,
+  MAX_LOCKOUT_KEYS,
+  SHARED_FAILURES_FACTOR
+} from './constants.js'
 
 export interface LockoutOptions {
+  /** Failures one joiner (a PeerId, or one source with one invitation) may make. @default MAX_FAILURES */
   maxFailures?: number
+  /**
+   * Failures one invitation, or one source address, may see in all before it is locked out: shared
+   * by everyone behind it, so higher than a joiner's own. @default SHARED_FAILURES_FACTOR × maxFailures
+   */
+  sharedMaxFailures?: number
+  /** @default FAILURE_WINDOW_MS */
   windowMs?: number
+  /** @default LOCKOUT_MS */
   lockoutMs?: number
   now?: () => number
-  /** Keys tracked at most; the oldest are forgotten first, so a spray of addresses cannot exhaust memory. */
+  /** Keys tracked at most; the oldest are forgotten first, so a spray of addresses cannot exhaust memory. @default MAX_LOCKOUT_KEYS */
   maxKeys?: number
 }
 
@@ -33,7 +50,7 @@ export class FailureTracker {
     this.windowMs = options.windowMs ?? FAILURE_WINDOW_MS
     this.lockoutMs = options.lockoutMs ?? LOCKOUT_MS
     this.now = options.now ?? Date.now
-    this.maxKeys = options.maxKeys ?? 100_000
+    this.maxKeys = options.maxKeys ?? MAX_LOCKOUT_KEYS
   }
 
   /** Milliseconds until the key may try again, or 0 when it is not locked out. */
@@ -62,9 +79,22 @@ export class FailureTracker {
   }
 
   settle(key: string, failed: boolean): void {
-    const record = this.record(key)
-    record.inFlight = Math.max(0, record.inFlight - 1)
+    const record = this.records.get(key)
+    if (record !== undefined) record.inFlight = Math.max(0, record.inFlight - 1)
     if (failed) this.fail(key)
+    else this.forgetIfClean(key)
+  }
+
+  /** Keys currently tracked (for tests and diagnostics). */
+  get size(): number {
+    return this.records.size
+  }
+
+  /** A key with nothing against it holds no memory: a passed check leaves no record behind. */
+  private forgetIfClean(key: string): void {
+    const record = this.records.get(key)
+    if (record === undefined || record.inFlight > 0 || this.lockedFor(key) > 0) return
+    if (this.recent(record).length === 0) this.records.delete(key)
   }
 
   /** Records a failure; returns true when this failure locked the key out. */
@@ -115,4 +145,81 @@ export function strictest(
     lockedFor: Math.max(...keys.map((k) => tracker.lockedFor(k))),
     attemptsLeft: Math.min(...keys.map((k) => tracker.attemptsLeft(k)))
   }
+}
+
+/** Who is guessing: the keys of one handshake past a valid invitation token. */
+export interface Guesser {
+  peerId: string
+  /** The source address key (IPv4, or IPv6 /64). */
+  source: string
+  invitationId: string
+}
+
+/**
+ * The lockout of the answer and room-code gates, on two tiers. A joiner's own keys (its PeerId, and
+ * its source together with its invitation) lock after `maxFailures`; the shared keys (the invitation
+ * alone, the source alone) after `sharedMaxFailures`, bounding guesses spread over many PeerIds or
+ * many invitations. Only someone holding a valid invitation ever gets here, so an outsider cannot
+ * move any of these counts, and a guesser can exhaust only what it shares (its invitation, its
+ * address), never another invitation's budget elsewhere.
+ */
+export class Lockout {
+  private readonly own: FailureTracker
+  private readonly shared: FailureTracker
+
+  constructor(options: LockoutOptions = {}) {
+    const maxFailures = options.maxFailures ?? MAX_FAILURES
+    this.own = new FailureTracker({ ...options, maxFailures })
+    this.shared = new FailureTracker({
+      ...options,
+      maxFailures: options.sharedMaxFailures ?? maxFailures * SHARED_FAILURES_FACTOR
+    })
+  }
+
+  /** The strictest view over every key of the guesser. */
+  status(who: Guesser): { lockedFor: number; attemptsLeft: number } {
+    const own = strictest(this.own, ownKeys(who))
+    const shared = strictest(this.shared, sharedKeys(who))
+    return {
+      lockedFor: Math.max(own.lockedFor, shared.lockedFor),
+      attemptsLeft: Math.min(own.attemptsLeft, shared.attemptsLeft)
+    }
+  }
+
+  /** Reserves one attempt on every key, or none (false) when any key has none left. */
+  reserve(who: Guesser): boolean {
+    const taken: Array<[FailureTracker, string]> = []
+    for (const [tracker, key] of this.keys(who)) {
+      if (!tracker.reserve(key)) {
+        for (const [t, k] of taken) t.settle(k, false)
+        return false
+      }
+      taken.push([tracker, key])
+    }
+    return true
+  }
+
+  settle(who: Guesser, failed: boolean): void {
+    for (const [tracker, key] of this.keys(who)) tracker.settle(key, failed)
+  }
+
+  /** Keys tracked on both tiers. */
+  get size(): number {
+    return this.own.size + this.shared.size
+  }
+
+  private keys(who: Guesser): Array<[FailureTracker, string]> {
+    return [
+      ...ownKeys(who).map((k): [FailureTracker, string] => [this.own, k]),
+      ...sharedKeys(who).map((k): [FailureTracker, string] => [this.shared, k])
+    ]
+  }
+}
+
+function ownKeys(who: Guesser): string[] {
+  return [`peer ${who.peerId}`, `joiner ${who.source} ${who.invitationId}`]
+}
+
+function sharedKeys(who: Guesser): string[] {
+  return [`invitation ${who.invitationId}`, `source ${who.source}`]
 }

@@ -2,7 +2,7 @@ import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { asBufferSource, constantTimeEqual } from '../protocol/bytes.js'
 import { WIRE_VERSION } from '../protocol/constants.js'
-import { ReasonError, SecureChatError } from '../protocol/errors.js'
+import { SecureChatError } from '../protocol/errors.js'
 import { type AnyFrame, frame } from '../protocol/frame.js'
 import { decodeInvitation, InvalidInvitationError } from '../protocol/invitation.js'
 import { describeReason, reasonCode } from '../protocol/reasons.js'
@@ -19,41 +19,10 @@ import {
   RESUME_TTL_MS
 } from './constants.js'
 import { dialHost } from './dial-host.js'
+import { HostUnreachableError, JoinRefusedError, MessageRejectedError, RoomClosedError } from './errors.js'
 import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
 import { createSecureChatNode, type NodeOptions } from './libp2p.js'
 import { Participant } from './participant.js'
-
-/** The host turned the join away; `code` is the stable reason code (e.g. `wrong-answer`). */
-export class JoinRefusedError extends ReasonError {
-  static override readonly name: string = 'JoinRefusedError'
-  override name = 'JoinRefusedError'
-  readonly code: string
-  readonly attemptsLeft: number
-  readonly retryAfterMs: number
-  constructor(reason: Reason, message: string, attemptsLeft = 0, retryAfterMs = 0) {
-    super(reason, message)
-    this.code = reasonCode(reason)
-    this.attemptsLeft = attemptsLeft
-    this.retryAfterMs = retryAfterMs
-  }
-}
-
-/** No address in the invitation led to the host. */
-export class HostUnreachableError extends SecureChatError {
-  static override readonly name: string = 'HostUnreachableError'
-  override name = 'HostUnreachableError'
-}
-
-/** A message the host would not relay (too large, bad counter, ...). */
-export class MessageRejectedError extends ReasonError {
-  static override readonly name: string = 'MessageRejectedError'
-  override name = 'MessageRejectedError'
-}
-
-export class RoomClosedError extends SecureChatError {
-  static override readonly name: string = 'RoomClosedError'
-  override name = 'RoomClosedError'
-}
 
 type Answerable<A extends unknown[]> = string | ((...args: A) => string | Promise<string>)
 
@@ -300,14 +269,16 @@ export class RoomMember {
     const deadline = this.now() + RESUME_TTL_MS
     let delay = this.backoff.initial
     for (let attempt = 1; this.now() < deadline; attempt++) {
-      this.feed.emit({ type: 'reconnecting', attempt, delayMs: delay })
+      // Jitter: members who lost their connection together (one router) do not all come back at once.
+      const wait = Math.round(delay / 2 + Math.random() * (delay / 2))
+      this.feed.emit({ type: 'reconnecting', attempt, delayMs: wait })
       try {
-        await sleep(delay, this.stop.signal)
+        await sleep(wait, this.stop.signal)
         await this.resumeOnce()
         return undefined
       } catch (err) {
         if (this.stop.signal.aborted) return 'left'
-        if (err instanceof JoinRefusedError) return err.code
+        if (err instanceof JoinRefusedError && !TRANSIENT_RESUME_REFUSALS.has(err.reason)) return err.code
       }
       delay = Math.min(delay * 2, this.backoff.max)
     }
@@ -347,14 +318,14 @@ export class RoomMember {
       channel.abort(new Error('unexpected reply to resume'))
       throw new JoinRefusedError(Reason.UNEXPECTED_FRAME, `unexpected ${reply.kind} in reply to resume`)
     }
-    const { welcome, missed, gapUnknown } = reply.body
+    const { welcome, missed, gapUnknown, replayed } = reply.body
     const hostRestarted = !constantTimeEqual(welcome.hostEpoch, this.hostEpoch)
     this.hostEpoch = welcome.hostEpoch
     this.resumeToken = welcome.resumeToken
     this.channel = channel
     this.connected = true
     // Roster first, then the held messages the host sends next, then our own queued posts.
-    void this.participant.resync(welcome.members, { nextSeq: welcome.nextSeq, hostRestarted })
+    void this.participant.resync(welcome.members, { nextSeq: welcome.nextSeq, hostRestarted, replayed })
     for (const { post } of [...this.pending.values()].sort((a, b) => a.post.counter - b.post.counter)) {
       channel.send(frame('post', post))
     }
@@ -414,6 +385,17 @@ export class RoomMember {
     if (this.ownsNode && reason !== 'left') void this.node.stop()
   }
 }
+
+/**
+ * Refusals of a resume that say "not now" rather than "never": the host is busy with handshakes, or
+ * timed the attempt out. The member tries again, with backoff, until its credential would expire.
+ */
+const TRANSIENT_RESUME_REFUSALS: ReadonlySet<Reason> = new Set([
+  Reason.TOO_MANY_HANDSHAKES,
+  Reason.TIMEOUT,
+  Reason.LOCKED_OUT,
+  Reason.RATE_LIMITED
+])
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,9 +1,10 @@
 import type { Recipient } from '../protocol/envelope.js'
-import { DecryptionError, InvalidSignatureError, SecureChatError } from '../protocol/errors.js'
+import { DecryptionError, InvalidSignatureError } from '../protocol/errors.js'
 import { type OpenedContent, openDeliveredContent, sealMessage } from '../protocol/message.js'
 import { fingerprint, importPublicKey, type RsaKeyPair, type RsaPublicKey } from '../protocol/rsa.js'
 import { generateSenderKey, importSenderKey, type SenderKey } from '../protocol/sender-key.js'
 import type { Deliver, Member, Post } from '../protocol/wire/securechat.js'
+import { NobodyToSendToError } from './errors.js'
 import type { EventFeed, MemberInfo } from './events.js'
 import { SerialQueue } from './serial-queue.js'
 
@@ -11,12 +12,6 @@ import { SerialQueue } from './serial-queue.js'
 const SENDER_KEYS_KEPT = 4
 /** Sender-key epochs count seconds from here (2020-09-13), which keeps them well inside 32 bits. */
 const EPOCH_CLOCK_BASE = 1_600_000_000
-
-/** A message with no recipient would be read by no one; the sender is told instead. */
-export class NobodyToSendToError extends SecureChatError {
-  static override readonly name: string = 'NobodyToSendToError'
-  override name = 'NobodyToSendToError'
-}
 
 export interface RosterEntry {
   peerId: string
@@ -50,6 +45,10 @@ export class Participant {
   private readonly now: () => number
   private readonly roster = new Map<string, RosterEntry>()
   private readonly lastCounterFrom = new Map<string, number>()
+  /** Members gone while this one was away, kept (not as recipients) until the replay is through. */
+  private readonly departed = new Map<string, RosterEntry>()
+  /** Held messages still to come in the replay after a resume. */
+  private replayLeft = 0
   /** Sender keys others announced to this member: sender → epoch → key. */
   private readonly senderKeys = new Map<string, Map<number, CryptoKey>>()
   /** This member's own sender key and the recipients it was announced to. */
@@ -145,15 +144,24 @@ export class Participant {
   /**
    * Brings the roster in line with the host's after a reconnect, announcing who came and went
    * meanwhile. After a host restart the room sequence starts again; senders' counters never do.
+   *
+   * The `replayed` held messages that follow were sent while this member was away, some perhaps by
+   * members who have left since: their keys are kept until those messages are through, and only then
+   * is their leaving announced, after their last words, so nothing sent to this member is dropped.
    */
-  resync(members: Member[], options: { nextSeq: number; hostRestarted: boolean }): Promise<void> {
+  resync(
+    members: Member[],
+    options: { nextSeq: number; hostRestarted: boolean; replayed?: number }
+  ): Promise<void> {
     return this.receiving.run(async () => {
       const current = new Set(members.map((m) => m.peerId))
+      this.departed.clear()
       for (const [peerId, entry] of this.roster) {
         if (current.has(peerId)) continue
         this.roster.delete(peerId)
-        this.feed.emit({ type: 'member-left', nick: entry.nickname, peerId, reason: 'left' })
+        this.departed.set(peerId, entry)
       }
+      this.replayLeft = options.replayed ?? 0
       if (options.hostRestarted) {
         // A restarted host (when a member) lost the keys we announced to it.
         this.ownKey = undefined
@@ -170,7 +178,16 @@ export class Participant {
           fingerprint: entry.fingerprint
         })
       }
+      if (this.replayLeft === 0) this.announceDepartures()
     })
+  }
+
+  /** Those who left while this member was away: their leaving is told once what they sent is through. */
+  private announceDepartures(): void {
+    for (const [peerId, entry] of this.departed) {
+      this.feed.emit({ type: 'member-left', nick: entry.nickname, peerId, reason: 'left' })
+    }
+    this.departed.clear()
   }
 
   private async rosterEntry(member: Member): Promise<RosterEntry> {
@@ -261,69 +278,78 @@ export class Participant {
    */
   receive(deliver: Deliver): Promise<void> {
     return this.receiving.run(async () => {
-      if (deliver.seq <= this.lastSeq) {
-        this.feed.emit({
-          type: 'error',
-          code: 'duplicate',
-          message: `dropped duplicate message ${deliver.seq}`
-        })
-        return
-      }
-      const sender = this.roster.get(deliver.sender)
-      if (sender === undefined) {
-        this.feed.emit({
-          type: 'error',
-          code: 'unknown-sender',
-          message: `dropped message ${deliver.seq} from a non-member`
-        })
-        return
-      }
-      if (deliver.counter <= (this.lastCounterFrom.get(deliver.sender) ?? 0)) {
-        this.feed.emit({
-          type: 'error',
-          code: 'replay',
-          message: `dropped replayed message from ${sender.nickname}`
-        })
-        return
-      }
-      let content: OpenedContent
       try {
-        content = await openDeliveredContent(
-          this.roomId,
-          deliver,
-          sender.publicKey,
-          this.keys.privateKey,
-          (from, epoch) => this.senderKeys.get(from)?.get(epoch)
-        )
-        if (content.senderKey !== undefined) {
-          await this.rememberSenderKey(deliver.sender, content.senderKey.epoch, content.senderKey.key)
-        }
-      } catch (err) {
-        const code =
-          err instanceof InvalidSignatureError
-            ? 'bad-signature'
-            : err instanceof DecryptionError
-              ? 'undecryptable'
-              : 'bad-message'
-        this.feed.emit({
-          type: 'error',
-          code,
-          message: `dropped message ${deliver.seq} claiming to be from ${sender.nickname}: ${(err as Error).message}`
-        })
-        return
+        await this.accept(deliver)
+      } finally {
+        if (this.replayLeft > 0 && --this.replayLeft === 0) this.announceDepartures()
       }
-      this.lastSeq = deliver.seq
-      this.lastCounterFrom.set(deliver.sender, deliver.counter)
-      if (content.senderKey !== undefined) return
-      const text = content.text
+    })
+  }
+
+  private async accept(deliver: Deliver): Promise<void> {
+    if (deliver.seq <= this.lastSeq) {
       this.feed.emit({
-        type: 'message',
-        from: sender.nickname,
-        peerId: sender.peerId,
-        text,
-        seq: deliver.seq,
-        ts: deliver.timestamp
+        type: 'error',
+        code: 'duplicate',
+        message: `dropped duplicate message ${deliver.seq}`
       })
+      return
+    }
+    const sender =
+      this.roster.get(deliver.sender) ?? (this.replayLeft > 0 ? this.departed.get(deliver.sender) : undefined)
+    if (sender === undefined) {
+      this.feed.emit({
+        type: 'error',
+        code: 'unknown-sender',
+        message: `dropped message ${deliver.seq} from a non-member`
+      })
+      return
+    }
+    if (deliver.counter <= (this.lastCounterFrom.get(deliver.sender) ?? 0)) {
+      this.feed.emit({
+        type: 'error',
+        code: 'replay',
+        message: `dropped replayed message from ${sender.nickname}`
+      })
+      return
+    }
+    let content: OpenedContent
+    try {
+      content = await openDeliveredContent(
+        this.roomId,
+        deliver,
+        sender.publicKey,
+        this.keys.privateKey,
+        (from, epoch) => this.senderKeys.get(from)?.get(epoch)
+      )
+      if (content.senderKey !== undefined) {
+        await this.rememberSenderKey(deliver.sender, content.senderKey.epoch, content.senderKey.key)
+      }
+    } catch (err) {
+      const code =
+        err instanceof InvalidSignatureError
+          ? 'bad-signature'
+          : err instanceof DecryptionError
+            ? 'undecryptable'
+            : 'bad-message'
+      this.feed.emit({
+        type: 'error',
+        code,
+        message: `dropped message ${deliver.seq} claiming to be from ${sender.nickname}: ${(err as Error).message}`
+      })
+      return
+    }
+    this.lastSeq = deliver.seq
+    this.lastCounterFrom.set(deliver.sender, deliver.counter)
+    if (content.senderKey !== undefined) return
+    const text = content.text
+    this.feed.emit({
+      type: 'message',
+      from: sender.nickname,
+      peerId: sender.peerId,
+      text,
+      seq: deliver.seq,
+      ts: deliver.timestamp
     })
   }
 

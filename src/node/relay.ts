@@ -1,9 +1,13 @@
+/**
+ * @module The relay: checks each Post and forwards it, in one order, to every recipient.
+ */
 import { encodeDeliverFrames, encodeFrame, frame } from '../protocol/frame.js'
 import { postHeader, verifyMessageSignature } from '../protocol/message.js'
 import { describeReason } from '../protocol/reasons.js'
 import { type Deliver, type Post, Reason } from '../protocol/wire/securechat.js'
-import { Refused } from './gatekeeper.js'
-import { type HostedMember, holdDelivery, type MemberLimits, rememberAck } from './hosted-member.js'
+import { RefusedError } from './errors.js'
+import type { MemberLimits } from './host-config.js'
+import { type HostedMember, holdDelivery, rememberAck } from './hosted-member.js'
 
 const NO_KEY = new Uint8Array(0)
 
@@ -35,7 +39,7 @@ export async function relayPost(room: RelayRoom, post: Post, sender: HostedMembe
     sender.channel?.send(
       frame('rejected', { counter: post.counter, reason: problem, message: describeReason(problem) })
     )
-    throw new Refused(problem, describeReason(problem))
+    throw new RefusedError(problem)
   }
   sender.lastCounter = post.counter
   const seq = room.nextSeq()
@@ -45,6 +49,24 @@ export async function relayPost(room: RelayRoom, post: Post, sender: HostedMembe
   return seq
 }
 
+/**
+ * The bytes a message's deliveries keep, copied out of the received frame into one buffer of their
+ * own: a backlog entry then holds what it is charged for, not the whole frame around it.
+ */
+function keptBytes(post: Post): Pick<Deliver, 'iv' | 'ciphertext' | 'signature'> {
+  const { iv, ciphertext, signature } = post
+  const own = new Uint8Array(iv.byteLength + ciphertext.byteLength + signature.byteLength)
+  own.set(iv, 0)
+  own.set(ciphertext, iv.byteLength)
+  own.set(signature, iv.byteLength + ciphertext.byteLength)
+  const at = (start: number, length: number) => own.subarray(start, start + length) as Uint8Array<ArrayBuffer>
+  return {
+    iv: at(0, iv.byteLength),
+    ciphertext: at(iv.byteLength, ciphertext.byteLength),
+    signature: at(iv.byteLength + ciphertext.byteLength, signature.byteLength)
+  }
+}
+
 function forward(room: RelayRoom, post: Post, sender: HostedMember, seq: number): void {
   const shared = {
     seq,
@@ -52,15 +74,13 @@ function forward(room: RelayRoom, post: Post, sender: HostedMember, seq: number)
     counter: post.counter,
     timestamp: post.timestamp,
     recipients: post.recipients,
-    iv: post.iv,
-    ciphertext: post.ciphertext,
-    signature: post.signature,
+    ...keptBytes(post),
     epoch: post.epoch
   }
   const targets = post.recipients.flatMap((recipient, i) => {
     const member = room.members.get(recipient)
     // Epoch 0: each recipient gets only its own wrapped key. A sender key's messages need none.
-    const wrappedKey = post.epoch === 0 ? post.keys[i]?.key : NO_KEY
+    const wrappedKey = post.epoch === 0 ? post.keys[i]?.key.slice() : NO_KEY
     return member === undefined || wrappedKey === undefined ? [] : [{ member, wrappedKey }]
   })
   const remote = targets.filter((t) => !t.member.local)

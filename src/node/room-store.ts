@@ -29,6 +29,7 @@ import {
 } from '../protocol/rsa.js'
 import { generateRoomSecret } from '../protocol/totp.js'
 import { parseAnswerHash } from './answer-hash.js'
+import { RoomStoreError } from './errors.js'
 import type { InvitationRecord } from './invitations.js'
 
 export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
@@ -65,11 +66,6 @@ export interface StoredRoom extends RoomSettings {
   invitations: InvitationRecord[]
   /** PeerIds banned from the room; a ban outlives a restart. */
   banned: string[]
-}
-
-export class RoomStoreError extends Error {
-  static override readonly name: string = 'RoomStoreError'
-  override name = 'RoomStoreError'
 }
 
 export interface RoomStoreOptions {

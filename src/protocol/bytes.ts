@@ -12,6 +12,18 @@ export function fromUtf8(bytes: Uint8Array): string {
   return decoder.decode(bytes)
 }
 
+/** An unsigned LEB128 varint, as protobuf and libp2p's length prefixes write it. */
+export function encodeVarint(n: number): Uint8Array {
+  const out: number[] = []
+  let value = n
+  while (value > 0x7f) {
+    out.push((value & 0x7f) | 0x80)
+    value = Math.floor(value / 128)
+  }
+  out.push(value)
+  return Uint8Array.from(out)
+}
+
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   let length = 0
   for (const part of parts) length += part.byteLength

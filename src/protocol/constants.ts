@@ -8,6 +8,11 @@ export const WIRE_VERSION = 1
 
 /** Largest frame either side accepts (the varint length prefix is checked before buffering). */
 export const MAX_FRAME_BYTES = 1024 * 1024
+/**
+ * Largest frame a host reads before admission (Hello, Answer, RoomCode, Register, Resume): each is a
+ * few hundred bytes to about 2.7 KiB at its field limits, so a stranger never gets the member's limit.
+ */
+export const MAX_HANDSHAKE_FRAME_BYTES = 4096
 /** Largest message plaintext a sender may seal. */
 export const MAX_MESSAGE_BYTES = 64 * 1024
 /** AES-GCM adds a 16-byte tag; the Content protobuf adds a few bytes of framing. */

@@ -1,5 +1,5 @@
 import type { Uint8ArrayList } from 'uint8arraylist'
-import { utf8 } from './bytes.js'
+import { encodeVarint, utf8 } from './bytes.js'
 import {
   IV_BYTES,
   MAX_ADDRESS_BYTES,
@@ -20,6 +20,7 @@ import {
 } from './constants.js'
 import { ReasonError } from './errors.js'
 import { Deliver, Frame, type Member, Reason, Step, type Welcome } from './wire/securechat.js'
+import { scanFrame } from './wire-scan.js'
 
 /** A frame broke the wire rules; `reason` is what the peer is told before the stream closes. */
 export class FrameError extends ReasonError {
@@ -74,20 +75,46 @@ export function frame<K extends FrameKind>(kind: K, body: NonNullable<Frame[K]>)
   return { kind, body }
 }
 
-/** Decodes and validates one frame; any violation is a `FrameError`, never a crash. */
+/**
+ * Decodes and validates one frame; any violation is a `FrameError`, never a crash.
+ *
+ * The frame is first copied into a buffer of its own exact size, so the bytes fields of the result
+ * (which are views into it) never pin the transport's larger buffers, and whatever keeps them is
+ * charged for what it really holds. Then the strict scan refuses what would make decoding cost more
+ * than the content (see `wire-scan.ts`), and only then does the protobuf decoder run.
+ */
 export function decodeFrame(bytes: Uint8Array | Uint8ArrayList): AnyFrame {
+  const own = ownCopy(bytes)
+  try {
+    scanFrame(own)
+  } catch (err) {
+    throw new FrameError(`frame refused: ${(err as Error).message}`)
+  }
   let decoded: Frame
   try {
-    decoded = Frame.decode(bytes, DECODE_LIMITS as never)
+    decoded = Frame.decode(own, DECODE_LIMITS as never)
   } catch (err) {
     throw new FrameError(`frame does not decode: ${(err as Error).message}`)
   }
-  const present = FRAME_KINDS.filter((kind) => decoded[kind] != null)
-  if (present.length !== 1) throw new FrameError(`a frame holds exactly one message, not ${present.length}`)
-  const kind = present[0] as FrameKind
+  const kind = FRAME_KINDS.find((k) => decoded[k] != null) as FrameKind
   const result = { kind, body: decoded[kind] } as AnyFrame
   validateFrame(result)
   return result
+}
+
+/** A fresh, exact-size copy (never a pooled slab, which would be shared with unrelated data). */
+function ownCopy(bytes: Uint8Array | Uint8ArrayList): Uint8Array {
+  const copy = new Uint8Array(bytes.byteLength)
+  if (bytes instanceof Uint8Array) {
+    copy.set(bytes)
+    return copy
+  }
+  let offset = 0
+  for (const chunk of bytes) {
+    copy.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return copy
 }
 
 function check(condition: boolean, what: string): void {
@@ -225,6 +252,7 @@ export function validateFrame(f: AnyFrame): void {
     case 'resumed':
       check(f.body.welcome !== undefined, 'resumed.welcome')
       validWelcome(f.body.welcome as Welcome, 'resumed.welcome')
+      validCount(f.body.replayed, 'resumed.replayed')
       return
     case 'presence':
       maxChars(f.body.peerId, MAX_PEER_ID_LENGTH, 'presence.peerId')
@@ -236,17 +264,6 @@ export function validateFrame(f: AnyFrame): void {
 }
 
 export { MAX_ADDRESS_BYTES, MAX_INVITATION_ADDRESSES }
-
-function varint(n: number): number[] {
-  const out: number[] = []
-  let value = n
-  while (value > 0x7f) {
-    out.push((value & 0x7f) | 0x80)
-    value = Math.floor(value / 128)
-  }
-  out.push(value)
-  return out
-}
 
 /** Field 8 (wrappedKey) of Deliver and field 9 (deliver) of Frame, both length-delimited. */
 const WRAPPED_KEY_TAG = (8 << 3) | 2
@@ -265,9 +282,9 @@ export function encodeDeliverFrames(
 ): Uint8Array[] {
   const common = Deliver.encode({ ...shared, wrappedKey: new Uint8Array(0) })
   return wrappedKeys.map((key) => {
-    const keyHeader = [WRAPPED_KEY_TAG, ...varint(key.byteLength)]
+    const keyHeader = [WRAPPED_KEY_TAG, ...encodeVarint(key.byteLength)]
     const bodyLength = common.byteLength + keyHeader.length + key.byteLength
-    const frameHeader = [DELIVER_TAG, ...varint(bodyLength)]
+    const frameHeader = [DELIVER_TAG, ...encodeVarint(bodyLength)]
     const out = new Uint8Array(frameHeader.length + bodyLength)
     out.set(frameHeader, 0)
     out.set(common, frameHeader.length)

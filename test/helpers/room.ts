@@ -99,3 +99,12 @@ export function tapRelay(host: RoomHost, into: Post[] = []): Post[] {
   }
   return into
 }
+
+/** Polls `predicate` until it holds (for state that emits no event); rejects after `timeoutMs`. */
+export async function eventually(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`never happened: ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}

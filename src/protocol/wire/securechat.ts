@@ -1757,6 +1757,7 @@ export interface Resumed {
   welcome?: Welcome
   missed: number
   gapUnknown: boolean
+  replayed: number
 }
 
 export namespace Resumed {
@@ -1784,13 +1785,19 @@ export namespace Resumed {
           w.bool(obj.gapUnknown)
         }
 
+        if ((obj.replayed != null && obj.replayed !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.replayed)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           missed: 0,
-          gapUnknown: false
+          gapUnknown: false,
+          replayed: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1811,6 +1818,10 @@ export namespace Resumed {
             }
             case 3: {
               obj.gapUnknown = reader.bool()
+              break
+            }
+            case 4: {
+              obj.replayed = reader.uint32()
               break
             }
             default: {
@@ -1846,6 +1857,13 @@ export namespace Resumed {
               yield {
                 field: `${prefix}.gapUnknown`,
                 value: reader.bool()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.replayed`,
+                value: reader.uint32()
               }
               break
             }
@@ -1945,6 +1963,11 @@ export namespace Resumed {
     value: boolean
   }
 
+  export interface ResumedReplayedFieldEvent {
+    field: '$.replayed'
+    value: number
+  }
+
   export function encode (obj: Partial<Resumed>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Resumed.codec())
   }
@@ -1953,7 +1976,7 @@ export namespace Resumed {
     return decodeMessage(buf, Resumed.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Resumed>): Generator<ResumedWelcomeRoomIdFieldEvent | ResumedWelcomeRoomNameFieldEvent | ResumedWelcomeYouPeerIdFieldEvent | ResumedWelcomeYouNicknameFieldEvent | ResumedWelcomeYouPublicKeyFieldEvent | ResumedWelcomeYouFingerprintFieldEvent | ResumedWelcomeMembersPeerIdFieldEvent | ResumedWelcomeMembersNicknameFieldEvent | ResumedWelcomeMembersPublicKeyFieldEvent | ResumedWelcomeMembersFingerprintFieldEvent | ResumedWelcomeNextSeqFieldEvent | ResumedWelcomeHostIsMemberFieldEvent | ResumedWelcomeResumeTokenFieldEvent | ResumedWelcomeHostEpochFieldEvent | ResumedMissedFieldEvent | ResumedGapUnknownFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Resumed>): Generator<ResumedWelcomeRoomIdFieldEvent | ResumedWelcomeRoomNameFieldEvent | ResumedWelcomeYouPeerIdFieldEvent | ResumedWelcomeYouNicknameFieldEvent | ResumedWelcomeYouPublicKeyFieldEvent | ResumedWelcomeYouFingerprintFieldEvent | ResumedWelcomeMembersPeerIdFieldEvent | ResumedWelcomeMembersNicknameFieldEvent | ResumedWelcomeMembersPublicKeyFieldEvent | ResumedWelcomeMembersFingerprintFieldEvent | ResumedWelcomeNextSeqFieldEvent | ResumedWelcomeHostIsMemberFieldEvent | ResumedWelcomeResumeTokenFieldEvent | ResumedWelcomeHostEpochFieldEvent | ResumedMissedFieldEvent | ResumedGapUnknownFieldEvent | ResumedReplayedFieldEvent> {
     return streamMessage(buf, Resumed.codec(), opts)
   }
 }
@@ -4477,6 +4500,11 @@ export namespace Frame {
     value: boolean
   }
 
+  export interface FrameResumedReplayedFieldEvent {
+    field: '$.resumed.replayed'
+    value: number
+  }
+
   export interface FramePresencePeerIdFieldEvent {
     field: '$.presence.peerId'
     value: string
@@ -4500,7 +4528,7 @@ export namespace Frame {
     return decodeMessage(buf, Frame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameHelloVersionFieldEvent | FrameHelloTokenFieldEvent | FrameChallengeStepFieldEvent | FrameChallengeQuestionFieldEvent | FrameChallengeAttemptsLeftFieldEvent | FrameAnswerAnswerFieldEvent | FrameRoomCodeCodeFieldEvent | FrameRegisterNicknameFieldEvent | FrameRegisterPublicKeyFieldEvent | FrameWelcomeRoomIdFieldEvent | FrameWelcomeRoomNameFieldEvent | FrameWelcomeYouPeerIdFieldEvent | FrameWelcomeYouNicknameFieldEvent | FrameWelcomeYouPublicKeyFieldEvent | FrameWelcomeYouFingerprintFieldEvent | FrameWelcomeMembersPeerIdFieldEvent | FrameWelcomeMembersNicknameFieldEvent | FrameWelcomeMembersPublicKeyFieldEvent | FrameWelcomeMembersFingerprintFieldEvent | FrameWelcomeNextSeqFieldEvent | FrameWelcomeHostIsMemberFieldEvent | FrameWelcomeResumeTokenFieldEvent | FrameWelcomeHostEpochFieldEvent | FrameRefusalReasonFieldEvent | FrameRefusalMessageFieldEvent | FrameRefusalAttemptsLeftFieldEvent | FrameRefusalRetryFieldEvent | FrameRefusalRetryAfterFieldEvent | FramePostCounterFieldEvent | FramePostTimestampFieldEvent | FramePostRecipientsFieldEvent | FramePostIvFieldEvent | FramePostCiphertextFieldEvent | FramePostKeysRecipientFieldEvent | FramePostKeysKeyFieldEvent | FramePostSignatureFieldEvent | FramePostEpochFieldEvent | FrameDeliverSeqFieldEvent | FrameDeliverSenderFieldEvent | FrameDeliverCounterFieldEvent | FrameDeliverTimestampFieldEvent | FrameDeliverRecipientsFieldEvent | FrameDeliverIvFieldEvent | FrameDeliverCiphertextFieldEvent | FrameDeliverWrappedKeyFieldEvent | FrameDeliverSignatureFieldEvent | FrameDeliverEpochFieldEvent | FrameAckCounterFieldEvent | FrameAckSeqFieldEvent | FrameRejectedCounterFieldEvent | FrameRejectedReasonFieldEvent | FrameRejectedMessageFieldEvent | FrameMemberJoinedMemberPeerIdFieldEvent | FrameMemberJoinedMemberNicknameFieldEvent | FrameMemberJoinedMemberPublicKeyFieldEvent | FrameMemberJoinedMemberFingerprintFieldEvent | FrameMemberLeftPeerIdFieldEvent | FrameMemberLeftNicknameFieldEvent | FrameMemberLeftReasonFieldEvent | FrameGoodbyeReasonFieldEvent | FrameGoodbyeMessageFieldEvent | FrameResumeTokenFieldEvent | FrameResumeLastSeqFieldEvent | FrameResumeTimestampFieldEvent | FrameResumePublicKeyFieldEvent | FrameResumeSignatureFieldEvent | FrameResumedWelcomeRoomIdFieldEvent | FrameResumedWelcomeRoomNameFieldEvent | FrameResumedWelcomeYouPeerIdFieldEvent | FrameResumedWelcomeYouNicknameFieldEvent | FrameResumedWelcomeYouPublicKeyFieldEvent | FrameResumedWelcomeYouFingerprintFieldEvent | FrameResumedWelcomeMembersPeerIdFieldEvent | FrameResumedWelcomeMembersNicknameFieldEvent | FrameResumedWelcomeMembersPublicKeyFieldEvent | FrameResumedWelcomeMembersFingerprintFieldEvent | FrameResumedWelcomeNextSeqFieldEvent | FrameResumedWelcomeHostIsMemberFieldEvent | FrameResumedWelcomeResumeTokenFieldEvent | FrameResumedWelcomeHostEpochFieldEvent | FrameResumedMissedFieldEvent | FrameResumedGapUnknownFieldEvent | FramePresencePeerIdFieldEvent | FramePresenceAwayFieldEvent | FrameCredentialResumeTokenFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameHelloVersionFieldEvent | FrameHelloTokenFieldEvent | FrameChallengeStepFieldEvent | FrameChallengeQuestionFieldEvent | FrameChallengeAttemptsLeftFieldEvent | FrameAnswerAnswerFieldEvent | FrameRoomCodeCodeFieldEvent | FrameRegisterNicknameFieldEvent | FrameRegisterPublicKeyFieldEvent | FrameWelcomeRoomIdFieldEvent | FrameWelcomeRoomNameFieldEvent | FrameWelcomeYouPeerIdFieldEvent | FrameWelcomeYouNicknameFieldEvent | FrameWelcomeYouPublicKeyFieldEvent | FrameWelcomeYouFingerprintFieldEvent | FrameWelcomeMembersPeerIdFieldEvent | FrameWelcomeMembersNicknameFieldEvent | FrameWelcomeMembersPublicKeyFieldEvent | FrameWelcomeMembersFingerprintFieldEvent | FrameWelcomeNextSeqFieldEvent | FrameWelcomeHostIsMemberFieldEvent | FrameWelcomeResumeTokenFieldEvent | FrameWelcomeHostEpochFieldEvent | FrameRefusalReasonFieldEvent | FrameRefusalMessageFieldEvent | FrameRefusalAttemptsLeftFieldEvent | FrameRefusalRetryFieldEvent | FrameRefusalRetryAfterFieldEvent | FramePostCounterFieldEvent | FramePostTimestampFieldEvent | FramePostRecipientsFieldEvent | FramePostIvFieldEvent | FramePostCiphertextFieldEvent | FramePostKeysRecipientFieldEvent | FramePostKeysKeyFieldEvent | FramePostSignatureFieldEvent | FramePostEpochFieldEvent | FrameDeliverSeqFieldEvent | FrameDeliverSenderFieldEvent | FrameDeliverCounterFieldEvent | FrameDeliverTimestampFieldEvent | FrameDeliverRecipientsFieldEvent | FrameDeliverIvFieldEvent | FrameDeliverCiphertextFieldEvent | FrameDeliverWrappedKeyFieldEvent | FrameDeliverSignatureFieldEvent | FrameDeliverEpochFieldEvent | FrameAckCounterFieldEvent | FrameAckSeqFieldEvent | FrameRejectedCounterFieldEvent | FrameRejectedReasonFieldEvent | FrameRejectedMessageFieldEvent | FrameMemberJoinedMemberPeerIdFieldEvent | FrameMemberJoinedMemberNicknameFieldEvent | FrameMemberJoinedMemberPublicKeyFieldEvent | FrameMemberJoinedMemberFingerprintFieldEvent | FrameMemberLeftPeerIdFieldEvent | FrameMemberLeftNicknameFieldEvent | FrameMemberLeftReasonFieldEvent | FrameGoodbyeReasonFieldEvent | FrameGoodbyeMessageFieldEvent | FrameResumeTokenFieldEvent | FrameResumeLastSeqFieldEvent | FrameResumeTimestampFieldEvent | FrameResumePublicKeyFieldEvent | FrameResumeSignatureFieldEvent | FrameResumedWelcomeRoomIdFieldEvent | FrameResumedWelcomeRoomNameFieldEvent | FrameResumedWelcomeYouPeerIdFieldEvent | FrameResumedWelcomeYouNicknameFieldEvent | FrameResumedWelcomeYouPublicKeyFieldEvent | FrameResumedWelcomeYouFingerprintFieldEvent | FrameResumedWelcomeMembersPeerIdFieldEvent | FrameResumedWelcomeMembersNicknameFieldEvent | FrameResumedWelcomeMembersPublicKeyFieldEvent | FrameResumedWelcomeMembersFingerprintFieldEvent | FrameResumedWelcomeNextSeqFieldEvent | FrameResumedWelcomeHostIsMemberFieldEvent | FrameResumedWelcomeResumeTokenFieldEvent | FrameResumedWelcomeHostEpochFieldEvent | FrameResumedMissedFieldEvent | FrameResumedGapUnknownFieldEvent | FrameResumedReplayedFieldEvent | FramePresencePeerIdFieldEvent | FramePresenceAwayFieldEvent | FrameCredentialResumeTokenFieldEvent> {
     return streamMessage(buf, Frame.codec(), opts)
   }
 }
