@@ -131,6 +131,19 @@ describe('the four gates refuse what they should, with the right reason code', (
     await Promise.all([alice.close(), second.close()])
   })
 
+  it('a nickname that looks like a present one (Cyrillic а, an invisible mark) is refused as taken', async () => {
+    const h = await host()
+    const [, aliceKeys, otherKeys] = await memberKeys(3)
+    const alice = await join(h, 'alice', { keys: aliceKeys })
+    const lookAlike = await refused(join(h, '\u0430lice', { keys: otherKeys }), 'nickname-taken')
+    assert.match(lookAlike.message, /looks like "alice"/)
+    assert.equal(
+      (await refused(join(h, 'alice\u034f', { keys: otherKeys }), 'nickname-invalid')).code,
+      'nickname-invalid'
+    )
+    await alice.close()
+  })
+
   it('an invalid nickname is refused with its own reason', async () => {
     const h = await host()
     await refused(join(h, 'two words'), 'nickname-invalid')

@@ -56,6 +56,35 @@ describe('reconnect and resume', () => {
     assert.equal(bobEvents.filter((e) => e.type === 'closed').length, 0)
   })
 
+  it('the last words of someone who left while a member was away reach it, then the leaving', async () => {
+    const [, , , carolKeys] = await memberKeys(4)
+    const carol = await join(host, 'carol', { keys: carolKeys })
+    await until(bob, () => bob.members.some((m) => m.nick === 'carol') || undefined)
+    await until(carol, () => carol.members.some((m) => m.nick === 'bob') || undefined)
+    const bobEvents = record(bob)
+    bob.dropConnection()
+    await until(carol, () => carol.members.length > 0 || undefined)
+    await until(host, () => host.memberList.length > 0 || undefined)
+    // Sent to bob (still a recipient while away), then carol leaves before bob is back.
+    await carol.send('goodbye, bob')
+    await carol.close()
+    const back = await until(bob, () => bobEvents.find((e) => e.type === 'back'))
+    await until(bob, () => bobEvents.find((e) => e.type === 'member-left' && e.nick === 'carol'))
+    assert.deepEqual(back, { type: 'back', missed: 0, gapUnknown: false })
+    const order = bobEvents.flatMap((e) =>
+      e.type === 'message' ? [`message ${e.text}`] : e.type === 'member-left' ? [`left ${e.nick}`] : []
+    )
+    assert.deepEqual(order, ['message goodbye, bob', 'left carol'])
+    assert.equal(
+      bobEvents.filter((e) => e.type === 'error').length,
+      0,
+      'nothing dropped as from a non-member'
+    )
+    // Alice re-keys for the smaller room now, so the tests that count messages start from quiet.
+    await alice.send('after carol')
+    await until(bob, () => texts(bobEvents).includes('after carol') || undefined)
+  })
+
   it('a gap larger than the backlog is reported as a count, not lost silently', async () => {
     const bobEvents = record(bob)
     const aliceEvents = record(alice)

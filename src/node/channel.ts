@@ -31,6 +31,8 @@ export interface ChannelOptions {
  * while the previous one is being handled, but one that runs further ahead is not waited for.
  */
 const READ_AHEAD_FRAMES = 2
+/** Frames received and not yet read at most (a member's burst of small posts fits well within it). */
+const MAX_UNREAD_FRAMES = 1024
 
 /**
  * Reads are bounded by the frame limit (checked on the length prefix, before buffering) and by the
@@ -152,7 +154,7 @@ export class FrameChannel {
         this.inbox.push(frameBytes)
         this.inboxBytes += frameBytes.byteLength
       }
-      if (this.bufferedBytes > this.maxBuffered) {
+      if (this.bufferedBytes > this.maxBuffered || this.inbox.length > MAX_UNREAD_FRAMES) {
         throw new FrameLimitError('the peer sent more than one frame ahead of the reader')
       }
     } catch (err) {
@@ -174,13 +176,15 @@ export class FrameChannel {
     this.wake?.()
   }
 
-  /** Refuses what the peer sent: what was buffered is dropped and the stream aborted, both ways. */
+  /**
+   * Refuses what the peer sent: what was buffered is dropped, and so is everything it sends from now
+   * on, while the reader (which gets `err`) says why and closes the stream.
+   */
   private fail(err: FrameError): void {
     this.failure = err
     this.inbox.length = 0
     this.inboxBytes = 0
     this.reader.clear()
-    queueMicrotask(() => this.abort(err))
   }
 
   private nextArrival(signal?: AbortSignal): Promise<void> {

@@ -42,6 +42,9 @@ export class FrameReader {
       const [length, prefixBytes] = prefix
       if (length > this.maxFrameBytes)
         throw new FrameLimitError(`a frame of ${length} bytes exceeds the limit`)
+      // No frame is empty (each holds one message), and a stream of zero bytes would otherwise be a
+      // stream of frames costing the reader one object per byte.
+      if (length === 0) throw new FrameLimitError('an empty frame')
       if (this.buffer.byteLength < prefixBytes + length) break
       frames.push(this.buffer.sublist(prefixBytes, prefixBytes + length))
       this.buffer.consume(prefixBytes + length)
