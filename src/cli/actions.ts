@@ -1,4 +1,5 @@
 /** Carries out a slash command on a session; the chat screen and --json mode each show the result. */
+import { nicknameKey } from '../protocol/nickname.js'
 import { type Command, type CommandHelp, commandsFor } from './commands.js'
 import type { ChatSession, IssuedInvitation, Person, RoomCode } from './session.js'
 
@@ -34,8 +35,8 @@ export async function runCommand(command: Command, session: ChatSession): Promis
       return {
         kind: 'invitation',
         invitation: await host.invite({
-          ...(command.ttlMs === undefined ? {} : { ttlMs: command.ttlMs }),
-          ...(command.maxUses === undefined ? {} : { maxUses: command.maxUses })
+          ttlMs: command.ttlMs,
+          maxUses: command.maxUses
         })
       }
     case 'revoke':
@@ -46,7 +47,11 @@ export async function runCommand(command: Command, session: ChatSession): Promis
     case 'kick':
     case 'ban': {
       if (host === undefined) return hostOnly()
-      if (command.nick === session.nickname || command.nick === session.peerId) {
+      // Nicknames match case-insensitively everywhere else too: `/kick HOST` is the host itself.
+      if (
+        nicknameKey(command.nick) === nicknameKey(session.nickname ?? '') ||
+        command.nick === session.peerId
+      ) {
         return fail(command.name, 'not-yourself', `the host cannot /${command.name} itself`)
       }
       const done = command.name === 'kick' ? host.kick(command.nick) : host.ban(command.nick)

@@ -155,10 +155,10 @@ async function openRoom(
     nickname: secrets.nickname,
     listen,
     mdns: flags.mdns !== false,
-    ...(flags.announce === undefined ? {} : { announce: flags.announce }),
+    announce: flags.announce,
     ...(flags.relayOnly === true ? { relayOnly: true } : {}),
-    ...(flags.maxConnections === undefined ? {} : { maxConnections: flags.maxConnections }),
-    ...(flags.inboundThreshold === undefined ? {} : { inboundConnectionThreshold: flags.inboundThreshold }),
+    maxConnections: flags.maxConnections,
+    inboundConnectionThreshold: flags.inboundThreshold,
     ...(stored === undefined
       ? {}
       : {
@@ -231,7 +231,7 @@ async function openRoom(
     restartable: store !== undefined
   })
   const controls = session.host as NonNullable<typeof session.host>
-  const issued = await controls.invite(flags.maxUses === undefined ? {} : { maxUses: flags.maxUses })
+  const issued = await controls.invite({ maxUses: flags.maxUses })
   if (issued.withheld.length > 0 && json) {
     log('left %d public address(es) out of the invitation (no --public)', issued.withheld.length)
   }

@@ -5,6 +5,8 @@
  */
 import { createInterface } from 'node:readline'
 import type { RoomEvent } from '../node/index.js'
+import { ReasonError } from '../protocol/errors.js'
+import { reasonCode } from '../protocol/reasons.js'
 import { type CommandResult, runCommand } from './actions.js'
 import { parseInput } from './commands.js'
 import { ExitCode, type ExitCodeValue } from './exit-codes.js'
@@ -48,9 +50,12 @@ export function resultEvent(result: Exclude<CommandResult, { kind: 'quit' }>): {
   }
 }
 
-/** The stable code of a failed send. */
-function sendErrorCode(err: Error): string {
+/** The stable code of a failed send: the room's own reason where there is one (README, "Sending"). */
+export function sendErrorCode(err: Error): string {
   if (err.name === 'RoomClosedError') return 'not-in-room'
+  if (err.name === 'MessageTooLargeError') return 'message-too-large'
+  if (err.name === 'NobodyToSendToError') return 'nobody-to-send-to'
+  if (err instanceof ReasonError) return reasonCode(err.reason)
   return 'send-failed'
 }
 

@@ -94,7 +94,7 @@ export function hostSession(room: RoomHost, options: HostSessionOptions): ChatSe
     async invite(opts) {
       const issued = await room.invite({
         ttlMs: opts.ttlMs ?? options.defaultTtlMs,
-        ...(opts.maxUses === undefined ? {} : { maxUses: opts.maxUses })
+        maxUses: opts.maxUses
       })
       const scoped = scopeInvitation(issued, {
         includePublic: options.includePublic,

@@ -1,6 +1,8 @@
-import type { Multiaddr } from '@multiformats/multiaddr'
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
+import { decodeInvitation, InvalidInvitationError } from '../protocol/invitation.js'
 
-function ipOf(address: Multiaddr): { family: 'ip4' | 'ip6'; ip: string } | undefined {
+/** The IP of a multiaddr and its family, or undefined (a DNS or circuit address). */
+export function ipOf(address: Multiaddr): { family: 'ip4' | 'ip6'; ip: string } | undefined {
   const component = address.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')
   if (component?.value === undefined) return undefined
   return { family: component.name as 'ip4' | 'ip6', ip: component.value }
@@ -57,4 +59,25 @@ export function invitationAddresses(listening: Multiaddr[], announced: Multiaddr
     seen.add(key)
     return true
   })
+}
+
+/** Decodes the invitation's addresses and checks they all name one host, before anything is dialled. */
+export function invitationTarget(invitation: string): {
+  addresses: Multiaddr[]
+  hostPeerId: string
+  token: string
+} {
+  const parts = decodeInvitation(invitation)
+  let addresses: Multiaddr[]
+  try {
+    addresses = parts.addresses.map((bytes) => multiaddr(bytes))
+  } catch {
+    throw new InvalidInvitationError('invitation holds an address that does not parse')
+  }
+  const peerIds = new Set(addresses.map((a) => a.getComponents().find((c) => c.name === 'p2p')?.value))
+  const [hostPeerId] = peerIds
+  if (peerIds.size !== 1 || hostPeerId === undefined) {
+    throw new InvalidInvitationError('every invitation address must end in /p2p/<the host PeerId>')
+  }
+  return { addresses, hostPeerId, token: parts.token }
 }

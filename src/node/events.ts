@@ -1,4 +1,15 @@
+/** @module What a room tells its user, as listeners and as async iterators. */
 import { pushable } from 'it-pushable'
+import { SecureChatError } from '../protocol/errors.js'
+
+/** Events one iterator holds unread at most; a consumer further behind is ended, not buffered for. */
+export const MAX_UNREAD_EVENTS = 10_000
+
+/** An `events()` iterator fell more than `MAX_UNREAD_EVENTS` behind and was ended. */
+export class EventsOverflowError extends SecureChatError {
+  static override readonly name: string = 'EventsOverflowError'
+  override name = 'EventsOverflowError'
+}
 
 export interface MemberInfo {
   nick: string
@@ -75,10 +86,20 @@ export class EventFeed {
     })
   }
 
-  /** An async iterable of every event from now on; ends on a `closed` event or when `signal` aborts. */
-  async *events(options: { signal?: AbortSignal } = {}): AsyncGenerator<RoomEvent> {
+  /**
+   * An async iterable of every event from now on; ends on a `closed` event or when `signal` aborts,
+   * and throws `EventsOverflowError` when its consumer falls `maxUnread` events behind (an iterator
+   * nobody drains must not grow without bound).
+   */
+  async *events(options: { signal?: AbortSignal; maxUnread?: number } = {}): AsyncGenerator<RoomEvent> {
     const queue = pushable<RoomEvent>({ objectMode: true })
+    const maxUnread = options.maxUnread ?? MAX_UNREAD_EVENTS
     const off = this.on('*', (event) => {
+      if (queue.readableLength >= maxUnread) {
+        off()
+        queue.end(new EventsOverflowError(`more than ${maxUnread} events were left unread`))
+        return
+      }
       queue.push(event)
       if (event.type === 'closed') queue.end()
     })

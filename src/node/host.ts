@@ -10,6 +10,7 @@
  * member's read loop (member.ts) gives the Deliver to its `Participant`, which verifies, opens and
  * emits the `message` event (events.ts).
  */
+import { setMaxListeners } from 'node:events'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -98,6 +99,8 @@ export class RoomHost {
     this.node = node
     this.config = resolveHostConfig(options)
     this.log = node.logger.forComponent('securechat:host')
+    // Every member's read loop and every handshake listens on it at once: no leak, so no warning.
+    setMaxListeners(Number.POSITIVE_INFINITY, this.shutdown.signal)
     this.roomId = options.roomId ?? randomBytes(ROOM_ID_BYTES)
     this.roomName = this.config.roomName
     this.roomSecret = options.roomSecret ?? generateRoomSecret()

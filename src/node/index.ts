@@ -1,5 +1,6 @@
 /** The room on libp2p: the host, the member, the node factory and their options. */
 
+export { invitationTarget } from './addresses.js'
 export { DEFAULT_SCRYPT_PARAMS, hashAnswer, needsRehash, verifyAnswer } from './answer-hash.js'
 export * as defaults from './constants.js'
 export {
@@ -17,11 +18,10 @@ export { EventFeed, type MemberInfo, type RoomEvent, type RoomEventType } from '
 export { createRoomHost, type IssuedRoomInvitation, RoomHost, type RoomHostOptions } from './host.js'
 export { isPrivateIp, scopeInvitation } from './invitation-scope.js'
 export type { InvitationRecord } from './invitations.js'
+export type { JoinCredentials } from './join-handshake.js'
 export { createSecureChatNode, defaultListenAddresses, type NodeOptions } from './libp2p.js'
 export type { LockoutOptions } from './lockout.js'
 export {
-  invitationTarget,
-  type JoinCredentials,
   type JoinOptions,
   joinRoom,
   RoomMember

@@ -7,6 +7,7 @@
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { decodeInvitation, encodeInvitation } from '../protocol/invitation.js'
+import { ipOf } from './addresses.js'
 import type { IssuedRoomInvitation } from './host.js'
 
 /** True for an IP only reachable on a local network (or this machine): RFC 1918, CGNAT, loopback, link-local, ULA. */
@@ -31,11 +32,9 @@ export function isPrivateIp(ip: string): boolean {
   )
 }
 
-function ipOf(address: string): string | undefined {
+function ipOfText(address: string): string | undefined {
   try {
-    return multiaddr(address)
-      .getComponents()
-      .find((c) => c.name === 'ip4' || c.name === 'ip6')?.value
+    return ipOf(multiaddr(address))?.ip
   } catch {
     return undefined
   }
@@ -64,7 +63,7 @@ export function scopeInvitation(
   const announced = new Set((options.announced ?? []).map(withoutPeerId))
   const keep = (address: string): boolean => {
     if (options.includePublic || announced.has(withoutPeerId(address))) return true
-    const ip = ipOf(address)
+    const ip = ipOfText(address)
     return ip === undefined || isPrivateIp(ip)
   }
   const kept = issued.addresses.filter(keep)

@@ -39,7 +39,7 @@ export function defaultListenAddresses(port: number): string[] {
 /** The one place a securechat libp2p node is made: TCP + Noise + Yamux, limits set for a room. */
 export async function createSecureChatNode(options: NodeOptions = {}): Promise<Libp2p> {
   return createLibp2p({
-    ...(options.privateKey === undefined ? {} : { privateKey: options.privateKey }),
+    privateKey: options.privateKey,
     addresses: {
       listen: options.listen ?? [],
       announce: options.announce ?? []

@@ -1,16 +1,23 @@
-import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
+/**
+ * @module A member's session in a room: sending, receiving, and coming back by itself after a drop.
+ */
+
+import { setMaxListeners } from 'node:events'
+import type { Stream } from '@libp2p/interface'
+import type { Logger } from '@libp2p/logger'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { asBufferSource, constantTimeEqual } from '../protocol/bytes.js'
-import { WIRE_VERSION } from '../protocol/constants.js'
 import { SecureChatError } from '../protocol/errors.js'
 import { type AnyFrame, frame } from '../protocol/frame.js'
-import { decodeInvitation, InvalidInvitationError } from '../protocol/invitation.js'
 import { describeReason, reasonCode } from '../protocol/reasons.js'
 import { generateRsaKeyPair, type RsaKeyPair, sign } from '../protocol/rsa.js'
 import { resumeSignatureInput } from '../protocol/signing.js'
-import { type Post, Reason, Step, type Welcome } from '../protocol/wire/securechat.js'
+import { type Post, Reason, type Welcome } from '../protocol/wire/securechat.js'
+import { invitationTarget } from './addresses.js'
 import { FrameChannel } from './channel.js'
 import {
+  CLOSE_FLUSH_MS,
   HANDSHAKE_TOTAL_TIMEOUT_MS,
   MDNS_DISCOVERY_WAIT_MS,
   RECONNECT_INITIAL_MS,
@@ -21,19 +28,9 @@ import {
 import { dialHost } from './dial-host.js'
 import { HostUnreachableError, JoinRefusedError, MessageRejectedError, RoomClosedError } from './errors.js'
 import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
+import { handshake, type JoinCredentials } from './join-handshake.js'
 import { createSecureChatNode, type NodeOptions } from './libp2p.js'
 import { Participant } from './participant.js'
-
-type Answerable<A extends unknown[]> = string | ((...args: A) => string | Promise<string>)
-
-export interface JoinCredentials {
-  /** The answer, or a function asked with the host's question. */
-  answer: Answerable<[question: string, info: { attemptsLeft: number }]>
-  /** The room code from the host's screen, or a function asked for it. */
-  code: Answerable<[info: { attemptsLeft: number }]>
-  /** The nickname, or a function asked again (with the problem) when the host refuses one. */
-  nickname: Answerable<[info: { problem?: string; reason?: string }]>
-}
 
 export interface JoinOptions extends Omit<NodeOptions, 'listen'> {
   /** The member's RSA key pair; a fresh 2048-bit one when absent. */
@@ -47,31 +44,6 @@ export interface JoinOptions extends Omit<NodeOptions, 'listen'> {
   /** Backoff between reconnect attempts: first delay and cap, doubling in between (default 250 ms, 10 s). */
   reconnectBackoffMs?: { initial?: number; max?: number }
   now?: () => number
-}
-
-function ask<A extends unknown[]>(value: Answerable<A>, ...args: A): Promise<string> {
-  return Promise.resolve(typeof value === 'function' ? value(...args) : value)
-}
-
-/** Decodes the invitation's addresses and checks they all name one host, before anything is dialled. */
-export function invitationTarget(invitation: string): {
-  addresses: Multiaddr[]
-  hostPeerId: string
-  token: string
-} {
-  const parts = decodeInvitation(invitation)
-  let addresses: Multiaddr[]
-  try {
-    addresses = parts.addresses.map((bytes) => multiaddr(bytes))
-  } catch {
-    throw new InvalidInvitationError('invitation holds an address that does not parse')
-  }
-  const peerIds = new Set(addresses.map((a) => a.getComponents().find((c) => c.name === 'p2p')?.value))
-  const [hostPeerId] = peerIds
-  if (peerIds.size !== 1 || hostPeerId === undefined) {
-    throw new InvalidInvitationError('every invitation address must end in /p2p/<the host PeerId>')
-  }
-  return { addresses, hostPeerId, token: parts.token }
 }
 
 interface PendingPost {
@@ -115,6 +87,7 @@ export class RoomMember {
   private readonly discoveryMs: number
   private readonly backoff: { initial: number; max: number }
   private readonly now: () => number
+  private readonly log: Logger
   private readonly pending = new Map<number, PendingPost>()
   private readonly stop = new AbortController()
   private channel: FrameChannel
@@ -136,6 +109,9 @@ export class RoomMember {
     this.discoveryMs = init.discoveryMs
     this.backoff = init.backoff
     this.now = init.now ?? Date.now
+    this.log = init.node.logger.forComponent('securechat:member')
+    // Sends, reads and the reconnect loop all listen on it; many at once is normal, not a leak.
+    setMaxListeners(Number.POSITIVE_INFINITY, this.stop.signal)
     this.roomName = init.welcome.roomName
     this.roomId = init.welcome.roomId
     this.hostIsMember = init.welcome.hostIsMember
@@ -197,11 +173,11 @@ export class RoomMember {
       this.stop.abort(new RoomClosedError('left'))
       if (this.connected) {
         this.channel.send(frame('goodbye', { reason: Reason.LEFT, message: 'left' }))
-        await this.channel.close(options.signal ?? AbortSignal.timeout(2000))
+        await this.channel.close(options.signal ?? AbortSignal.timeout(CLOSE_FLUSH_MS))
       }
       this.finish('left')
     }
-    await this.session.catch(() => {})
+    await this.session.catch((err: unknown) => this.log.error('session ended with %e', err))
     if (this.ownsNode) await this.node.stop()
   }
 
@@ -260,6 +236,7 @@ export class RoomMember {
       if (err instanceof SecureChatError && !(err instanceof RoomClosedError)) {
         this.feed.emit({ type: 'error', code: 'protocol', message: err.message })
       }
+      this.log('connection to the host lost: %s', (err as Error).message)
       return 'connection-lost'
     }
   }
@@ -279,6 +256,7 @@ export class RoomMember {
       } catch (err) {
         if (this.stop.signal.aborted) return 'left'
         if (err instanceof JoinRefusedError && !TRANSIENT_RESUME_REFUSALS.has(err.reason)) return err.code
+        this.log('resume attempt %d failed: %s', attempt, (err as Error).message)
       }
       delay = Math.min(delay * 2, this.backoff.max)
     }
@@ -291,7 +269,7 @@ export class RoomMember {
       signal,
       discoveryMs: this.discoveryMs
     })
-    const channel = new FrameChannel(stream)
+    const channel = memberChannel(stream)
     const timestamp = this.now()
     const signature = await sign(
       this.keys.privateKey,
@@ -397,6 +375,18 @@ const TRANSIENT_RESUME_REFUSALS: ReadonlySet<Reason> = new Set([
   Reason.RATE_LIMITED
 ])
 
+/**
+ * A member's stream to the host. A host that stops reading what the member sends is treated as a
+ * lost connection: the stream is cut, the member reconnects, and what it had not got through (kept
+ * until acknowledged) is sent again on resume, never dropped.
+ */
+function memberChannel(stream: Stream): FrameChannel {
+  const channel: FrameChannel = new FrameChannel(stream, {
+    onOverflow: () => channel.abort(new Error('the host is not reading'))
+  })
+  return channel
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
@@ -413,51 +403,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', onAbort, { once: true })
   })
-}
-
-/** Runs the joiner's side of the handshake; returns the Welcome or throws `JoinRefusedError`. */
-async function handshake(
-  channel: FrameChannel,
-  credentials: JoinCredentials,
-  token: string,
-  publicKey: Uint8Array,
-  signal: AbortSignal
-): Promise<Welcome> {
-  const register = (nickname: string): AnyFrame =>
-    frame('register', { nickname, publicKey: publicKey as Uint8Array<ArrayBuffer> })
-  channel.send(frame('hello', { version: WIRE_VERSION, token }))
-  for (;;) {
-    const received = await channel.read(signal)
-    switch (received.kind) {
-      case 'challenge': {
-        const { step, question, attemptsLeft } = received.body
-        if (step === Step.QUESTION) {
-          channel.send(frame('answer', { answer: await ask(credentials.answer, question, { attemptsLeft }) }))
-        } else if (step === Step.ROOM_CODE) {
-          channel.send(frame('roomCode', { code: (await ask(credentials.code, { attemptsLeft })).trim() }))
-        } else {
-          channel.send(register(await ask(credentials.nickname, {})))
-        }
-        break
-      }
-      case 'refusal': {
-        const { reason, message, attemptsLeft, retry, retryAfter } = received.body
-        if (!retry || typeof credentials.nickname !== 'function') {
-          throw new JoinRefusedError(reason, message || describeReason(reason), attemptsLeft, retryAfter)
-        }
-        const nickname = await ask(credentials.nickname, { problem: message, reason: reasonCode(reason) })
-        channel.send(register(nickname))
-        break
-      }
-      case 'welcome':
-        return received.body
-      default:
-        throw new JoinRefusedError(
-          Reason.UNEXPECTED_FRAME,
-          `unexpected ${received.kind} during the handshake`
-        )
-    }
-  }
 }
 
 /** With mDNS on, a failed dial waits a moment for the host to be discovered on the LAN. */
@@ -492,7 +437,7 @@ export async function joinRoom(
         `cannot reach the host at ${addresses.map(String).join(', ')}: ${(err as Error).message}`
       )
     }
-    const channel = new FrameChannel(stream)
+    const channel = memberChannel(stream)
     const welcome = await handshake(channel, credentials, token, keys.publicKey.spki, signal)
     const feed = new EventFeed()
     const member = new RoomMember({
@@ -510,9 +455,16 @@ export async function joinRoom(
         max: options.reconnectBackoffMs?.max ?? RECONNECT_MAX_MS
       },
       discoveryMs: discoveryWait(options),
-      ...(options.now === undefined ? {} : { now: options.now })
+      now: options.now
     })
-    await member.load(welcome)
+    try {
+      await member.load(welcome)
+    } catch (err) {
+      // Admitted, but the Welcome does not check out (a member key that does not import): the
+      // session just started is ended here, not left reconnecting in the background.
+      await member.close()
+      throw err
+    }
     return member
   } catch (err) {
     if (ownsNode) await node.stop()

@@ -187,8 +187,8 @@ export class RoomStore {
       answerHash: settings.answerHash,
       roomSecret: settings.roomSecret,
       fernetKey: settings.fernetKey,
-      ...(settings.nickname === undefined ? {} : { nickname: settings.nickname }),
-      ...(settings.port === undefined ? {} : { port: settings.port })
+      nickname: settings.nickname,
+      port: settings.port
     }
     this.writeAtomic('room', `${JSON.stringify(json, null, 2)}\n`)
   }
