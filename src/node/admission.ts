@@ -78,7 +78,6 @@ export class Admission {
     signal: AbortSignal
   ): Promise<HostedMember> {
     const { config, book, roster } = this.init
-    if (this.init.isLocked()) throw new RefusedError(Reason.ROOM_LOCKED)
     const gates = this.gates(ctx)
     try {
       const admission = await runHandshake(
@@ -115,6 +114,9 @@ export class Admission {
       }
       channel.send(frame('welcome', roster.welcomeFor(member, resumeToken)))
       roster.enter(member)
+      // Only an admission settles the attempt as no failure: a handshake that ends anywhere before
+      // (a wrong guess, a hang-up after the answer, a stall at the nickname) cost the host its work.
+      gates.settle(false)
       ctx.log('admitted %s as a member', ctx.peerId)
       return member
     } finally {
@@ -122,8 +124,11 @@ export class Admission {
     }
   }
 
-  /** The gates of one handshake; `end` releases its slot and settles an attempt left open as failed. */
-  private gates(ctx: HandshakeContext): Gates & { end(): void } {
+  /**
+   * The gates of one handshake. `settle(false)` marks it admitted; `end` releases its slot and settles
+   * an attempt still open as a failure.
+   */
+  private gates(ctx: HandshakeContext): Gates & { settle(failed: boolean): void; end(): void } {
     const { config, book, roster } = this.init
     let guesser: Guesser | undefined
     let slotTaken = false
@@ -136,7 +141,12 @@ export class Admission {
     ctx.attemptsLeft = () =>
       guesser === undefined ? 0 : this.lockout.status(guesser).attemptsLeft + (open ? 1 : 0)
     return {
-      checkToken: (token) => book.check(token),
+      // The token first: a forged one is told so (and its connection closed) even in a locked room.
+      checkToken: async (token) => {
+        const invitation = await book.check(token)
+        if (this.init.isLocked()) throw new RefusedError(Reason.ROOM_LOCKED)
+        return invitation
+      },
       begin: (invitation: InvitationRecord) => {
         ctx.vouch()
         guesser = { peerId: ctx.peerId, source: ctx.source, invitationId: invitation.id }
@@ -173,11 +183,12 @@ export class Admission {
   /** Takes a handshake slot for `source`, or refuses when it (or the host) has none free. */
   private takeSlot(source: string): void {
     const held = this.slots.get(source) ?? 0
-    if (
-      held >= this.init.config.maxHandshakesPerSource ||
-      this.slotsInUse >= this.init.config.maxHandshakes
-    ) {
-      throw new RefusedError(Reason.TOO_MANY_HANDSHAKES)
+    if (held >= this.init.config.maxHandshakesPerSource) throw new RefusedError(Reason.TOO_MANY_HANDSHAKES)
+    if (this.slotsInUse >= this.init.config.maxHandshakes) {
+      throw new RefusedError(
+        Reason.TOO_MANY_HANDSHAKES,
+        'the host has too many joiners at once; try again shortly'
+      )
     }
     this.slots.set(source, held + 1)
     this.slotsInUse++

@@ -24,6 +24,8 @@ interface Tracked {
   vouched: number
   /** Streams open on it at all (waiting for their first frame, in a handshake, or a member's). */
   streams: number
+  /** Whether it ever carried a vouched stream: only then does it earn a fresh grace when idle. */
+  everVouched: boolean
   timer: ReturnType<typeof setTimeout> | undefined
 }
 
@@ -50,6 +52,7 @@ export class ConnectionGuard {
       source: sourceAddress(connection.remoteAddr),
       vouched: 0,
       streams: 0,
+      everVouched: false,
       timer: undefined
     }
     this.tracked.set(connection.id, entry)
@@ -57,9 +60,11 @@ export class ConnectionGuard {
     connection.addEventListener('close', () => this.forget(connection.id), { once: true })
     const unvouched = [...this.tracked.values()].filter((t) => t.source === entry.source && t.vouched === 0)
     if (unvouched.length > this.options.maxUnvouchedPerSource) {
-      const oldest = unvouched[0] as Tracked
-      this.options.log('closing the oldest idle connection from %s: over the per-source cap', oldest.source)
-      this.drop(oldest, 'too many idle connections from one source')
+      // Least progress first: a connection that never opened a stream before one that is opening its
+      // handshake (a joiner a few round trips from its Hello), oldest first within each.
+      const victim = unvouched.find((t) => t.streams === 0 && t !== entry) ?? (unvouched[0] as Tracked)
+      this.options.log('closing an idle connection from %s: over the per-source cap', victim.source)
+      this.drop(victim, 'too many idle connections from one source')
     }
   }
 
@@ -73,6 +78,7 @@ export class ConnectionGuard {
     const entry = this.tracked.get(connection.id)
     if (entry === undefined) return
     entry.vouched++
+    entry.everVouched = true
     clearTimeout(entry.timer)
     entry.timer = undefined
   }
@@ -93,7 +99,9 @@ export class ConnectionGuard {
       this.drop(entry, 'it sent what no honest peer sends')
       return
     }
-    if (entry.streams === 0) this.arm(entry)
+    // A connection that never vouched keeps the deadline it got when it opened: refused streams do
+    // not buy it time. One that carried a member or a handshake gets a fresh grace once idle.
+    if (entry.streams === 0 && entry.everVouched) this.arm(entry)
   }
 
   /** Closes a connection at once (one that sent something malformed or a forged token). */

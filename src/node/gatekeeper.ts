@@ -24,12 +24,6 @@ export interface Gates {
   question(): string
   checkAnswer(answer: string): Promise<boolean>
   checkCode(code: string): Promise<boolean>
-  /**
-   * Settles the attempt `begin` reserved, once: a failure unless both the answer and the code passed.
-   * A handshake that ends before that (a wrong guess, a hang-up, a timeout) counts as a failure too, so
-   * abandoning after the answer never buys a free scrypt run.
-   */
-  settle(failed: boolean): void
   /** Attempts left, the one under way included. */
   attemptsLeft(): number
   /** Why this nickname cannot be had (taken, or looks like a present member's), or undefined. */
@@ -79,7 +73,6 @@ export async function runHandshake(
   step(Step.ROOM_CODE)
   const code = await expect(channel, 'roomCode', timeouts.stepMs, signal)
   if (!(await gates.checkCode(code.code))) throw new RefusedError(Reason.WRONG_CODE, 'wrong room code')
-  gates.settle(false)
 
   step(Step.NICKNAME)
   for (let tries = 1; ; tries++) {

@@ -90,6 +90,8 @@ export class RoomHost {
   /** The one shutdown signal every handshake, read loop and timer of the room follows. */
   private readonly shutdown = new AbortController()
   private readonly credentialTimer: ReturnType<typeof setInterval>
+  /** Handshakes and resumes under way, so closing can let their refusals out before the node stops. */
+  private readonly arriving = new Set<Promise<unknown>>()
   private seq = 0
   private locked = false
   private closed = false
@@ -353,9 +355,16 @@ export class RoomHost {
     clearInterval(this.credentialTimer)
     const reason = options.restarting === true ? Reason.HOST_RESTARTING : Reason.HOST_CLOSING
     this.shutdown.abort(new RefusedError(Reason.HOST_CLOSING))
+    // Joiners mid-handshake are told the room is closing (not that they were too slow).
+    await Promise.race([Promise.allSettled([...this.arriving]), delay(CLOSE_FLUSH_MS)])
     this.guard.stop()
     await this.roster.closeAll(reason, options.signal ?? AbortSignal.timeout(CLOSE_FLUSH_MS))
     await this.node.unhandle(PROTOCOL_ID).catch((err: unknown) => this.log.error('unhandle failed: %e', err))
+    // A goodbye or refusal written a moment ago may still be queued in the muxer or the socket:
+    // connections are closed gracefully (which flushes them) before the node stops (which would not).
+    await new Promise((resolve) => setImmediate(resolve))
+    const flush = AbortSignal.timeout(CLOSE_FLUSH_MS)
+    await Promise.allSettled(this.node.getConnections().map((c) => c.close({ signal: flush })))
     await this.node.stop()
     this.feed.emit({ type: 'closed', reason: options.restarting === true ? 'restarting' : 'host-closing' })
   }
@@ -369,7 +378,8 @@ export class RoomHost {
   /** One inbound stream: its first frame, the handshake or resume, then the member's frames until it goes. */
   private async handleStream(stream: Stream, connection: Connection): Promise<void> {
     const peerId = connection.remotePeer.toString()
-    const log = stream.log.newScope('securechat')
+    // Scoped per stream (as @libp2p/ping does), under the host's own namespace so DEBUG=securechat:* shows it.
+    const log = this.log.newScope(`stream:${stream.id}`)
     this.guard.streamOpened(connection)
     let vouched = false
     const ctx: HandshakeContext = {
@@ -398,6 +408,11 @@ export class RoomHost {
       }
     })
     let member: HostedMember
+    let arrived = (): void => {}
+    const arrival = new Promise<void>((resolve) => {
+      arrived = resolve
+    })
+    this.arriving.add(arrival)
     try {
       // The first frame is read even from a banned peer: refused before it, the peer's side may not
       // have finished negotiating the protocol, and would see a reset instead of the reason.
@@ -416,6 +431,9 @@ export class RoomHost {
       await this.refuse(channel, err as Error, ctx)
       this.guard.streamEnded(connection, { vouched, rejected: !vouched && rejectsConnection(err as Error) })
       return
+    } finally {
+      arrived()
+      this.arriving.delete(arrival)
     }
     channel.setFrameLimit(MAX_FRAME_BYTES)
     ctx.vouch()
@@ -486,6 +504,10 @@ const CONNECTION_REJECTING_REASONS: ReadonlySet<Reason> = new Set([
 function rejectsConnection(err: Error): boolean {
   if (err.name === 'TimeoutError') return true
   return err instanceof ReasonError ? CONNECTION_REJECTING_REASONS.has(err.reason) : true
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref())
 }
 
 function withPeerId(address: Multiaddr, peerId: string): Multiaddr {

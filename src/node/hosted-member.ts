@@ -81,8 +81,9 @@ const DELIVERY_OVERHEAD_BYTES = 64
 
 /**
  * What a held delivery really keeps alive: every buffer its byte fields are views into, counted whole
- * (a view into a received frame would keep the whole frame), so the backlog's byte bound is true of
- * memory and not only of the fields' lengths. The relay copies what it keeps into buffers of their own.
+ * (a view into a received frame would keep the whole frame), and its recipient list, so the backlog's
+ * byte bound is true of memory and not only of the fields' lengths. The relay copies what it keeps
+ * into buffers of their own.
  */
 export function deliveryBytes(deliver: Deliver): number {
   const buffers = new Set<ArrayBufferLike>([
@@ -93,6 +94,8 @@ export function deliveryBytes(deliver: Deliver): number {
   ])
   let bytes = DELIVERY_OVERHEAD_BYTES
   for (const buffer of buffers) bytes += buffer.byteLength
+  // The recipient list is kept too: up to 256 strings of up to 128 characters (two bytes each).
+  for (const recipient of deliver.recipients) bytes += 16 + 2 * recipient.length
   return bytes
 }
 

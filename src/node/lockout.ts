@@ -186,33 +186,32 @@ export class Lockout {
     }
   }
 
-  /** Reserves one attempt on every key, or none (false) when any key has none left. */
+  /**
+   * Reserves one attempt on the joiner's own keys, or none (false) when one has none left, so its
+   * parallel handshakes cannot guess past its limit. The shared keys count failures only: many honest
+   * joiners using one invitation at once must not look like guesses in flight.
+   */
   reserve(who: Guesser): boolean {
-    const taken: Array<[FailureTracker, string]> = []
-    for (const [tracker, key] of this.keys(who)) {
-      if (!tracker.reserve(key)) {
-        for (const [t, k] of taken) t.settle(k, false)
+    if (this.status(who).lockedFor > 0) return false
+    const taken: string[] = []
+    for (const key of ownKeys(who)) {
+      if (!this.own.reserve(key)) {
+        for (const k of taken) this.own.settle(k, false)
         return false
       }
-      taken.push([tracker, key])
+      taken.push(key)
     }
     return true
   }
 
   settle(who: Guesser, failed: boolean): void {
-    for (const [tracker, key] of this.keys(who)) tracker.settle(key, failed)
+    for (const key of ownKeys(who)) this.own.settle(key, failed)
+    if (failed) for (const key of sharedKeys(who)) this.shared.fail(key)
   }
 
   /** Keys tracked on both tiers. */
   get size(): number {
     return this.own.size + this.shared.size
-  }
-
-  private keys(who: Guesser): Array<[FailureTracker, string]> {
-    return [
-      ...ownKeys(who).map((k): [FailureTracker, string] => [this.own, k]),
-      ...sharedKeys(who).map((k): [FailureTracker, string] => [this.shared, k])
-    ]
   }
 }
 

@@ -26,7 +26,13 @@ import {
   RESUME_TTL_MS
 } from './constants.js'
 import { dialHost } from './dial-host.js'
-import { HostUnreachableError, JoinRefusedError, MessageRejectedError, RoomClosedError } from './errors.js'
+import {
+  HostUnreachableError,
+  JoinRefusedError,
+  MessageRejectedError,
+  RoomClosedError,
+  StreamEndedError
+} from './errors.js'
 import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
 import { handshake, type JoinCredentials } from './join-handshake.js'
 import { createSecureChatNode, type NodeOptions } from './libp2p.js'
@@ -233,7 +239,12 @@ export class RoomMember {
       }
     } catch (err) {
       // Our own ending (close, finish) aborts the channel with RoomClosedError: not the host's fault.
-      if (err instanceof SecureChatError && !(err instanceof RoomClosedError)) {
+      // The stream ending is a lost connection, said by the reconnect events; anything else is news.
+      if (
+        err instanceof SecureChatError &&
+        !(err instanceof RoomClosedError) &&
+        !(err instanceof StreamEndedError)
+      ) {
         this.feed.emit({ type: 'error', code: 'protocol', message: err.message })
       }
       this.log('connection to the host lost: %s', (err as Error).message)

@@ -65,9 +65,21 @@ export async function serveMember(
       deps.log('%s broke the wire rules: %s', member.peerId, err.message)
     }
   }
-  if (!channel.isClosed) void channel.close(AbortSignal.timeout(CLOSE_FLUSH_MS))
+  // The room is closing: saying goodbye to everyone is the host's to do, in one place.
+  if (deps.isClosing()) return
+  const closeStream = (): void => {
+    if (!channel.isClosed) void channel.close(AbortSignal.timeout(CLOSE_FLUSH_MS))
+  }
   // A resumed member has a new channel by now: this loop's end is not its departure.
-  if (deps.roster.get(member.peerId) !== member || member.channel !== channel) return
-  if (departure === Reason.CONNECTION_LOST && !deps.isClosing()) deps.roster.goAway(member)
-  else deps.roster.depart(member, departure)
+  if (deps.roster.get(member.peerId) !== member || member.channel !== channel) {
+    closeStream()
+    return
+  }
+  if (departure === Reason.CONNECTION_LOST) {
+    deps.roster.goAway(member)
+    closeStream()
+  } else {
+    // Told why (a Goodbye with the reason) before its stream is closed.
+    deps.roster.depart(member, departure)
+  }
 }
