@@ -55,3 +55,26 @@ describe('the backlog holds what it counts', () => {
     }
   })
 })
+
+describe('what a held delivery is charged', () => {
+  it('its recipient list counts: 255 long made-up recipients cannot ride along for free', () => {
+    const recipients = Array.from(
+      { length: 256 },
+      (_, i) => `${'x'.repeat(120)}${String(i).padStart(8, '0')}`
+    )
+    const tiny = new Uint8Array(64)
+    const deliver = {
+      seq: 1,
+      sender: 'a',
+      counter: 1,
+      timestamp: 0,
+      recipients,
+      iv: tiny.subarray(0, 12),
+      ciphertext: tiny.subarray(12, 40),
+      wrappedKey: new Uint8Array(0),
+      signature: tiny.subarray(40, 64),
+      epoch: 1
+    }
+    assert.ok(deliveryBytes(deliver) >= 256 * 2 * 128, `charged ${deliveryBytes(deliver)} bytes`)
+  })
+})

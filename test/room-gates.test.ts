@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
+import { generateKeyPair } from '@libp2p/crypto/keys'
 import { lpStream } from '@libp2p/utils'
 import { JoinRefusedError } from '../src/node/errors.js'
 import type { RoomHost } from '../src/node/host.js'
@@ -178,37 +179,66 @@ describe('the four gates refuse what they should, with the right reason code', (
     await m.close()
   })
 
-  it('a handshake abandoned after a correct answer counts as a failed attempt', async () => {
-    const h = await host()
-    const { invitation } = await h.invite()
+  /** Walks a raw handshake with the right answer (and the right code, for `upTo: 'nickname'`), then hangs up. */
+  async function abandonAt(h: RoomHost, invitation: string, upTo: 'code' | 'nickname'): Promise<void> {
     const { token } = decodeInvitation(invitation)
     const node = await createSecureChatNode()
     await node.start()
     try {
-      for (let i = 0; i < 5; i++) {
-        // The right answer (the host runs scrypt), then the stream is dropped before the room code.
-        const stream = await node.dialProtocol(h.addresses(), PROTOCOL_ID)
-        const lp = lpStream(stream)
-        await lp.write(encodeFrame(frame('hello', { version: 1, token })))
-        assert.equal(decodeFrame(await lp.read()).kind, 'challenge')
-        await lp.write(encodeFrame(frame('answer', { answer: ANSWER })))
-        const next = decodeFrame(await lp.read())
-        assert.ok(next.kind === 'challenge' && next.body.step === Step.ROOM_CODE, 'the answer was right')
-        stream.abort(new Error('hung up'))
-        await eventually(() => h.load.handshakes === 0, 'the abandoned handshake ended')
+      const stream = await node.dialProtocol(h.addresses(), PROTOCOL_ID)
+      const lp = lpStream(stream)
+      await lp.write(encodeFrame(frame('hello', { version: 1, token })))
+      assert.equal(decodeFrame(await lp.read()).kind, 'challenge')
+      await lp.write(encodeFrame(frame('answer', { answer: ANSWER })))
+      const atCode = decodeFrame(await lp.read())
+      assert.ok(atCode.kind === 'challenge' && atCode.body.step === Step.ROOM_CODE, 'the answer was right')
+      if (upTo === 'nickname') {
+        await lp.write(encodeFrame(frame('roomCode', { code: (await h.roomCode()).code })))
+        const atNick = decodeFrame(await lp.read())
+        assert.ok(atNick.kind === 'challenge' && atNick.body.step === Step.NICKNAME, 'the code was right')
       }
+      stream.abort(new Error('hung up'))
+      await eventually(() => h.load.handshakes === 0, 'the abandoned handshake ended')
     } finally {
       await node.stop()
     }
-    await refused(join(h, 'quitter', { invitation }), 'locked-out')
-  })
+  }
 
-  it('parallel guesses cannot make more attempts than the lockout allows', async () => {
+  async function abandonedFiveTimes(upTo: 'code' | 'nickname'): Promise<void> {
     const h = await host()
     const { invitation } = await h.invite()
+    for (let i = 0; i < 5; i++) await abandonAt(h, invitation, upTo)
+    await refused(join(h, 'quitter', { invitation }), 'locked-out')
+  }
+
+  it('a handshake abandoned at the room code after a correct answer counts as a failed attempt', () =>
+    abandonedFiveTimes('code'))
+
+  it('a handshake parked at the nickname after a correct code counts as a failed attempt', () =>
+    abandonedFiveTimes('nickname'))
+
+  it('many honest joiners on one invitation at once are not taken for guesses in flight', async () => {
+    const h = await host({ maxHandshakesPerSource: 64 })
+    const { invitation } = await h.invite()
+    const keys = await memberKeys(26)
+    const members = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => join(h, `guest${i}`, { invitation, keys: keys[i + 1] }))
+    )
+    assert.equal(members.length, 25)
+    await Promise.all(members.map((m) => m.close()))
+  })
+
+  it('parallel guesses from one peer cannot make more attempts than the lockout allows', async () => {
+    const h = await host()
+    const { invitation } = await h.invite()
+    const identity = await generateKeyPair('Ed25519')
     const outcomes = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        join(h, `swarm${i}`, { invitation, credentials: { answer: `guess ${i}` } }).then(
+        join(h, `swarm${i}`, {
+          invitation,
+          privateKey: identity,
+          credentials: { answer: `guess ${i}` }
+        }).then(
           () => 'admitted',
           (e: unknown) => (e instanceof JoinRefusedError ? e.code : String(e))
         )

@@ -5,6 +5,7 @@
  * together are never turned away by caps meant for strangers.
  */
 import assert from 'node:assert/strict'
+import { connect, type Socket } from 'node:net'
 import { describe, it } from 'node:test'
 import { lpStream } from '@libp2p/utils'
 import { JoinRefusedError } from '../src/node/errors.js'
@@ -101,6 +102,41 @@ describe('a shared address', () => {
       assert.equal(host.memberList.length, 17)
     } finally {
       await Promise.all(members.map((m) => m.close()))
+      await host.close()
+    }
+  })
+
+  it('70 raw sockets that never start Noise, from one address, keep no joiner and no resume out', async () => {
+    const host = await startHost()
+    const [, aliceKeys] = await memberKeys(2)
+    const alice = await join(host, 'alice', {
+      keys: aliceKeys,
+      reconnectBackoffMs: { initial: 50, max: 200 }
+    })
+    const tcp = host.addresses()[0]?.getComponents()
+    const address = {
+      address: tcp?.find((c) => c.name === 'ip4')?.value,
+      port: Number(tcp?.find((c) => c.name === 'tcp')?.value)
+    }
+    assert.ok(address.address !== undefined && address.port > 0)
+    const sockets: Socket[] = []
+    try {
+      // From 127.0.0.5, held open and silent: each would hold a place among the node's pending ones.
+      for (let i = 0; i < 70; i++) {
+        sockets.push(connect({ host: address.address, port: address.port, localAddress: '127.0.0.5' }))
+      }
+      await Promise.all(
+        sockets.map((s) => new Promise((resolve) => s.once('connect', resolve).once('error', resolve)))
+      )
+      const newcomer = await join(host, 'newcomer')
+      assert.equal(newcomer.nickname, 'newcomer')
+      await newcomer.close()
+      const events = record(alice)
+      alice.dropConnection()
+      assert.ok(await until(alice, () => events.find((e) => e.type === 'back')))
+    } finally {
+      for (const s of sockets) s.destroy()
+      await alice.close()
       await host.close()
     }
   })

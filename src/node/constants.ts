@@ -36,7 +36,12 @@ export const DEFAULT_PORT = 4455
 /** Many members can sit behind one address (NAT, one machine): libp2p's default of 5/s is too low. */
 export const INBOUND_CONNECTION_THRESHOLD = 100
 export const MAX_CONNECTIONS = 300
-export const MAX_INCOMING_PENDING_CONNECTIONS = 64
+/** Inbound connections being set up (TCP accepted, Noise not finished) on the whole node at once. */
+export const MAX_INCOMING_PENDING_CONNECTIONS = 256
+/** The same from one source address (IPv4, or IPv6 /64): its share, so one address cannot fill the rest. */
+export const MAX_PENDING_PER_SOURCE = 8
+/** An inbound connection has this long to finish Noise and Yamux (a few round trips, even far away). */
+export const INBOUND_UPGRADE_TIMEOUT_MS = 5000
 export const DIAL_TIMEOUT_MS = 10_000
 export const SECURITY_QUESTION_DEFAULT = 'What is the name of the room?'
 /** Messages per second one member may send on average, and how many at once. */

@@ -7,10 +7,13 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import {
   DIAL_TIMEOUT_MS,
   INBOUND_CONNECTION_THRESHOLD,
+  INBOUND_UPGRADE_TIMEOUT_MS,
   MAX_CONNECTIONS,
   MAX_INCOMING_PENDING_CONNECTIONS,
+  MAX_PENDING_PER_SOURCE,
   MDNS_SERVICE_TAG
 } from './constants.js'
+import { pendingPerSource } from './pending-gate.js'
 
 export interface NodeOptions {
   /** Listen multiaddrs; none for a node that only dials (a joiner). */
@@ -23,6 +26,10 @@ export interface NodeOptions {
   inboundConnectionThreshold?: number
   maxConnections?: number
   maxIncomingPendingConnections?: number
+  /** Inbound connections being set up at once from one source address. @default MAX_PENDING_PER_SOURCE */
+  maxPendingPerSource?: number
+  /** How long an inbound connection may take to finish Noise and Yamux. @default INBOUND_UPGRADE_TIMEOUT_MS */
+  inboundUpgradeTimeoutMs?: number
   dialTimeoutMs?: number
   /**
    * LAN discovery with mDNS, so a joiner finds the host by its PeerId when the invitation's address is
@@ -55,6 +62,7 @@ export async function createSecureChatNode(options: NodeOptions = {}): Promise<L
             })
           ]
         }),
+    connectionGater: pendingPerSource(options.maxPendingPerSource ?? MAX_PENDING_PER_SOURCE),
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: {
@@ -62,7 +70,8 @@ export async function createSecureChatNode(options: NodeOptions = {}): Promise<L
       maxConnections: options.maxConnections ?? MAX_CONNECTIONS,
       maxIncomingPendingConnections:
         options.maxIncomingPendingConnections ?? MAX_INCOMING_PENDING_CONNECTIONS,
-      dialTimeout: options.dialTimeoutMs ?? DIAL_TIMEOUT_MS
+      dialTimeout: options.dialTimeoutMs ?? DIAL_TIMEOUT_MS,
+      inboundUpgradeTimeout: options.inboundUpgradeTimeoutMs ?? INBOUND_UPGRADE_TIMEOUT_MS
     }
   })
 }

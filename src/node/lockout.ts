@@ -187,26 +187,21 @@ export class Lockout {
   }
 
   /**
-   * Reserves one attempt on the joiner's own keys, or none (false) when one has none left, so its
-   * parallel handshakes cannot guess past its limit. The shared keys count failures only: many honest
-   * joiners using one invitation at once must not look like guesses in flight.
+   * Reserves one attempt on the joiner's PeerId, or none (false) when it has none left, so one peer's
+   * parallel handshakes cannot guess past its limit. Every other key counts failures only: many
+   * honest joiners behind one address, or using one invitation, at once must not look like guesses
+   * in flight (parallel handshakes from one address are bounded by its handshake slots instead).
    */
   reserve(who: Guesser): boolean {
     if (this.status(who).lockedFor > 0) return false
-    const taken: string[] = []
-    for (const key of ownKeys(who)) {
-      if (!this.own.reserve(key)) {
-        for (const k of taken) this.own.settle(k, false)
-        return false
-      }
-      taken.push(key)
-    }
-    return true
+    return this.own.reserve(peerKey(who))
   }
 
   settle(who: Guesser, failed: boolean): void {
-    for (const key of ownKeys(who)) this.own.settle(key, failed)
-    if (failed) for (const key of sharedKeys(who)) this.shared.fail(key)
+    this.own.settle(peerKey(who), failed)
+    if (!failed) return
+    for (const key of ownKeys(who).slice(1)) this.own.fail(key)
+    for (const key of sharedKeys(who)) this.shared.fail(key)
   }
 
   /** Keys tracked on both tiers. */
@@ -215,8 +210,13 @@ export class Lockout {
   }
 }
 
+function peerKey(who: Guesser): string {
+  return `peer ${who.peerId}`
+}
+
+/** The joiner's own keys, its PeerId's first. */
 function ownKeys(who: Guesser): string[] {
-  return [`peer ${who.peerId}`, `joiner ${who.source} ${who.invitationId}`]
+  return [peerKey(who), `joiner ${who.source} ${who.invitationId}`]
 }
 
 function sharedKeys(who: Guesser): string[] {
