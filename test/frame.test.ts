@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { concatBytes } from '../src/protocol/bytes.js'
+import { concatBytes, utf8 } from '../src/protocol/bytes.js'
 import {
   IV_BYTES,
   MAX_ANSWER_BYTES,
@@ -309,6 +309,51 @@ describe('frame: exactly one field', () => {
       Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
       'varint'
     )
+  })
+})
+
+describe('the wire scan: refused before the decoder runs', () => {
+  const token = Array.from(utf8('gAAAAAtoken'))
+  const hello = [...varintField(1, 1), ...bytesField(2, token)]
+
+  it('a decode bomb (half a million empty post fields) is refused at its second field, in linear time', (t) => {
+    const bomb = new Uint8Array(1024 * 1024 - 16)
+    for (let i = 0; i < bomb.length; i += 2) bomb[i] = 0x42
+    const started = performance.now()
+    assert.throws(() => decodeFrame(bomb), /post given 2 times/)
+    t.diagnostic(
+      `refused in ${(performance.now() - started).toFixed(2)} ms (it cost the decoder ~1 s before the scan)`
+    )
+  })
+
+  it('a singular field given twice, at any depth, is refused', () => {
+    assertMalformed(rawFrame(1, [...hello, ...varintField(1, 1)]), 'hello.version twice')
+    assertMalformed(rawFrame(1, [...hello, ...bytesField(2, token)]), 'hello.token twice')
+    const member = [...bytesField(1, [0x61]), ...bytesField(2, [0x62]), ...bytesField(2, [0x63])]
+    assertMalformed(rawFrame(12, bytesField(1, member)), 'memberJoined.member.nickname twice')
+  })
+
+  it('a known field with the wrong wire type is refused', () => {
+    assertMalformed(rawFrame(1, [...bytesField(1, [1]), ...bytesField(2, token)]), 'hello.version as bytes')
+    assertMalformed(rawFrame(1, [...varintField(1, 1), ...varintField(2, 5)]), 'hello.token as a varint')
+    assertMalformed(Uint8Array.from(varintField(1, 1)), 'frame.hello as a varint')
+  })
+
+  it('an unknown field anywhere is refused (a padded post, or a field of a later version)', () => {
+    assertMalformed(rawFrame(1, [...hello, ...bytesField(99, new Array(64).fill(0))]), 'hello padded')
+    assertMalformed(rawFrame(4, [...bytesField(1, [0x31]), ...varintField(7, 1)]), 'roomCode field 7')
+  })
+
+  it('a repeated field past its bound is refused while scanning', () => {
+    const recipient = bytesField(3, Array.from(utf8('12D3KooW')))
+    const recipients = Array.from({ length: 257 }, () => recipient).flat()
+    assertMalformed(rawFrame(8, recipients), '257 post.recipients')
+  })
+
+  it('a truncated varint or a length running past its message is refused', () => {
+    assertMalformed(Uint8Array.from([0x0a, 0x80]), 'truncated length')
+    assertMalformed(Uint8Array.from([0x0a, 0x05, 0x08]), 'length past the end')
+    assertMalformed(Uint8Array.from([0x0a, 0x0b, ...new Array(11).fill(0xff)]), 'an 11-byte varint')
   })
 })
 

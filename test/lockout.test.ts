@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { FAILURE_WINDOW_MS, LOCKOUT_MS, MAX_FAILURES } from '../src/node/constants.js'
-import { FailureTracker, type LockoutOptions, strictest } from '../src/node/lockout.js'
+import { FailureTracker, Lockout, type LockoutOptions, strictest } from '../src/node/lockout.js'
 
 const T0 = 1_767_225_600_000
 
@@ -197,5 +197,52 @@ describe('strictest()', () => {
     const { t } = tracker()
     t.fail('only')
     assert.deepEqual(strictest(t, ['only']), { lockedFor: 0, attemptsLeft: MAX_FAILURES - 1 })
+  })
+})
+
+describe("Lockout: a joiner's own keys and the shared ones", () => {
+  const who = (peer: string, source = '198.18.0.1', invitationId = 'inv-a') => ({
+    peerId: peer,
+    source,
+    invitationId
+  })
+
+  function lockout(): { l: Lockout; clock: { now: number } } {
+    const clock = { now: T0 }
+    return { l: new Lockout({ now: () => clock.now }), clock }
+  }
+
+  it('locks a source with an invitation after 5 failures, whatever the PeerIds; another invitation there is free', () => {
+    const { l } = lockout()
+    for (let i = 0; i < 5; i++) {
+      assert.equal(l.reserve(who(`p${i}`)), true)
+      l.settle(who(`p${i}`), true)
+    }
+    assert.ok(l.status(who('fresh')).lockedFor > 0)
+    assert.equal(l.status(who('fresh', '198.18.0.1', 'inv-b')).lockedFor, 0)
+  })
+
+  it('locks an invitation after 20 failures across addresses, and an address after 20 across invitations', () => {
+    const { l } = lockout()
+    for (let i = 0; i < 20; i++) l.settle(who(`p${i}`, `198.18.1.${i}`, 'shared'), true)
+    assert.ok(l.status(who('x', '198.18.9.9', 'shared')).lockedFor > 0, 'the invitation is locked')
+    assert.equal(l.status(who('x', '198.18.9.9', 'other')).lockedFor, 0)
+    for (let i = 0; i < 20; i++) l.settle(who(`q${i}`, '198.18.2.2', `inv-${i}`), true)
+    assert.ok(l.status(who('y', '198.18.2.2', 'new')).lockedFor > 0, 'the address is locked')
+  })
+
+  it("reserves under the PeerId only: one peer's parallel checks are bounded, many peers' are not mistaken for guesses", () => {
+    const { l } = lockout()
+    const taken = Array.from({ length: 8 }, () => l.reserve(who('same')))
+    assert.deepEqual(taken, [true, true, true, true, true, false, false, false])
+    const many = Array.from({ length: 30 }, (_, i) => l.reserve(who(`guest${i}`)))
+    assert.ok(many.every(Boolean), 'thirty honest joiners at once on one invitation')
+  })
+
+  it('a settled success leaves nothing behind', () => {
+    const { l } = lockout()
+    assert.equal(l.reserve(who('ok')), true)
+    l.settle(who('ok'), false)
+    assert.equal(l.size, 0)
   })
 })
