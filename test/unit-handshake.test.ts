@@ -131,7 +131,10 @@ describe('the handshake, host against joiner, over a stream pair', () => {
 
   it('a bad token is refused before any attempt is taken', async () => {
     let begun = false
-    const { welcome } = await run(gates({ begin: () => void (begun = true) }), CREDENTIALS, 'forged')
+    const begin = () => {
+      begun = true
+    }
+    const { welcome } = await run(gates({ begin }), CREDENTIALS, 'forged')
     assert.equal(welcome.status === 'rejected' && (welcome.reason as JoinRefusedError).code, 'token-invalid')
     assert.equal(begun, false)
   })
@@ -162,8 +165,14 @@ describe('the handshake, host against joiner, over a stream pair', () => {
     const shown: number[] = []
     const credentials: JoinCredentials = {
       ...CREDENTIALS,
-      answer: (_question, { attemptsLeft }) => (shown.push(attemptsLeft), 'The Thames'),
-      code: ({ attemptsLeft }) => (shown.push(attemptsLeft), '123456')
+      answer: (_question, { attemptsLeft }) => {
+        shown.push(attemptsLeft)
+        return 'The Thames'
+      },
+      code: ({ attemptsLeft }) => {
+        shown.push(attemptsLeft)
+        return '123456'
+      }
     }
     let left = 5
     const { admission } = await run(gates({ attemptsLeft: () => left-- }), credentials)
