@@ -17,9 +17,9 @@ import { eventually, join, memberKeys, record, startHost, until } from './helper
 const HELLO_MS = 300
 const HANDSHAKE_CAP = 8
 
-/** What a member's session looks like from inside, for sending frames a real client never would. */
+/** A member's own stream to the host, for sending frames a real client never would. */
 function channelOf(member: RoomMember): { send: (f: AnyFrame) => boolean } {
-  return (member as unknown as { channel: { send: (f: AnyFrame) => boolean } }).channel
+  return member.debug.channel
 }
 
 describe('hostile input against a running host', () => {

@@ -118,7 +118,7 @@ describe('reconnect and resume', () => {
     const [, aliceKeys] = await memberKeys(2)
     assert.ok(aliceKeys)
     // Alice's real credential, but presented from another PeerId (Noise proves which one it is).
-    const borrowed = (alice as unknown as { resumeToken: string }).resumeToken
+    const borrowed = alice.debug.resumeToken
     for (const token of ['not a credential', borrowed]) {
       const thief = await createSecureChatNode()
       await thief.start()

@@ -4,6 +4,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import type { Libp2p } from 'libp2p'
+import type { FrameChannel } from '../src/node/channel.js'
 import { JoinRefusedError } from '../src/node/errors.js'
 import type { RoomHost } from '../src/node/host.js'
 import { createSecureChatNode } from '../src/node/libp2p.js'
@@ -12,7 +13,7 @@ import { utf8 } from '../src/protocol/bytes.js'
 import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, PROTOCOL_ID } from '../src/protocol/constants.js'
 import { open } from '../src/protocol/envelope.js'
 import { DecryptionError } from '../src/protocol/errors.js'
-import { decodeFrame, encodeFrame, frame } from '../src/protocol/frame.js'
+import { type AnyFrame, decodeFrame, encodeFrame, frame } from '../src/protocol/frame.js'
 import { MessageTooLargeError, sealMessage } from '../src/protocol/message.js'
 import { generateRsaKeyPair } from '../src/protocol/rsa.js'
 import { additionalData } from '../src/protocol/signing.js'
@@ -20,11 +21,10 @@ import { type Post, Reason } from '../src/protocol/wire/securechat.js'
 import { join, memberKeys, record, startHost, tapRelay, until } from './helpers/room.js'
 
 /** Reaches into the host the way a malicious host could: its own member channels. */
-function hostChannelTo(host: RoomHost, peerId: string): { send: (f: ReturnType<typeof frame>) => boolean } {
-  const members = host.debug.members as unknown as Map<string, { channel: { send: (f: unknown) => boolean } }>
-  const member = members.get(peerId)
-  assert.ok(member, 'member is in the room')
-  return member.channel
+function hostChannelTo(host: RoomHost, peerId: string): FrameChannel {
+  const channel = host.debug.members.get(peerId)?.channel
+  assert.ok(channel, 'member is in the room')
+  return channel
 }
 
 async function rawStream(host: RoomHost): Promise<{ node: Libp2p; stream: Stream }> {
@@ -274,7 +274,7 @@ async function publicKeyOf(host: RoomHost, peerId: string): Promise<Uint8Array |
   return members.get(peerId)?.publicKeySpki
 }
 
-function deliverOf(post: Post, seq: number, sender: string, keyIndex: number): ReturnType<typeof frame> {
+function deliverOf(post: Post, seq: number, sender: string, keyIndex: number): AnyFrame {
   // Under a sender key (epoch > 0) there is no wrapped key to pick.
   const wrapped = post.epoch === 0 ? post.keys[keyIndex] : { key: new Uint8Array(0) }
   assert.ok(wrapped)

@@ -4,7 +4,6 @@ import type { RoomHost } from '../src/node/host.js'
 import type { RoomMember } from '../src/node/member.js'
 import { frame } from '../src/protocol/frame.js'
 import { sealMessage } from '../src/protocol/message.js'
-import type { SenderKey } from '../src/protocol/sender-key.js'
 import type { Post } from '../src/protocol/wire/securechat.js'
 import { join, memberKeys, record, startHost, tapRelay, until } from './helpers/room.js'
 
@@ -96,8 +95,8 @@ describe('sender keys follow the membership', () => {
     await alice.send('prime')
     await until(bob, () => bobEvents.find((e) => e.type === 'message' && e.text === 'prime'))
     // Bob holds alice's current key (he can read her); he seals under it but can only sign as himself.
-    const aliceKey = (alice as unknown as { participant: { ownKey: { key: SenderKey } } }).participant.ownKey
-      .key
+    const aliceKey = alice.debug.ownSenderKey
+    assert.ok(aliceKey, 'alice has announced a sender key')
     const [, , bobKeys] = await memberKeys(3)
     assert.ok(bobKeys)
     const dave = others.at(-1) as RoomMember
@@ -112,13 +111,9 @@ describe('sender keys follow the membership', () => {
       signingKey: bobKeys.privateKey,
       senderKey: aliceKey
     })
-    const members = host.debug.members as unknown as Map<
-      string,
-      { channel: { send: (f: unknown) => boolean } }
-    >
-    members
+    host.debug.members
       .get(dave.peerId)
-      ?.channel.send(
+      ?.channel?.send(
         frame('deliver', { ...forged, seq: 1_000_000, sender: alice.peerId, wrappedKey: new Uint8Array(0) })
       )
     const error = await until(dave, () => daveEvents.find((e) => e.type === 'error'))

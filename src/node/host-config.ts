@@ -3,6 +3,7 @@
  */
 import { MAX_MEMBERS } from '../protocol/constants.js'
 import type { RsaKeyPair } from '../protocol/rsa.js'
+import type { Post } from '../protocol/wire/securechat.js'
 import {
   ANSWER_CHECKS_AT_ONCE,
   BACKLOG_BYTES,
@@ -81,6 +82,12 @@ export interface RoomHostOptions extends Omit<NodeOptions, 'listen'> {
   /** How long such a connection is kept. @default CONNECTION_GRACE_MS */
   connectionGraceMs?: number
   now?: () => number
+  /**
+   * Called with each Post a member (or the host's own member) hands to the relay, before it is checked:
+   * for diagnostics, and for tests that play a curious host. It gives nothing away: the host receives
+   * these frames anyway, and they are sealed for the recipients. It must not change the Post.
+   */
+  relayTap?: (post: Readonly<Post>, sender: string) => void
 }
 
 /** Per-member limits the relay and the backlog apply. */

@@ -84,6 +84,7 @@ export class RoomHost {
   private readonly guard: ConnectionGuard
   private readonly banned = new Set<string>()
   private readonly onBansChange: ((banned: string[]) => void) | undefined
+  private readonly relayTap: RoomHostOptions['relayTap']
   private readonly relayQueue = new SerialQueue()
   private readonly relayRoom: RelayRoom
   private readonly self: Participant | undefined
@@ -107,6 +108,7 @@ export class RoomHost {
     this.roomName = this.config.roomName
     this.roomSecret = options.roomSecret ?? generateRoomSecret()
     this.onBansChange = options.onBansChange
+    this.relayTap = options.relayTap
     for (const peerId of options.banned ?? []) this.banned.add(peerId)
     const fernetKey = options.fernetKey ?? Fernet.generateKey()
     const now = this.config.now
@@ -473,6 +475,7 @@ export class RoomHost {
 
   /** Relays one Post (serially, through `relayQueue`) and tells the host's listeners what passed. */
   private async relay(post: Parameters<typeof relayPost>[1], sender: HostedMember): Promise<number> {
+    this.relayTap?.(post, sender.peerId)
     const seq = await relayPost(this.relayRoom, post, sender)
     this.feed.emit({
       type: 'relayed',

@@ -12,6 +12,7 @@ import { SecureChatError } from '../protocol/errors.js'
 import { type AnyFrame, frame } from '../protocol/frame.js'
 import { describeReason, reasonCode } from '../protocol/reasons.js'
 import { generateRsaKeyPair, type RsaKeyPair, sign } from '../protocol/rsa.js'
+import type { SenderKey } from '../protocol/sender-key.js'
 import { resumeSignatureInput } from '../protocol/signing.js'
 import { type Post, Reason, type Welcome } from '../protocol/wire/securechat.js'
 import { invitationTarget } from './addresses.js'
@@ -165,6 +166,24 @@ export class RoomMember {
       return Promise.reject(new RoomClosedError(`not in the room: ${this.closeReason}`))
     }
     return this.participant.send(text, options)
+  }
+
+  /**
+   * What this member holds of its own session, read-only: for diagnostics, and for tests that play a
+   * hostile member (sending frames a real client never would, presenting its credential from another
+   * node). All of it is this member's own (its stream to the host, its resume credential, its sender
+   * key), so it gives away nothing the member does not already hold.
+   */
+  get debug(): {
+    readonly channel: FrameChannel
+    readonly resumeToken: string
+    readonly ownSenderKey: SenderKey | undefined
+  } {
+    return {
+      channel: this.channel,
+      resumeToken: this.resumeToken,
+      ownSenderKey: this.participant.ownSenderKey
+    }
   }
 
   events(options: { signal?: AbortSignal } = {}): AsyncGenerator<RoomEvent> {

@@ -136,6 +136,14 @@ export class Participant {
     })
   }
 
+  /**
+   * This member's current sender key, if one is announced: for diagnostics and tests (a member that
+   * holds a peer's key must still not be able to forge its messages). It is this member's own key.
+   */
+  get ownSenderKey(): SenderKey | undefined {
+    return this.ownKey?.key
+  }
+
   /** The last room sequence number this member has processed: what it asks for when it resumes. */
   get lastSequence(): number {
     return this.lastSeq

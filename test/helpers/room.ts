@@ -19,18 +19,28 @@ export async function memberKeys(count: number): Promise<RsaKeyPair[]> {
   return keyPool.slice(0, count)
 }
 
+/** Where each host started by `startHost` copies the Posts it relays (see `tapRelay`). */
+const relayTaps = new WeakMap<RoomHost, Post[][]>()
+
 export async function startHost(options: Partial<RoomHostOptions> = {}): Promise<RoomHost> {
   const { hashAnswer } = await import('../../src/node/answer-hash.js')
   const answerHash = options.answerHash ?? (await hashAnswer(ANSWER, { N: 1024 }))
   const [keys] = await memberKeys(1)
-  return createRoomHost({
+  const taps: Post[][] = []
+  const host = await createRoomHost({
     question: QUESTION,
     answerHash,
     listen: ['/ip4/127.0.0.1/tcp/0'],
     nickname: 'host',
     ...(options.relayOnly === true ? {} : { keys }),
-    ...options
+    ...options,
+    relayTap: (post, sender) => {
+      for (const into of taps) into.push(post)
+      options.relayTap?.(post, sender)
+    }
   })
+  relayTaps.set(host, taps)
+  return host
 }
 
 export async function credentialsFor(
@@ -88,16 +98,13 @@ export function until<T>(
 export { FAST_HASH }
 
 /**
- * Records every Post the host relays from now on, as a curious host would see them. Wraps the host's
- * private relay step (one wrap at a time per host: each call nests inside the previous one).
+ * Records every Post the host relays from now on, as a curious host would see them, through the
+ * `relayTap` option `startHost` sets (so only hosts it started can be tapped).
  */
 export function tapRelay(host: RoomHost, into: Post[] = []): Post[] {
-  const target = host as unknown as { relay: (post: Post, sender: unknown) => Promise<number> }
-  const original = target.relay.bind(host)
-  target.relay = (post, sender) => {
-    into.push(post)
-    return original(post, sender)
-  }
+  const taps = relayTaps.get(host)
+  if (taps === undefined) throw new Error('tapRelay needs a host started by startHost')
+  taps.push(into)
   return into
 }
 
