@@ -6,8 +6,9 @@
  */
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Libp2p } from '@libp2p/interface'
+import { joinRoom } from '../src/node/join.js'
 import { createSecureChatNode } from '../src/node/libp2p.js'
-import { joinRoom, type RoomMember } from '../src/node/member.js'
+import type { RoomMember } from '../src/node/member.js'
 import { generateRsaKeyPair, type RsaKeyPair } from '../src/protocol/rsa.js'
 import { BaselineClient } from './baseline-relay.js'
 import { now, serve } from './ipc.js'

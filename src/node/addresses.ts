@@ -81,3 +81,10 @@ export function invitationTarget(invitation: string): {
   }
   return { addresses, hostPeerId, token: parts.token }
 }
+
+/** The address with `/p2p/<peerId>` at its end, unless it names a PeerId already. */
+export function withPeerId(address: Multiaddr, peerId: string): Multiaddr {
+  return address.getComponents().some((c) => c.name === 'p2p')
+    ? address
+    : address.encapsulate(`/p2p/${peerId}`)
+}

@@ -11,32 +11,28 @@
  * emits the `message` event (events.ts).
  */
 import { setMaxListeners } from 'node:events'
-import type { Connection, Stream } from '@libp2p/interface'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from '@libp2p/logger'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { randomBytes } from '../protocol/bytes.js'
-import { MAX_FRAME_BYTES, MAX_HANDSHAKE_FRAME_BYTES, PROTOCOL_ID } from '../protocol/constants.js'
-import { ReasonError } from '../protocol/errors.js'
+import { PROTOCOL_ID } from '../protocol/constants.js'
 import { Fernet } from '../protocol/fernet.js'
-import { frame } from '../protocol/frame.js'
 import { encodeInvitation, ROOM_ID_BYTES } from '../protocol/invitation.js'
-import { reasonCode } from '../protocol/reasons.js'
 import { fingerprint, generateRsaKeyPair, type RsaKeyPair } from '../protocol/rsa.js'
 import { generateRoomSecret, roomCode, roomCodeUri, secondsLeft } from '../protocol/totp.js'
 import { Reason } from '../protocol/wire/securechat.js'
-import { invitationAddresses, sourceAddress } from './addresses.js'
-import { Admission, type HandshakeContext } from './admission.js'
+import { invitationAddresses, withPeerId } from './addresses.js'
+import { Admission } from './admission.js'
 import { hashAnswer } from './answer-hash.js'
-import { FrameChannel } from './channel.js'
+import { Arrivals } from './arrival.js'
+import { BanList, parsePeerId } from './bans.js'
 import { ConnectionGuard } from './connection-guard.js'
 import { CLOSE_FLUSH_MS, DEFAULT_INVITATION_TTL_MS } from './constants.js'
 import { RefusedError } from './errors.js'
 import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
-import { readWithin } from './gatekeeper.js'
 import { type HostConfig, type RoomHostOptions, resolveHostConfig } from './host-config.js'
-import { freshSession, type HostedMember } from './hosted-member.js'
+import { type HostedMember, hostAsMember } from './hosted-member.js'
 import { InvitationBook, type InvitationRecord } from './invitations.js'
 import { createListeningNode, defaultListenAddresses } from './libp2p.js'
 import { Participant } from './participant.js'
@@ -45,7 +41,6 @@ import { type RelayRoom, relayPost } from './relay.js'
 import { ResumeAuthority } from './resume.js'
 import { Roster } from './roster.js'
 import { SerialQueue } from './serial-queue.js'
-import { serveMember } from './serve.js'
 
 export type { RoomHostOptions } from './host-config.js'
 
@@ -82,8 +77,7 @@ export class RoomHost {
   private readonly admission: Admission
   private readonly readmission: Readmission
   private readonly guard: ConnectionGuard
-  private readonly banned = new Set<string>()
-  private readonly onBansChange: ((banned: string[]) => void) | undefined
+  private readonly banned: BanList
   private readonly relayTap: RoomHostOptions['relayTap']
   private readonly relayQueue = new SerialQueue()
   private readonly relayRoom: RelayRoom
@@ -91,8 +85,7 @@ export class RoomHost {
   /** The one shutdown signal every handshake, read loop and timer of the room follows. */
   private readonly shutdown = new AbortController()
   private readonly credentialTimer: ReturnType<typeof setInterval>
-  /** Handshakes and resumes under way, so closing can let their refusals out before the node stops. */
-  private readonly arriving = new Set<Promise<unknown>>()
+  private readonly arrivals: Arrivals
   private seq = 0
   private locked = false
   private closed = false
@@ -107,9 +100,8 @@ export class RoomHost {
     this.roomId = options.roomId ?? randomBytes(ROOM_ID_BYTES)
     this.roomName = this.config.roomName
     this.roomSecret = options.roomSecret ?? generateRoomSecret()
-    this.onBansChange = options.onBansChange
     this.relayTap = options.relayTap
-    for (const peerId of options.banned ?? []) this.banned.add(peerId)
+    this.banned = new BanList(options.banned, options.onBansChange)
     const fernetKey = options.fernetKey ?? Fernet.generateKey()
     const now = this.config.now
     const resume = new ResumeAuthority({
@@ -148,16 +140,8 @@ export class RoomHost {
       nextSeq: () => this.seq + 1
     })
     if (this.self !== undefined && init.keys !== undefined && init.selfFingerprint !== undefined) {
-      this.roster.members.set(this.peerId, {
-        peerId: this.peerId,
-        nickname: this.self.nickname,
-        publicKey: init.keys.publicKey,
-        publicKeySpki: init.keys.publicKey.spki,
-        fingerprint: init.selfFingerprint,
-        ...freshSession(this.config, now),
-        local: true,
-        channel: undefined
-      })
+      const self = { peerId: this.peerId, nickname: this.self.nickname, fingerprint: init.selfFingerprint }
+      this.roster.members.set(this.peerId, hostAsMember(self, init.keys.publicKey, this.config))
     }
     const barred = (peerId: string): void => this.barred(peerId)
     this.admission = new Admission({
@@ -191,6 +175,19 @@ export class RoomHost {
       deliverLocally: (deliver) => void this.self?.receive(deliver)
     }
     // Credentials are short-lived; connected members get fresh ones well before theirs expire.
+    this.arrivals = new Arrivals({
+      config: this.config,
+      guard: this.guard,
+      admission: this.admission,
+      readmission: this.readmission,
+      roster: this.roster,
+      feed: this.feed,
+      log: this.log,
+      signal: this.shutdown.signal,
+      barred,
+      isClosing: () => this.closed,
+      relay: (post, sender) => this.relayQueue.run(() => this.relay(post, sender))
+    })
     this.credentialTimer = setInterval(
       () => void this.readmission.renewCredentials(),
       this.config.resumeTtlMs / 3
@@ -211,7 +208,7 @@ export class RoomHost {
     const selfFingerprint = keys === undefined ? undefined : await fingerprint(keys.publicKey.spki)
     const host = new RoomHost({ node: libp2p, options, answerHash, keys, selfFingerprint })
     libp2p.addEventListener('connection:open', (event) => host.guard.opened(event.detail))
-    await libp2p.handle(PROTOCOL_ID, (stream, connection) => host.handleStream(stream, connection), {
+    await libp2p.handle(PROTOCOL_ID, (stream, connection) => host.arrivals.handle(stream, connection), {
       maxInboundStreams: 4,
       // Deliberately not over relayed (limited) connections, whose byte and time caps would cut a room.
       runOnLimitedConnection: false
@@ -319,20 +316,17 @@ export class RoomHost {
     const peerId = member?.peerId ?? parsePeerId(who)
     if (peerId === undefined || peerId === this.peerId) return false
     this.banned.add(peerId)
-    this.onBansChange?.([...this.banned])
     if (member !== undefined) this.roster.depart(member, Reason.BANNED)
     return true
   }
 
   unban(peerId: string): boolean {
-    const removed = this.banned.delete(peerId)
-    if (removed) this.onBansChange?.([...this.banned])
-    return removed
+    return this.banned.delete(peerId)
   }
 
   /** The banned PeerIds. */
   bans(): string[] {
-    return [...this.banned]
+    return this.banned.list()
   }
 
   /** Sends a message as the host (not in relay-only mode). */
@@ -358,7 +352,7 @@ export class RoomHost {
     const reason = options.restarting === true ? Reason.HOST_RESTARTING : Reason.HOST_CLOSING
     this.shutdown.abort(new RefusedError(Reason.HOST_CLOSING))
     // Joiners mid-handshake are told the room is closing (not that they were too slow).
-    await Promise.race([Promise.allSettled([...this.arriving]), delay(CLOSE_FLUSH_MS)])
+    await Promise.race([this.arrivals.settled(), sleep(CLOSE_FLUSH_MS, undefined, { ref: false })])
     this.guard.stop()
     await this.roster.closeAll(reason, options.signal ?? AbortSignal.timeout(CLOSE_FLUSH_MS))
     await this.node.unhandle(PROTOCOL_ID).catch((err: unknown) => this.log.error('unhandle failed: %e', err))
@@ -377,102 +371,6 @@ export class RoomHost {
     if (this.banned.has(peerId)) throw new RefusedError(Reason.BANNED)
   }
 
-  /** One inbound stream: its first frame, the handshake or resume, then the member's frames until it goes. */
-  private async handleStream(stream: Stream, connection: Connection): Promise<void> {
-    const peerId = connection.remotePeer.toString()
-    // Scoped per stream (as @libp2p/ping does), under the host's own namespace so DEBUG=securechat:* shows it.
-    const log = this.log.newScope(`stream:${stream.id}`)
-    this.guard.streamOpened(connection)
-    let vouched = false
-    const ctx: HandshakeContext = {
-      peerId,
-      source: sourceAddress(connection.remoteAddr),
-      connection,
-      vouch: () => {
-        if (vouched) return
-        vouched = true
-        this.guard.vouch(connection)
-      },
-      attemptsLeft: () => 0,
-      log
-    }
-    // A stranger gets the small handshake frame limit; the member's limit comes with admission.
-    const channel = new FrameChannel(stream, {
-      maxFrameBytes: MAX_HANDSHAKE_FRAME_BYTES,
-      // A member that stops reading (a stalled link, a sleeping laptop) is not buffered for without
-      // bound: its stream is cut and it counts as away, so its messages go to the bounded backlog.
-      onOverflow: () => {
-        const member = this.roster.get(peerId)
-        if (member?.channel !== channel) return
-        log('%s is not reading: cut off, kept as away', peerId)
-        channel.abort(new Error('the member is not reading'))
-        this.roster.goAway(member)
-      }
-    })
-    let member: HostedMember
-    let arrived = (): void => {}
-    const arrival = new Promise<void>((resolve) => {
-      arrived = resolve
-    })
-    this.arriving.add(arrival)
-    try {
-      // The first frame is read even from a banned peer: refused before it, the peer's side may not
-      // have finished negotiating the protocol, and would see a reset instead of the reason.
-      const first = await readWithin(channel, 'hello', this.config.timeouts.helloMs, this.shutdown.signal)
-      this.barred(peerId)
-      if (first.kind === 'resume') {
-        member = await this.readmission.readmit(first.body, channel, ctx)
-      } else {
-        const signal = AbortSignal.any([
-          this.shutdown.signal,
-          AbortSignal.timeout(this.config.timeouts.handshakeMs)
-        ])
-        member = await this.admission.admit(first, channel, ctx, signal)
-      }
-    } catch (err) {
-      await this.refuse(channel, err as Error, ctx)
-      this.guard.streamEnded(connection, { vouched, rejected: !vouched && rejectsConnection(err as Error) })
-      return
-    } finally {
-      arrived()
-      this.arriving.delete(arrival)
-    }
-    channel.setFrameLimit(MAX_FRAME_BYTES)
-    ctx.vouch()
-    await serveMember(member, channel, {
-      roster: this.roster,
-      signal: this.shutdown.signal,
-      relay: (post) => this.relayQueue.run(() => this.relay(post, member)),
-      isClosing: () => this.closed,
-      log
-    })
-    this.guard.streamEnded(connection, { vouched, rejected: false })
-  }
-
-  /** Tells a refused joiner why (reason code and tries left), then closes its stream. */
-  private async refuse(channel: FrameChannel, err: Error, ctx: HandshakeContext): Promise<void> {
-    const reason =
-      err instanceof ReasonError ? err.reason : err.name === 'TimeoutError' ? Reason.TIMEOUT : undefined
-    if (reason === undefined) {
-      // The stream itself failed (reset, closed): nothing can be told.
-      ctx.log('handshake from %s ended: %s', ctx.peerId, err.message)
-      channel.abort(err)
-      return
-    }
-    ctx.log('refused %s from %s: %s', ctx.peerId, ctx.source, reasonCode(reason))
-    channel.send(
-      frame('refusal', {
-        reason,
-        message: err.message.slice(0, 200),
-        attemptsLeft: ctx.attemptsLeft(),
-        retry: false,
-        retryAfter: err instanceof RefusedError ? err.retryAfter : 0
-      })
-    )
-    this.feed.emit({ type: 'refused', peerId: ctx.peerId, address: ctx.source, reason: reasonCode(reason) })
-    await channel.close(AbortSignal.timeout(CLOSE_FLUSH_MS))
-  }
-
   /** Relays one Post (serially, through `relayQueue`) and tells the host's listeners what passed. */
   private async relay(post: Parameters<typeof relayPost>[1], sender: HostedMember): Promise<number> {
     this.relayTap?.(post, sender.peerId)
@@ -485,45 +383,6 @@ export class RoomHost {
       ciphertextBytes: post.ciphertext.byteLength
     })
     return seq
-  }
-}
-
-/**
- * Refusals that no honest client earns (it never sends a malformed frame or a forged credential, and
- * always sends its first frame at once): the connection they came on is closed with them, so each
- * such try costs the sender a new connection, which libp2p rate-limits per address. A wrong answer or
- * code, a taken nickname or a full room are honest mistakes or states: the connection stays for a retry.
- */
-const CONNECTION_REJECTING_REASONS: ReadonlySet<Reason> = new Set([
-  Reason.MALFORMED,
-  Reason.UNEXPECTED_FRAME,
-  Reason.VERSION_UNSUPPORTED,
-  Reason.TOKEN_INVALID,
-  Reason.TOKEN_WRONG_ROOM,
-  Reason.RESUME_INVALID,
-  Reason.TIMEOUT
-])
-
-function rejectsConnection(err: Error): boolean {
-  if (err.name === 'TimeoutError') return true
-  return err instanceof ReasonError ? CONNECTION_REJECTING_REASONS.has(err.reason) : true
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref())
-}
-
-function withPeerId(address: Multiaddr, peerId: string): Multiaddr {
-  return address.getComponents().some((c) => c.name === 'p2p')
-    ? address
-    : address.encapsulate(`/p2p/${peerId}`)
-}
-
-function parsePeerId(text: string): string | undefined {
-  try {
-    return peerIdFromString(text).toString()
-  } catch {
-    return undefined
   }
 }
 

@@ -66,6 +66,22 @@ export function freshSession(limits: MemberLimits, now: () => number): MemberSes
   }
 }
 
+/** The host itself as a member of its room: its messages are delivered in-process, never held. */
+export function hostAsMember(
+  self: { peerId: string; nickname: string; fingerprint: string },
+  publicKey: RsaPublicKey,
+  limits: MemberLimits & { now: () => number }
+): HostedMember {
+  return {
+    ...self,
+    publicKey,
+    publicKeySpki: publicKey.spki,
+    ...freshSession(limits, limits.now),
+    local: true,
+    channel: undefined
+  }
+}
+
 /** The member as the wire announces it. */
 export function memberRecord(m: HostedMember): Member {
   return {

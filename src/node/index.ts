@@ -18,12 +18,9 @@ export { EventFeed, type MemberInfo, type RoomEvent, type RoomEventType } from '
 export { createRoomHost, type IssuedRoomInvitation, RoomHost, type RoomHostOptions } from './host.js'
 export { isPrivateIp, scopeInvitation } from './invitation-scope.js'
 export type { InvitationRecord } from './invitations.js'
+export { type JoinOptions, joinRoom } from './join.js'
 export type { JoinCredentials } from './join-handshake.js'
 export { createSecureChatNode, defaultListenAddresses, type NodeOptions } from './libp2p.js'
 export type { LockoutOptions } from './lockout.js'
-export {
-  type JoinOptions,
-  joinRoom,
-  RoomMember
-} from './member.js'
+export { RoomMember } from './member.js'
 export { configFolder, ROOM_NAME_PATTERN, RoomStore, type StoredRoom } from './room-store.js'

@@ -11,47 +11,16 @@ import { asBufferSource, constantTimeEqual } from '../protocol/bytes.js'
 import { SecureChatError } from '../protocol/errors.js'
 import { type AnyFrame, frame } from '../protocol/frame.js'
 import { describeReason, reasonCode } from '../protocol/reasons.js'
-import { generateRsaKeyPair, type RsaKeyPair, sign } from '../protocol/rsa.js'
+import { type RsaKeyPair, sign } from '../protocol/rsa.js'
 import type { SenderKey } from '../protocol/sender-key.js'
 import { resumeSignatureInput } from '../protocol/signing.js'
 import { type Post, Reason, type Welcome } from '../protocol/wire/securechat.js'
-import { invitationTarget } from './addresses.js'
 import { FrameChannel } from './channel.js'
-import {
-  CLOSE_FLUSH_MS,
-  HANDSHAKE_TOTAL_TIMEOUT_MS,
-  MDNS_DISCOVERY_WAIT_MS,
-  RECONNECT_INITIAL_MS,
-  RECONNECT_MAX_MS,
-  RESUME_ATTEMPT_TIMEOUT_MS,
-  RESUME_TTL_MS
-} from './constants.js'
+import { CLOSE_FLUSH_MS, RESUME_ATTEMPT_TIMEOUT_MS, RESUME_TTL_MS } from './constants.js'
 import { dialHost } from './dial-host.js'
-import {
-  HostUnreachableError,
-  JoinRefusedError,
-  MessageRejectedError,
-  RoomClosedError,
-  StreamEndedError
-} from './errors.js'
-import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
-import { handshake, type JoinCredentials } from './join-handshake.js'
-import { createSecureChatNode, type NodeOptions } from './libp2p.js'
+import { JoinRefusedError, MessageRejectedError, RoomClosedError, StreamEndedError } from './errors.js'
+import type { EventFeed, MemberInfo, RoomEvent } from './events.js'
 import { Participant } from './participant.js'
-
-export interface JoinOptions extends Omit<NodeOptions, 'listen'> {
-  /** The member's RSA key pair; a fresh 2048-bit one when absent. */
-  keys?: RsaKeyPair
-  /** An existing libp2p node to dial from; one is made (and later stopped) when absent. */
-  node?: Libp2p
-  signal?: AbortSignal
-  handshakeTimeoutMs?: number
-  /** Reconnect and resume by itself when the connection drops (default true). */
-  reconnect?: boolean
-  /** Backoff between reconnect attempts: first delay and cap, doubling in between (default 250 ms, 10 s). */
-  reconnectBackoffMs?: { initial?: number; max?: number }
-  now?: () => number
-}
 
 interface PendingPost {
   post: Post
@@ -410,7 +379,7 @@ const TRANSIENT_RESUME_REFUSALS: ReadonlySet<Reason> = new Set([
  * lost connection: the stream is cut, the member reconnects, and what it had not got through (kept
  * until acknowledged) is sent again on resume, never dropped.
  */
-function memberChannel(stream: Stream): FrameChannel {
+export function memberChannel(stream: Stream): FrameChannel {
   const channel: FrameChannel = new FrameChannel(stream, {
     onOverflow: () => channel.abort(new Error('the host is not reading'))
   })
@@ -433,71 +402,4 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', onAbort, { once: true })
   })
-}
-
-/** With mDNS on, a failed dial waits a moment for the host to be discovered on the LAN. */
-function discoveryWait(options: JoinOptions): number {
-  return options.mdns === undefined || options.mdns === false ? 0 : MDNS_DISCOVERY_WAIT_MS
-}
-
-/**
- * Joins the room an invitation points to: dials the host it pins (Noise authenticates that PeerId),
- * passes the four gates with `credentials`, and returns the member session.
- */
-export async function joinRoom(
-  invitation: string,
-  credentials: JoinCredentials,
-  options: JoinOptions = {}
-): Promise<RoomMember> {
-  const { addresses, hostPeerId, token } = invitationTarget(invitation)
-  const keys = options.keys ?? (await generateRsaKeyPair())
-  const ownsNode = options.node === undefined
-  const node = options.node ?? (await createSecureChatNode({ ...options, listen: [] }))
-  if (ownsNode) await node.start()
-  const signal = AbortSignal.any([
-    ...(options.signal === undefined ? [] : [options.signal]),
-    AbortSignal.timeout(options.handshakeTimeoutMs ?? HANDSHAKE_TOTAL_TIMEOUT_MS)
-  ])
-  try {
-    let stream: Awaited<ReturnType<Libp2p['dialProtocol']>>
-    try {
-      stream = await dialHost(node, addresses, hostPeerId, { signal, discoveryMs: discoveryWait(options) })
-    } catch (err) {
-      throw new HostUnreachableError(
-        `cannot reach the host at ${addresses.map(String).join(', ')}: ${(err as Error).message}`
-      )
-    }
-    const channel = memberChannel(stream)
-    const welcome = await handshake(channel, credentials, token, keys.publicKey.spki, signal)
-    const feed = new EventFeed()
-    const member = new RoomMember({
-      feed,
-      node,
-      ownsNode,
-      channel,
-      welcome,
-      keys,
-      hostPeerId,
-      addresses,
-      reconnect: options.reconnect ?? true,
-      backoff: {
-        initial: options.reconnectBackoffMs?.initial ?? RECONNECT_INITIAL_MS,
-        max: options.reconnectBackoffMs?.max ?? RECONNECT_MAX_MS
-      },
-      discoveryMs: discoveryWait(options),
-      now: options.now
-    })
-    try {
-      await member.load(welcome)
-    } catch (err) {
-      // Admitted, but the Welcome does not check out (a member key that does not import): the
-      // session just started is ended here, not left reconnecting in the background.
-      await member.close()
-      throw err
-    }
-    return member
-  } catch (err) {
-    if (ownsNode) await node.stop()
-    throw err
-  }
 }

@@ -1,7 +1,8 @@
 import type { RoomEvent } from '../../src/node/events.js'
 import { createRoomHost, type RoomHost, type RoomHostOptions } from '../../src/node/host.js'
+import { type JoinOptions, joinRoom } from '../../src/node/join.js'
 import type { JoinCredentials } from '../../src/node/join-handshake.js'
-import { type JoinOptions, joinRoom, type RoomMember } from '../../src/node/member.js'
+import type { RoomMember } from '../../src/node/member.js'
 import { generateRsaKeyPair, type RsaKeyPair } from '../../src/protocol/rsa.js'
 import type { Post } from '../../src/protocol/wire/securechat.js'
 
