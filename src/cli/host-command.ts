@@ -287,5 +287,5 @@ async function openRoom(
           : 'Type /help for commands; Ctrl-C or Ctrl-D stops the host (members wait for it to come back), /quit closes the room for good.')
     )
   )
-  return screen.run()
+  return runSession(session, screen)
 }

@@ -123,7 +123,7 @@ export async function joinCommand(
     terminal.print(
       style.dim('Compare fingerprints aloud with /who. Type /help for commands; /quit or Ctrl-D leaves.')
     )
-    return await screen.run()
+    return await runSession(session, screen)
   } finally {
     terminal.close()
   }
