@@ -5,16 +5,15 @@
  */
 import * as defaults from '../node/constants.js'
 import type { RoomEvent } from '../node/index.js'
-import { type CommandResult, runCommand } from './actions.js'
 import { NickColours, type Style } from './colours.js'
-import { parseInput } from './commands.js'
-import { ExitCode, type ExitCodeValue } from './exit-codes.js'
+import { ExitCode } from './exit-codes.js'
 import { clock, localDateTime, spacedCode } from './format.js'
-import { closedExitCode, describeCode, log, onTerminationSignal } from './io.js'
+import { describeCode } from './io.js'
 import type { Terminal } from './prompt.js'
 import { terminalQr } from './qr.js'
 import { displayText } from './sanitize.js'
 import { type ChatSession, currentCode, type IssuedInvitation, type RoomCode, watchCode } from './session.js'
+import type { Face, Input, InputError, SessionEnd, ShownResult } from './session-runner.js'
 
 export interface ChatScreenOptions {
   style: Style
@@ -22,7 +21,8 @@ export interface ChatScreenOptions {
   stdout: { isTTY?: boolean; columns?: number }
 }
 
-export class ChatScreen {
+/** The chat screen face: the session's life is session-runner.ts's; this draws it and reads the terminal. */
+export class ChatScreen implements Face {
   private readonly session: ChatSession
   private readonly terminal: Terminal
   private readonly style: Style
@@ -31,7 +31,6 @@ export class ChatScreen {
   private code: RoomCode | undefined
   private stopCode: (() => void) | undefined
   private ticker: NodeJS.Timeout | undefined
-  private ending = false
 
   constructor(session: ChatSession, terminal: Terminal, options: ChatScreenOptions) {
     this.session = session
@@ -65,68 +64,76 @@ export class ChatScreen {
     }
   }
 
-  /** Runs until the person leaves or the room ends; resolves with the exit code. */
-  run(): Promise<ExitCodeValue> {
-    return new Promise<ExitCodeValue>((resolve) => {
-      const finish = (code: ExitCodeValue): void => {
-        offEvents()
-        offSignals()
-        this.stopCode?.()
-        if (this.ticker !== undefined) clearInterval(this.ticker)
-        this.terminal.close()
-        resolve(code)
-      }
-      const leave = async (final = false): Promise<void> => {
-        if (this.ending) return
-        this.ending = true
-        const restarting = this.session.restartable && !final
+  readonly lineOrder = 'as-they-come'
+  readonly inputEnd = 'leave'
+
+  onLine(handler: (line: string) => void): void {
+    this.terminal.onInput(handler)
+  }
+
+  onInputEnd(handler: () => void): void {
+    this.terminal.onEnd(handler)
+  }
+
+  onInterrupt(handler: () => void): void {
+    this.terminal.onInterrupt(handler)
+  }
+
+  start(): void {
+    this.startPrompt()
+  }
+
+  /** Readline echoed the line as typed: it is erased and, where it stays, shown in the chat's format. */
+  entered(line: string, input: Input): void {
+    this.terminal.eraseEntered(line)
+    switch (input.kind) {
+      case 'empty':
+        this.terminal.refresh()
+        return
+      case 'message':
+        this.line(Date.now(), `<${this.nick(this.session.nickname ?? '')}> ${displayText(input.text)}`)
+        return
+      case 'command':
+        this.terminal.print(this.style.dim(`> ${displayText(line.trim())}`))
+        return
+      case 'invalid':
+        return
+    }
+  }
+
+  showError(error: InputError): void {
+    this.notice(error.unsent === true ? `not sent: ${error.message}` : error.message, true)
+  }
+
+  showEnd(end: SessionEnd): void {
+    switch (end.kind) {
+      case 'leaving':
         this.terminal.print(
           this.style.dim(
             this.session.role === 'member'
               ? 'Leaving the room…'
-              : restarting
+              : end.restarting
                 ? `Stopping; the room is kept. Its members wait up to ${Math.round(defaults.RESUME_TTL_MS / 60_000)} min for it to come back (/quit closes it for good).`
                 : 'Closing the room…'
           )
         )
-        try {
-          await this.session.close({ final })
-        } catch (err) {
-          log.error('closing failed: %s', (err as Error).message)
-        }
-        finish(ExitCode.OK)
-      }
-      const offEvents = this.session.onEvent((event) => {
-        if (event.type === 'closed') {
-          if (this.ending) return
-          this.ending = true
-          const code = closedExitCode(event.reason)
-          this.notice(
-            code === ExitCode.OK
-              ? `The room was closed by the host.`
-              : `You are no longer in the room: ${describeCode(event.reason)}.`,
-            code !== ExitCode.OK
-          )
-          finish(code)
-          return
-        }
-        // Once leaving, what the closing connection reports is no news.
-        if (!this.ending) this.show(event)
-      })
-      const offSignals = onTerminationSignal(() => void leave())
-      this.terminal.onInterrupt(() => void leave())
-      // Piped input may end right after its last lines: those are sent before leaving.
-      const pending = new Set<Promise<void>>()
-      this.terminal.onInput((line) => {
-        const work = this.input(line, leave)
-        pending.add(work)
-        void work.finally(() => pending.delete(work))
-      })
-      this.terminal.onEnd(() => {
-        void Promise.allSettled([...pending]).then(() => leave())
-      })
-      this.startPrompt()
-    })
+        return
+      case 'left':
+        return
+      case 'closed':
+        this.notice(
+          end.exitCode === ExitCode.OK
+            ? `The room was closed by the host.`
+            : `You are no longer in the room: ${describeCode(end.event.reason)}.`,
+          end.exitCode !== ExitCode.OK
+        )
+    }
+  }
+
+  close(): void {
+    this.stopCode?.()
+    if (this.ticker !== undefined) clearInterval(this.ticker)
+    this.terminal.close()
   }
 
   private startPrompt(): void {
@@ -180,7 +187,7 @@ export class ChatScreen {
     this.line(Date.now(), alert ? this.style.alert(`! ${text}`) : this.style.dim(`* ${text}`))
   }
 
-  private show(event: RoomEvent): void {
+  show(event: RoomEvent): void {
     switch (event.type) {
       case 'message':
         this.line(event.ts, `<${this.nick(event.from)}> ${displayText(event.text)}`)
@@ -233,50 +240,7 @@ export class ChatScreen {
     }
   }
 
-  private async input(line: string, leave: (final: boolean) => Promise<void>): Promise<void> {
-    if (this.ending) return
-    const parsed = parseInput(line, this.session.role)
-    switch (parsed.kind) {
-      case 'empty':
-        this.terminal.eraseEntered(line)
-        this.terminal.refresh()
-        return
-      case 'invalid':
-        this.terminal.eraseEntered(line)
-        this.notice(parsed.message, true)
-        return
-      case 'message':
-        this.terminal.eraseEntered(line)
-        if (!this.session.canSend) {
-          this.notice('a relay-only host is not a member and cannot send', true)
-          return
-        }
-        this.line(Date.now(), `<${this.nick(this.session.nickname ?? '')}> ${displayText(parsed.text)}`)
-        try {
-          await this.session.send(parsed.text)
-        } catch (err) {
-          if ((err as Error).name !== 'MessageRejectedError') {
-            this.notice(`not sent: ${(err as Error).message}`, true)
-          }
-        }
-        return
-      case 'command': {
-        this.terminal.eraseEntered(line)
-        this.terminal.print(this.style.dim(`> ${displayText(line.trim())}`))
-        let result: CommandResult
-        try {
-          result = await runCommand(parsed.command, this.session)
-        } catch (err) {
-          this.notice((err as Error).message, true)
-          return
-        }
-        if (result.kind === 'quit') await leave(true)
-        else this.showResult(result)
-      }
-    }
-  }
-
-  private showResult(result: Exclude<CommandResult, { kind: 'quit' }>): void {
+  showResult(result: ShownResult): void {
     const s = this.style
     switch (result.kind) {
       case 'help': {

@@ -11,10 +11,11 @@ import { formatDuration } from './duration.js'
 import { CliError, ExitCode, type ExitCodeValue, UsageError } from './exit-codes.js'
 import { localDateTime, spacedCode } from './format.js'
 import { type Io, log, writeJson } from './io.js'
-import { codeEvent, invitationEvent, runJsonSession } from './json-mode.js'
+import { codeEvent, invitationEvent, JsonFace } from './json-mode.js'
 import { Terminal } from './prompt.js'
 import { askNewAnswer, askQuestion, givenAnswer, questionProblem } from './secrets.js'
 import { currentCode, hostSession, watchCode } from './session.js'
+import { runSession } from './session-runner.js'
 
 export interface HostFlags {
   port?: number
@@ -239,7 +240,7 @@ async function openRoom(
   if (json) {
     const firstCode = await currentCode(room)
     let stopCode: (() => void) | undefined
-    return runJsonSession(session, io, {
+    const face = new JsonFace(io, {
       onStart: () => {
         writeJson(io, invitationEvent(issued))
         writeJson(io, codeEvent(firstCode))
@@ -257,6 +258,7 @@ async function openRoom(
       },
       onEnd: () => stopCode?.()
     })
+    return runSession(session, face)
   }
 
   const screen = new ChatScreen(session, terminal as Terminal, { style, stdout: io.stdout })
@@ -285,5 +287,5 @@ async function openRoom(
           : 'Type /help for commands; Ctrl-C or Ctrl-D stops the host (members wait for it to come back), /quit closes the room for good.')
     )
   )
-  return screen.run()
+  return runSession(session, screen)
 }

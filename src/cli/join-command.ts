@@ -11,11 +11,12 @@ import { colourEnabled, Style } from './colours.js'
 import { CancelledError, type ExitCodeValue, UsageError } from './exit-codes.js'
 import { type Io, log, writeJson } from './io.js'
 import { askInvitation, cleanCode, givenCode, givenInvitation, hideArguments } from './join-inputs.js'
-import { runJsonSession } from './json-mode.js'
+import { JsonFace } from './json-mode.js'
 import { Terminal } from './prompt.js'
 import { displayText } from './sanitize.js'
 import { ANSWER_ENV, CODE_ENV, givenAnswer, INVITATION_ENV } from './secrets.js'
 import { memberSession } from './session.js'
+import { runSession } from './session-runner.js'
 
 export interface JoinFlags {
   invitationFile?: string
@@ -78,7 +79,7 @@ export async function joinCommand(
       { answer, code, nickname: nick },
       { keys, mdns: flags.mdns !== false }
     )
-    return runJsonSession(memberSession(member, ownFingerprint), io, {
+    const face = new JsonFace(io, {
       onStart: () => {
         writeJson(io, {
           type: 'joined',
@@ -91,6 +92,7 @@ export async function joinCommand(
         writeJson(io, { type: 'ready', role: 'member', peerId: member.peerId, nick: member.nickname })
       }
     })
+    return runSession(memberSession(member, ownFingerprint), face)
   }
 
   const style = new Style(colourEnabled(io.stdout, io.env))
@@ -121,7 +123,7 @@ export async function joinCommand(
     terminal.print(
       style.dim('Compare fingerprints aloud with /who. Type /help for commands; /quit or Ctrl-D leaves.')
     )
-    return await screen.run()
+    return await runSession(session, screen)
   } finally {
     terminal.close()
   }

@@ -1,17 +1,15 @@
 /**
  * Machine mode: every room event is one JSON line on stdout; every stdin line is a message, or a
  * slash command whose result is an event too. The end of stdin changes nothing (a bot may have
- * nothing to say); SIGINT or SIGTERM leaves the room cleanly and exits 0.
+ * nothing to say); SIGINT or SIGTERM leaves the room cleanly and exits 0. The session's life is
+ * session-runner.ts's; this face only writes the events and reads the lines.
  */
-import { createInterface } from 'node:readline'
+import { createInterface, type Interface } from 'node:readline'
 import type { RoomEvent } from '../node/index.js'
-import { ReasonError } from '../protocol/errors.js'
-import { reasonCode } from '../protocol/reasons.js'
-import { type CommandResult, runCommand } from './actions.js'
-import { parseInput } from './commands.js'
-import { ExitCode, type ExitCodeValue } from './exit-codes.js'
-import { closedExitCode, describeCode, type Io, log, onTerminationSignal, writeJson } from './io.js'
-import type { ChatSession, IssuedInvitation, RoomCode } from './session.js'
+import { ExitCode } from './exit-codes.js'
+import { describeCode, type Io, writeJson } from './io.js'
+import type { IssuedInvitation, RoomCode } from './session.js'
+import type { Face, InputError, SessionEnd, ShownResult } from './session-runner.js'
 
 export function invitationEvent(issued: IssuedInvitation): { type: 'invitation' } & Record<string, unknown> {
   return {
@@ -28,9 +26,7 @@ export function codeEvent(code: RoomCode): { type: 'code' } & Record<string, unk
   return { type: 'code', code: code.code, expiresAt: code.expiresAt, secondsLeft: code.secondsLeft }
 }
 
-export function resultEvent(result: Exclude<CommandResult, { kind: 'quit' }>): {
-  type: string
-} & Record<string, unknown> {
+export function resultEvent(result: ShownResult): { type: string } & Record<string, unknown> {
   switch (result.kind) {
     case 'help':
       return {
@@ -50,119 +46,73 @@ export function resultEvent(result: Exclude<CommandResult, { kind: 'quit' }>): {
   }
 }
 
-/** The stable code of a failed send: the room's own reason where there is one (README, "Sending"). */
-export function sendErrorCode(err: Error): string {
-  if (err.name === 'RoomClosedError') return 'not-in-room'
-  if (err.name === 'MessageTooLargeError') return 'message-too-large'
-  if (err.name === 'NobodyToSendToError') return 'nobody-to-send-to'
-  if (err instanceof ReasonError) return reasonCode(err.reason)
-  return 'send-failed'
-}
-
-export interface JsonSessionOptions {
+export interface JsonFaceOptions {
   /** Writes the opening events, once signals and room events are taken care of. */
   onStart?: () => void
   /** Extra cleanup when the session ends (the host's code timer). */
   onEnd?: () => void
 }
 
-/** Runs the session until it is left or ended; resolves with the exit code. */
-export function runJsonSession(
-  session: ChatSession,
-  io: Io,
-  options: JsonSessionOptions = {}
-): Promise<ExitCodeValue> {
-  const emit = (event: { type: string } & Record<string, unknown>): void => writeJson(io, event)
-  return new Promise<ExitCodeValue>((resolve) => {
-    let ending = false
-    const input = createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY, terminal: false })
+/** The JSON Lines face: each event one line on stdout, each stdin line handed to the runner in order. */
+export class JsonFace implements Face {
+  readonly lineOrder = 'in-order'
+  readonly inputEnd = 'stay'
+  private readonly io: Io
+  private readonly options: JsonFaceOptions
+  private readonly input: Interface
 
-    const end = (code: ExitCodeValue): void => {
-      offSignals()
-      offEvents()
-      options.onEnd?.()
-      input.close()
-      resolve(code)
-    }
+  constructor(io: Io, options: JsonFaceOptions = {}) {
+    this.io = io
+    this.options = options
+    this.input = createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY, terminal: false })
+  }
 
-    const leave = async (why: string, final = false): Promise<void> => {
-      if (ending) return
-      ending = true
-      log('leaving the room (%s)', why)
-      try {
-        await session.close({ final })
-      } catch (err) {
-        log.error('closing failed: %s', (err as Error).message)
-      }
-      emit({ type: 'closed', reason: session.restartable && !final ? 'restarting' : 'left' })
-      end(ExitCode.OK)
-    }
+  onLine(handler: (line: string) => void): void {
+    this.input.on('line', handler)
+  }
 
-    const offEvents = session.onEvent((event: RoomEvent) => {
-      if (event.type === 'closed') {
-        if (ending) return
-        ending = true
-        emit({ ...event })
-        const code = closedExitCode(event.reason)
-        if (code === ExitCode.REFUSED)
-          emit({ type: 'error', code: event.reason, message: describeCode(event.reason) })
-        end(code)
+  onInputEnd(handler: () => void): void {
+    this.input.on('close', handler)
+  }
+
+  start(): void {
+    this.options.onStart?.()
+  }
+
+  show(event: RoomEvent): void {
+    this.emit({ ...event })
+  }
+
+  showResult(result: ShownResult): void {
+    this.emit(resultEvent(result))
+  }
+
+  showError(error: InputError): void {
+    this.emit({ type: 'error', code: error.code, message: error.message })
+  }
+
+  showEnd(end: SessionEnd): void {
+    switch (end.kind) {
+      case 'leaving':
         return
-      }
-      // Once leaving, what the closing connection reports is no news.
-      if (!ending) emit({ ...event })
-    })
-
-    const offSignals = onTerminationSignal((signal) => void leave(signal))
-    options.onStart?.()
-
-    const handle = async (line: string): Promise<void> => {
-      if (ending) return
-      const parsed = parseInput(line, session.role)
-      switch (parsed.kind) {
-        case 'empty':
-          return
-        case 'invalid':
-          emit({ type: 'error', code: parsed.code, message: parsed.message })
-          return
-        case 'message':
-          if (!session.canSend) {
-            emit({
-              type: 'error',
-              code: 'relay-only',
-              message: 'a relay-only host is not a member and cannot send'
-            })
-            return
-          }
-          try {
-            await session.send(parsed.text)
-          } catch (err) {
-            // A message the host rejected is already reported by the room's own `error` event.
-            if ((err as Error).name !== 'MessageRejectedError') {
-              emit({ type: 'error', code: sendErrorCode(err as Error), message: (err as Error).message })
-            }
-          }
-          return
-        case 'command': {
-          let result: CommandResult
-          try {
-            result = await runCommand(parsed.command, session)
-          } catch (err) {
-            emit({ type: 'error', code: 'command-failed', message: (err as Error).message })
-            return
-          }
-          if (result.kind === 'quit') await leave('/quit', true)
-          else emit(resultEvent(result))
+      case 'left':
+        this.emit({ type: 'closed', reason: end.restarting ? 'restarting' : 'left' })
+        return
+      case 'closed':
+        this.emit({ ...end.event })
+        // A kick or ban is a refusal, reported as every refusal is (README, "Error codes").
+        if (end.exitCode === ExitCode.REFUSED) {
+          this.emit({ type: 'error', code: end.event.reason, message: describeCode(end.event.reason) })
         }
-      }
     }
+  }
 
-    let queue = Promise.resolve()
-    input.on('line', (line) => {
-      queue = queue.then(() => handle(line))
-    })
-    input.on('close', () => {
-      if (!ending) log('stdin ended: staying in the room until SIGINT or SIGTERM')
-    })
-  })
+  close(): void {
+    this.options.onEnd?.()
+    this.input.close()
+  }
+
+  private emit(event: { type: string } & Record<string, unknown>): void {
+    writeJson(this.io, event)
+  }
 }
