@@ -3,6 +3,7 @@
  */
 
 import { setMaxListeners } from 'node:events'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Stream } from '@libp2p/interface'
 import type { Logger } from '@libp2p/logger'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -249,7 +250,7 @@ export class RoomMember {
       const wait = Math.round(delay / 2 + Math.random() * (delay / 2))
       this.feed.emit({ type: 'reconnecting', attempt, delayMs: wait })
       try {
-        await sleep(wait, this.stop.signal)
+        await sleep(wait, undefined, { signal: this.stop.signal })
         await this.resumeOnce()
         return undefined
       } catch (err) {
@@ -384,22 +385,4 @@ export function memberChannel(stream: Stream): FrameChannel {
     onOverflow: () => channel.abort(new Error('the host is not reading'))
   })
   return channel
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason)
-      return
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = (): void => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
 }
