@@ -2,15 +2,13 @@
  * One shape for the two ends of a room, so the chat screen and --json mode serve the host and a
  * member alike: send, who, events, close; and for the host, its controls.
  */
-import type { IssuedRoomInvitation, RoomEvent, RoomHost, RoomMember } from '../node/index.js'
+import type { IssuedRoomInvitation, MemberInfo, RoomEvent, RoomHost, RoomMember } from '../node/index.js'
 import { scopeInvitation } from '../node/invitation-scope.js'
 import { ROOM_CODE_STEP_SECONDS } from '../protocol/totp.js'
 import { codeExpiry } from './format.js'
 
-export interface Person {
-  nick: string
-  peerId: string
-  fingerprint: string
+/** A member as `/who` shows it: the room's `MemberInfo`, and whether it is this process or the host. */
+export interface Person extends MemberInfo {
   /** This process's own member. */
   self: boolean
   /** The room's host. */

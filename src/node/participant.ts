@@ -13,7 +13,14 @@ const SENDER_KEYS_KEPT = 4
 /** Sender-key epochs count seconds from here (2020-09-13), which keeps them well inside 32 bits. */
 const EPOCH_CLOCK_BASE = 1_600_000_000
 
-export interface RosterEntry {
+/**
+ * Another member as this participant knows it: its key imported and its fingerprint computed here,
+ * never taken on the host's word. The names of "a member", from the wire outwards: `Member` (the
+ * wire record the host announces), `VerifiedMember` (this), `HostedMember` (what the host keeps of
+ * each), `MemberInfo` (what events show), `Person` (the CLI's `/who`: `MemberInfo` and two flags),
+ * and `RoomMember` (a member's whole session, made by `joinRoom`).
+ */
+export interface VerifiedMember {
   peerId: string
   nickname: string
   publicKey: RsaPublicKey
@@ -43,10 +50,10 @@ export class Participant {
   private readonly feed: EventFeed
   private readonly submit: ParticipantInit['submit']
   private readonly now: () => number
-  private readonly roster = new Map<string, RosterEntry>()
+  private readonly roster = new Map<string, VerifiedMember>()
   private readonly lastCounterFrom = new Map<string, number>()
   /** Members gone while this one was away, kept (not as recipients) until the replay is through. */
-  private readonly departed = new Map<string, RosterEntry>()
+  private readonly departed = new Map<string, VerifiedMember>()
   /** Held messages still to come in the replay after a resume. */
   private replayLeft = 0
   /** Sender keys others announced to this member: sender → epoch → key. */
@@ -83,7 +90,7 @@ export class Participant {
     }))
   }
 
-  memberByNick(nick: string): RosterEntry | undefined {
+  memberByNick(nick: string): VerifiedMember | undefined {
     const wanted = nick.toLocaleLowerCase('und')
     return [...this.roster.values()].find((m) => m.nickname.toLocaleLowerCase('und') === wanted)
   }
@@ -97,9 +104,9 @@ export class Participant {
    * Adds a member from the host's announcement, in order with the messages around it. The
    * fingerprint is computed here from the key, never taken from the host's word.
    */
-  memberJoined(member: Member, options: { announce?: boolean } = {}): Promise<RosterEntry> {
+  memberJoined(member: Member, options: { announce?: boolean } = {}): Promise<VerifiedMember> {
     return this.receiving.run(async () => {
-      const entry = await this.rosterEntry(member)
+      const entry = await this.verified(member)
       this.roster.set(member.peerId, entry)
       // Even a member announced again (a restarted host re-admitting it) holds none of our keys.
       this.ownKey = undefined
@@ -177,7 +184,7 @@ export class Participant {
       }
       for (const member of members) {
         if (this.roster.has(member.peerId)) continue
-        const entry = await this.rosterEntry(member)
+        const entry = await this.verified(member)
         this.roster.set(member.peerId, entry)
         this.feed.emit({
           type: 'member-joined',
@@ -198,7 +205,7 @@ export class Participant {
     this.departed.clear()
   }
 
-  private async rosterEntry(member: Member): Promise<RosterEntry> {
+  private async verified(member: Member): Promise<VerifiedMember> {
     return {
       peerId: member.peerId,
       nickname: member.nickname,
