@@ -236,13 +236,18 @@ function citations(markdown: string): Array<{ file: string; names: string[]; tex
   }))
 }
 
+const TEST_LAYERS = ['', 'protocol/', 'node/', 'cli/', 'e2e/']
+
 describe('docs/SECURITY.md cites tests that exist', () => {
   it('every `file › test name` names a test file and, in it, a describe or test of that name', () => {
     const cited = citations(SECURITY)
     assert.ok(cited.length > 80, `the citations are found (${cited.length})`)
     const missing: string[] = []
     for (const { file, names, text } of cited) {
-      const path = `test/${file}.test.ts`
+      // Tests live in folders by layer; a citation names the file alone.
+      const path =
+        TEST_LAYERS.map((layer) => `test/${layer}${file}.test.ts`).find((p) => existsSync(join(ROOT, p))) ??
+        `test/${file}.test.ts`
       if (!existsSync(join(ROOT, path))) {
         missing.push(`${text}: no ${path}`)
         continue

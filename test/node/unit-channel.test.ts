@@ -1,0 +1,132 @@
+// Unit tests of FrameChannel and FrameReader over an in-memory stream pair: framing both ways, every read and write bound, close.
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { FrameLimitError, FrameReader } from '../../src/node/frame-reader.js'
+import { encodeVarint } from '../../src/protocol/bytes.js'
+import { encodeFrame, FrameError, frame } from '../../src/protocol/frame.js'
+import { Reason } from '../../src/protocol/wire/securechat.js'
+import { arrival, channelPair, concat, lengthPrefixed, rawFrame } from '../helpers/pair.js'
+
+const ack = (n: number) => frame('ack', { counter: n, seq: n })
+/** A valid frame whose encoding is a little over `bytes` long. */
+const refusalOf = (bytes: number) =>
+  frame('refusal', {
+    reason: Reason.LEFT,
+    message: 'x'.repeat(bytes),
+    attemptsLeft: 0,
+    retry: false,
+    retryAfter: 0
+  })
+
+describe('FrameReader', () => {
+  it('yields whole frames from chunks split anywhere, the prefix included', () => {
+    const reader = new FrameReader(1000)
+    const bytes = concat([rawFrame(300), rawFrame(2)])
+    const frames = []
+    for (let i = 0; i < bytes.byteLength; i++) frames.push(...reader.push(bytes.subarray(i, i + 1)))
+    assert.deepEqual(
+      frames.map((f) => f.byteLength),
+      [300, 2]
+    )
+    assert.equal(reader.pendingBytes, 0)
+  })
+
+  it('refuses a length over the limit from its prefix alone, an empty frame, and a prefix over five bytes', () => {
+    assert.throws(() => new FrameReader(100).push(encodeVarint(101)), FrameLimitError)
+    assert.throws(() => new FrameReader(100).push(new Uint8Array([0])), /empty frame/)
+    assert.throws(() => new FrameReader(2 ** 40).push(new Uint8Array(6).fill(0x80)), /length prefix longer/)
+    const raised = new FrameReader(100)
+    raised.maxFrameBytes = 101
+    assert.equal(raised.push(rawFrame(101)).length, 1)
+  })
+})
+
+describe('FrameChannel over a stream pair', () => {
+  it('carries frames both ways, in order', async () => {
+    const [near, far] = await channelPair()
+    assert.ok(near.send(ack(1)) && near.send(ack(2)))
+    assert.ok(far.send(ack(3)))
+    assert.deepEqual(await far.read(), ack(1))
+    assert.deepEqual(await far.read(), ack(2))
+    assert.deepEqual(await near.read(), ack(3))
+  })
+
+  it('refuses a length over the limit before any of its body is buffered', async () => {
+    const [near, far] = await channelPair({ maxFrameBytes: 100 })
+    far.stream.send(encodeVarint(101))
+    await assert.rejects(near.read(), FrameError)
+    assert.equal(near.bufferedBytes, 0)
+  })
+
+  it('setFrameLimit raises the limit', async () => {
+    const [near, far] = await channelPair({ maxFrameBytes: 64 })
+    near.setFrameLimit(1024)
+    far.send(refusalOf(200))
+    assert.deepEqual(await near.read(), refusalOf(200))
+  })
+
+  it('refuses an empty frame and a prefix over five bytes', async () => {
+    for (const junk of [new Uint8Array([0]), new Uint8Array(6).fill(0x80)]) {
+      const [near, far] = await channelPair()
+      far.stream.send(junk)
+      await assert.rejects(near.read(), FrameError)
+    }
+  })
+
+  it('refuses a peer more than twice the frame limit ahead of the reader', async () => {
+    const [near, far] = await channelPair({ maxFrameBytes: 100 })
+    const arrived = arrival(near.stream)
+    far.stream.send(concat([rawFrame(90), rawFrame(90)]))
+    await arrived
+    assert.equal(near.bufferedBytes, 180, 'two frames ahead of the reader are within the bound')
+    const third = arrival(near.stream)
+    far.stream.send(rawFrame(90))
+    await third
+    assert.equal(near.bufferedBytes, 0, 'what was held is dropped')
+    await assert.rejects(near.read(), /more than one frame ahead/)
+  })
+
+  it('reads 1024 unread frames, and refuses 1025', async () => {
+    const [near, far] = await channelPair()
+    far.stream.send(concat(Array.from({ length: 1024 }, (_, i) => lengthPrefixed(encodeFrame(ack(i + 1))))))
+    for (let i = 1; i <= 1024; i++) assert.deepEqual(await near.read(), ack(i))
+    const [flooded, flooder] = await channelPair()
+    flooder.stream.send(concat(Array.from({ length: 1025 }, () => rawFrame(1))))
+    await assert.rejects(flooded.read(), /more than one frame ahead/)
+  })
+
+  it('a refused channel drops what the peer sends after', async () => {
+    const [near, far] = await channelPair()
+    far.stream.send(new Uint8Array([0]))
+    const refusal = await near.read().catch((err: unknown) => err)
+    assert.ok(refusal instanceof FrameError)
+    const arrived = arrival(near.stream)
+    far.send(ack(1))
+    await arrived
+    assert.equal(near.bufferedBytes, 0)
+    await assert.rejects(near.read(), (err) => err === refusal)
+  })
+
+  it('a full outbound queue, in frames or in bytes, refuses the frame and calls onOverflow', async () => {
+    let overflows = 0
+    const onOverflow = () => overflows++
+    const [byCount, countPeer] = await channelPair({ maxOutboundQueue: 2, onOverflow })
+    assert.deepEqual([byCount.send(ack(1)), byCount.send(ack(2)), byCount.send(ack(3))], [true, true, false])
+    assert.equal(overflows, 1)
+    assert.deepEqual(await countPeer.read(), ack(1))
+    assert.deepEqual(await countPeer.read(), ack(2))
+    const [byBytes] = await channelPair({ maxOutboundBytes: 100, onOverflow })
+    assert.deepEqual([byBytes.send(refusalOf(60)), byBytes.send(refusalOf(60))], [true, false])
+    assert.equal(overflows, 2)
+  })
+
+  it('close() sends what is queued, then aborts the stream', async () => {
+    const [near, far] = await channelPair()
+    for (let i = 1; i <= 3; i++) near.send(ack(i))
+    await near.close()
+    assert.ok(near.isClosed)
+    assert.equal(near.send(ack(4)), false)
+    for (let i = 1; i <= 3; i++) assert.deepEqual(await far.read(), ack(i))
+    await assert.rejects(far.read())
+  })
+})

@@ -1,0 +1,151 @@
+// Unit tests of Participant with a fake submit: what it drops (replays, duplicates, strangers), sending, and resync's held departures.
+import assert from 'node:assert/strict'
+import { before, describe, it } from 'node:test'
+import { NobodyToSendToError } from '../../src/node/errors.js'
+import { EventFeed, type RoomEvent } from '../../src/node/events.js'
+import { Participant } from '../../src/node/participant.js'
+import { sealMessage } from '../../src/protocol/message.js'
+import { generateRsaKeyPair, type RsaKeyPair } from '../../src/protocol/rsa.js'
+import type { Deliver, Member, Post } from '../../src/protocol/wire/securechat.js'
+
+const ROOM_ID = new Uint8Array(16).fill(3)
+
+describe('Participant', () => {
+  let bobKeys: RsaKeyPair
+  let aliceKeys: RsaKeyPair
+  let carolKeys: RsaKeyPair
+
+  before(async () => {
+    ;[bobKeys, aliceKeys, carolKeys] = [
+      await generateRsaKeyPair(),
+      await generateRsaKeyPair(),
+      await generateRsaKeyPair()
+    ]
+  })
+
+  const member = (peerId: string, keys: RsaKeyPair): Member => ({
+    peerId,
+    nickname: peerId,
+    publicKey: keys.publicKey.spki as Uint8Array<ArrayBuffer>,
+    fingerprint: 'claimed by the host, recomputed by the member'
+  })
+
+  /** Bob, with alice and carol in his roster; `submitted` is what he hands the host. */
+  const bob = async () => {
+    const feed = new EventFeed()
+    const events: RoomEvent[] = []
+    feed.on('*', (e) => events.push(e))
+    const submitted: Post[] = []
+    const participant = new Participant({
+      roomId: ROOM_ID,
+      peerId: 'bob',
+      nickname: 'bob',
+      keys: bobKeys,
+      feed,
+      // The host numbers what it is handed in order: the count so far is the sequence number.
+      submit: async (post) => submitted.push(post)
+    })
+    await participant.memberJoined(member('alice', aliceKeys), { announce: false })
+    await participant.memberJoined(member('carol', carolKeys), { announce: false })
+    return { participant, events, submitted }
+  }
+
+  /** A delivery to bob from `sender`, sealed and signed by `keys`, as the host would relay it. */
+  const deliver = async (
+    sender: string,
+    keys: RsaKeyPair,
+    seq: number,
+    counter: number
+  ): Promise<Deliver> => {
+    const post = await sealMessage({
+      roomId: ROOM_ID,
+      sender,
+      counter,
+      timestamp: 1,
+      text: `${sender} ${counter}`,
+      recipients: [{ id: 'bob', publicKey: bobKeys.publicKey }],
+      signingKey: keys.privateKey
+    })
+    const wrappedKey = post.keys[0]?.key
+    assert.ok(wrappedKey)
+    return { ...post, seq, sender, wrappedKey }
+  }
+
+  const shown = (events: RoomEvent[]) =>
+    events.map((e) =>
+      e.type === 'message' ? `${e.from}: ${e.text}` : e.type === 'error' ? `error ${e.code}` : e.type
+    )
+
+  it('shows a message once; drops a duplicate, a replayed counter and a stranger', async () => {
+    const { participant, events } = await bob()
+    await participant.receive(await deliver('alice', aliceKeys, 1, 10))
+    await participant.receive(await deliver('alice', aliceKeys, 1, 11))
+    await participant.receive(await deliver('alice', aliceKeys, 2, 10))
+    await participant.receive(await deliver('mallory', aliceKeys, 3, 12))
+    await participant.receive(await deliver('carol', aliceKeys, 4, 13))
+    assert.deepEqual(shown(events), [
+      'alice: alice 10',
+      'error duplicate',
+      'error replay',
+      'error unknown-sender',
+      'error bad-signature'
+    ])
+    assert.equal(participant.lastSequence, 1)
+  })
+
+  it("resync keeps a departed member's key until the replay is through, then says it left", async () => {
+    const { participant, events } = await bob()
+    await participant.resync([member('alice', aliceKeys)], { nextSeq: 1, hostRestarted: false, replayed: 2 })
+    assert.deepEqual(shown(events), [])
+    await participant.receive(await deliver('carol', carolKeys, 1, 20))
+    assert.deepEqual(shown(events), ['carol: carol 20'])
+    await participant.receive(await deliver('alice', aliceKeys, 2, 21))
+    assert.deepEqual(shown(events), ['carol: carol 20', 'alice: alice 21', 'member-left'])
+    await participant.receive(await deliver('carol', carolKeys, 3, 22))
+    assert.equal(shown(events).at(-1), 'error unknown-sender')
+    assert.deepEqual(
+      participant.members.map((m) => m.nick),
+      ['alice']
+    )
+  })
+
+  it('resync with nothing to replay says at once who left, and who came', async () => {
+    const { participant, events } = await bob()
+    const dave = await generateRsaKeyPair()
+    await participant.resync([member('alice', aliceKeys), member('dave', dave)], {
+      nextSeq: 1,
+      hostRestarted: false
+    })
+    assert.deepEqual(
+      events.map((e) => e.type !== 'error' && 'nick' in e && `${e.type} ${e.nick}`),
+      ['member-joined dave', 'member-left carol']
+    )
+  })
+
+  it('sends a sender key announcement, then messages under it, each counter higher, seq from the host', async () => {
+    const { participant, submitted } = await bob()
+    const first = await participant.send('hello')
+    const second = await participant.send('again')
+    assert.deepEqual(
+      submitted.map((p) => p.epoch > 0),
+      [false, true, true],
+      'one wrapped announcement, then both messages under the key'
+    )
+    assert.deepEqual([first.seq, second.seq], [2, 3])
+    assert.ok(first.counter < second.counter)
+    assert.deepEqual(submitted[1]?.recipients.sort(), ['alice', 'carol'])
+  })
+
+  it('refuses to send to an empty room', async () => {
+    const feed = new EventFeed()
+    const alone = new Participant({
+      roomId: ROOM_ID,
+      peerId: 'bob',
+      nickname: 'bob',
+      keys: bobKeys,
+      feed,
+      submit: async () => 1
+    })
+    await assert.rejects(alone.send('anyone?'), NobodyToSendToError)
+  })
+})
