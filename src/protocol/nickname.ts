@@ -11,6 +11,7 @@
  */
 import { MAX_NICKNAME_LENGTH } from './constants.js'
 import { compatibilityFold } from './fold.js'
+import { MAX_COMBINING_MARKS, scriptProblem } from './scripts.js'
 import { skeleton } from './skeleton.js'
 
 /**
@@ -34,20 +35,35 @@ const WHITE_SPACE = /[\s\p{White_Space}]+/gu
 /** Map-then-fold settles within three rounds for every character (checked over all of them); the bound only guarantees an end. */
 const MAX_SKELETON_ROUNDS = 8
 
-export type NicknameProblem = 'empty' | 'too-long' | 'invisible' | 'characters'
+export type NicknameProblem =
+  | 'empty'
+  | 'too-long'
+  | 'invisible'
+  | 'characters'
+  | 'mixed-script'
+  | 'foreign-mark'
+  | 'stacked-marks'
 
 /** NFC-normalises and trims a nickname: the display form, the one stored and sent from then on. */
 export function normaliseNickname(nickname: string): string {
   return nickname.normalize('NFC').trim()
 }
 
-/** What is wrong with a normalised nickname (`normaliseNickname`), or `undefined` when it is admissible. */
+/**
+ * What is wrong with a normalised nickname (`normaliseNickname`), or `undefined` when it is admissible.
+ *
+ * Besides the characters, the name must be of one script and carry only marks of its letters
+ * (`scriptProblem`: TR39 section 5). That is what stops an impostor who arrives first: `lookAlike`
+ * only compares with the names present, so Cyrillic `аlice` joining before `alice` would pass it,
+ * and the real `alice` be refused as its look-alike. Mixed-script and foreign-mark names are refused
+ * whoever is in the room.
+ */
 export function nicknameProblem(nickname: string): NicknameProblem | undefined {
   if (nickname.length === 0) return 'empty'
   if ([...nickname].length > MAX_NICKNAME_LENGTH) return 'too-long'
   if (INVISIBLE.test(nickname)) return 'invisible'
   if (!NICKNAME.test(nickname)) return 'characters'
-  return undefined
+  return scriptProblem(nickname)
 }
 
 export function describeNicknameProblem(problem: NicknameProblem): string {
@@ -60,6 +76,12 @@ export function describeNicknameProblem(problem: NicknameProblem): string {
       return 'a nickname may not hold invisible characters (joiners, variation selectors, fillers)'
     case 'characters':
       return 'a nickname may hold letters, digits, "_", "." and "-" only'
+    case 'mixed-script':
+      return 'a nickname is written in one script (Latin, Cyrillic, Greek, …), or Latin with Chinese, Japanese or Korean'
+    case 'foreign-mark':
+      return 'a nickname may put accents and marks only on letters of their own script'
+    case 'stacked-marks':
+      return `a letter may carry at most ${MAX_COMBINING_MARKS} marks, none twice`
   }
 }
 

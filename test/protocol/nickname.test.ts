@@ -44,6 +44,19 @@ const DISTINCT = [
   '김철수',
   'さくら',
   '١٢٣',
+  'สมชาย',
+  'สมศักดิ์',
+  '김민준',
+  '山田たろう',
+  'ヤマダ太郎',
+  'Taroたろう',
+  'ラーメン',
+  'مُحَمَّد',
+  'שָׁלוֹם',
+  'Мари́я',
+  'Nguyễn',
+  'Ọ̀ṣọ́',
+  'བསྒྲུབས',
   'n'.repeat(MAX_NICKNAME_LENGTH)
 ]
 
@@ -151,6 +164,9 @@ describe('nickname rules', () => {
     assert.match(describeNicknameProblem('too-long'), new RegExp(`at most ${MAX_NICKNAME_LENGTH} characters`))
     assert.match(describeNicknameProblem('characters'), /letters, digits/)
     assert.match(describeNicknameProblem('invisible'), /invisible characters/)
+    assert.match(describeNicknameProblem('mixed-script'), /one script/)
+    assert.match(describeNicknameProblem('foreign-mark'), /their own script/)
+    assert.match(describeNicknameProblem('stacked-marks'), /at most 3 marks, none twice/)
   })
 })
 
@@ -205,14 +221,200 @@ describe('nickname normalisation and uniqueness key', () => {
   })
 
   it('a valid name stays valid once normalised (property)', () => {
-    const validChar = fc.constantFrom(...'abcXYZ019_.-éßЖж太ß'.split(''), 'e\u0301')
+    // One script per name (section `nickname scripts and marks`), Common characters in each.
+    const common = '019_.-'.split('')
+    const name = fc.oneof(
+      ...[[...'abcXYZéß', 'e\u0301'], [...'ЖжДд'], [...'太郎花'], [...'たナ太']].map((script) =>
+        fc.array(fc.constantFrom(...script, ...common), { minLength: 1, maxLength: MAX_NICKNAME_LENGTH / 2 })
+      )
+    )
     fc.assert(
-      fc.property(fc.array(validChar, { minLength: 1, maxLength: MAX_NICKNAME_LENGTH / 2 }), (chars) => {
+      fc.property(name, (chars) => {
         const name = chars.join('')
         assert.equal(problemOf(name), undefined)
         assert.equal(nicknameProblem(nicknameKey(name)), undefined)
       }),
       { numRuns: 500 }
+    )
+  })
+})
+
+describe('nickname scripts and marks (TR39 restriction rules)', () => {
+  it('accepts one script per name, and Latin with Han and kana, Han and Bopomofo, or Han and Hangul', () => {
+    for (const name of [
+      'alice',
+      'Дмитрий',
+      'Σωκράτης',
+      'नमस्ते',
+      'สมชาย',
+      '김민준',
+      '山田たろう',
+      'ヤマダ太郎',
+      'Taroたろう',
+      'Li李',
+      '王小明ㄅㄆ',
+      'Kim김민준',
+      '金김민준',
+      'ラーメン', // the prolonged sound mark is Common, with Hiragana and Katakana as its scripts
+      '١٢٣', // Arabic-Indic digits are Arabic
+      'محمد١٢',
+      '_42',
+      'alice_1.2-3',
+      '\u{1d41a}lice' // mathematical letters are Common: the same key as alice, so "taken" beside it
+    ]) {
+      assert.equal(problemOf(name), undefined, name)
+    }
+  })
+
+  it('finds every letter of Unicode in one script: a letter repeated is never mixed-script', () => {
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue
+      const letter = String.fromCodePoint(cp)
+      if (/\p{L}/u.test(letter))
+        assert.notEqual(nicknameProblem(letter + letter), 'mixed-script', cp.toString(16))
+    }
+  })
+
+  it('refuses a name that mixes scripts, even with no look-alike present', () => {
+    for (const name of [
+      '\u0430lice', // Cyrillic а, then Latin: the impostor who arrives before alice
+      'alic\u0435', // Cyrillic е last
+      'p\u0430yp\u0430l',
+      'b\u03bfb', // Greek omicron
+      '\u10e7ou', // Georgian
+      'Dmitryй',
+      'Σokrates',
+      'alice\u0661', // Arabic-Indic one
+      'abc\u0966', // Devanagari zero
+      '김さくら', // Hangul with kana is no one language's writing
+      'ㄅさくら', // Bopomofo with kana
+      'Ж太郎',
+      '\u0d30alice' // Malayalam
+    ]) {
+      assert.equal(problemOf(name), 'mixed-script', JSON.stringify(name))
+      assert.equal(lookAlike(name, []), undefined, 'no one present to look like')
+    }
+  })
+
+  it('refuses the combining marks of another script on a letter', () => {
+    // The review's look-alikes of alice: each passed next to it, as skeletons keep marks.
+    for (const mark of ['\u0358', '\u05c4', '\u0591', '\u0e47', '\u0bcd', '\u1dfb']) {
+      assert.equal(problemOf(`alic${mark}e`), 'foreign-mark', mark.codePointAt(0)?.toString(16))
+      assert.equal(problemOf(`alice${mark}`), 'foreign-mark', mark.codePointAt(0)?.toString(16))
+    }
+    for (const name of [
+      '\u0301alice', // a mark on nothing
+      'alice_\u0301', // on an underscore
+      'a1\u0301', // on a digit
+      'ali\u0307ce', // a dot above on i: shows plain i
+      'al\u0131\u0307ce', // dotless ı with a dot above: i again
+      'al\u0131\u0308ce', // dotless ı with a diaeresis: ï
+      'o\u0338', // an overlay: ø
+      'l\u0335', // an overlay: ƚ
+      'e\u0305', // overline, the twin of a macron
+      'a\u0363', // a medieval superscript letter
+      'a\u035c', // a double mark, spanning two letters
+      'a\u20dd', // an enclosing circle, for symbols
+      'a\u064e', // Arabic fatha
+      '\u0645\u0301', // an acute on an Arabic letter
+      '\u0915\u0e31', // a Thai vowel on a Devanagari letter
+      '\u0928\u09cd' // a Bengali virama on a Devanagari letter
+    ]) {
+      assert.equal(problemOf(name), 'foreign-mark', JSON.stringify(name))
+    }
+  })
+
+  it('refuses more than 3 marks on a letter, or one mark twice, counted decomposed', () => {
+    for (const name of [
+      `a${'\u0300'.repeat(16)}`, // the review's stack: à and 15 more graves after NFC
+      'a\u0300\u0300',
+      '\u00e1\u0301', // á, then the acute again
+      'e\u0301\u0300\u0301',
+      'a\u0323\u0300\u0301\u0302', // four different marks
+      '\u1ea1\u0300\u0301\u0302', // ạ is a and a dot below: four again
+      '\u0e01\u0e34\u0e34' // a Thai vowel twice
+    ]) {
+      assert.equal(problemOf(name), 'stacked-marks', JSON.stringify(name))
+    }
+    assert.equal(problemOf('\u1f04\u0345'), undefined, 'ᾄ: breathing, accent and iota subscript are 3')
+    assert.equal(problemOf('a\u0323\u0300\u0301'), undefined, '3 different marks')
+  })
+
+  it("accepts the marks of the letter's own script", () => {
+    for (const name of [
+      'Zoe\u0308',
+      'Мари\u0301я', // a Russian stress mark
+      'Ọ̀ṣọ́', // Yoruba
+      'Nguye\u0302\u0303n', // Vietnamese, decomposed
+      'Di\u0301ne\u0301',
+      'a\u0328\u0301', // Navajo ą́
+      'مُحَمَّد',
+      'שָׁלוֹם',
+      'नमस्ते',
+      'हिन्दी',
+      'สมศักดิ์',
+      'தமிழ்',
+      'བསྒྲུབས',
+      'ကျွန်'
+    ]) {
+      assert.equal(problemOf(name), undefined, name)
+    }
+  })
+
+  it('an accepted name stays accepted once normalised, and normalising it again changes nothing (property)', () => {
+    const piece = fc.constantFrom(
+      ...'abzAZ09_.-éıiЖжαΣ太たナ김ㄅनकกมم١'.split(''),
+      '\u0301',
+      '\u0300',
+      '\u0308',
+      '\u0307',
+      '\u0323',
+      '\u0345',
+      '\u094d',
+      '\u093f',
+      '\u0e31',
+      '\u0e49',
+      '\u064e',
+      '\u3099',
+      '\u0338'
+    )
+    let accepted = 0
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 12 }), (pieces) => {
+        const raw = pieces.join('')
+        if (nicknameProblem(raw) === undefined) {
+          accepted++
+          assert.equal(nicknameProblem(raw.normalize('NFC')), undefined, JSON.stringify(raw))
+        }
+        const name = normaliseNickname(raw)
+        if (problemOf(raw) === undefined) {
+          assert.equal(normaliseNickname(name), name)
+          assert.equal(nicknameProblem(name.normalize('NFC')), undefined, JSON.stringify(name))
+        }
+      }),
+      { numRuns: 2000 }
+    )
+    assert.ok(accepted > 100, `enough accepted names were tried (${accepted})`)
+  })
+
+  it('refuses a Latin name with one Cyrillic letter anywhere (property)', () => {
+    const latin = fc.constantFrom(
+      ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéñ0123456789_.-'.split('')
+    )
+    const cyrillic = fc.constantFrom(...'аеорсухіјѕԁАВЕКМНОРСТХЖж'.split(''))
+    fc.assert(
+      fc.property(
+        fc.array(latin, { minLength: 1, maxLength: MAX_NICKNAME_LENGTH - 1 }),
+        cyrillic,
+        fc.nat(),
+        (chars, letter, position) => {
+          fc.pre(chars.some((c) => /\p{L}/u.test(c)))
+          const at = position % (chars.length + 1)
+          const name = [...chars.slice(0, at), letter, ...chars.slice(at)].join('')
+          assert.equal(problemOf(name), 'mixed-script', name)
+        }
+      ),
+      { numRuns: 1000 }
     )
   })
 })
@@ -241,9 +443,19 @@ describe('look-alike nicknames (TR39 confusable skeletons)', () => {
     ['\u10e7ou', 'you', 'Georgian for y']
   ]
 
+  /** Impostors that mix scripts: refused by themselves (`nickname scripts and marks`), whoever is present. */
+  const MIXED = new Set([
+    '\u0430lice',
+    'p\u0430yp\u0430l',
+    '\u0440\u0430\u0443\u0440\u0430l',
+    'b\u03bfb',
+    '\u10e7ou'
+  ])
+
   it('finds every look-alike pair, both ways', () => {
     for (const [impostor, victim, why] of LOOK_ALIKES) {
-      assert.equal(problemOf(impostor), undefined, `${why}: the impostor is a valid name by itself`)
+      const alone = MIXED.has(impostor) ? 'mixed-script' : undefined
+      assert.equal(problemOf(impostor), alone, `${why}: refused by itself only if it mixes scripts`)
       assert.ok(confusableWith(impostor, victim), `${why}: ${impostor} ~ ${victim}`)
       assert.ok(confusableWith(victim, impostor), `${why}: ${victim} ~ ${impostor}`)
       assert.equal(lookAlike(impostor, ['bob_2', victim, 'carol']), victim, why)
