@@ -32,7 +32,7 @@ import { CLOSE_FLUSH_MS, DEFAULT_INVITATION_TTL_MS } from './constants.js'
 import { RefusedError } from './errors.js'
 import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
 import { type HostConfig, type RoomHostOptions, resolveHostConfig } from './host-config.js'
-import { type HostedMember, hostAsMember } from './hosted-member.js'
+import { type HostedMember, hostAsMember, memberInfo } from './hosted-member.js'
 import { InvitationBook, type InvitationRecord } from './invitations.js'
 import { createListeningNode, defaultListenAddresses } from './libp2p.js'
 import { Participant } from './participant.js'
@@ -71,6 +71,7 @@ export class RoomHost {
   readonly feed = new EventFeed()
   readonly config: HostConfig
   private readonly log: Logger
+  private readonly relayLog: Logger
   private readonly roomSecret: string
   private readonly book: InvitationBook
   private readonly roster: Roster
@@ -95,6 +96,7 @@ export class RoomHost {
     this.node = node
     this.config = resolveHostConfig(options)
     this.log = node.logger.forComponent('securechat:host')
+    this.relayLog = node.logger.forComponent('securechat:relay')
     // Every member's read loop and every handshake listens on it at once: no leak, so no warning.
     setMaxListeners(Number.POSITIVE_INFINITY, this.shutdown.signal)
     this.roomId = options.roomId ?? randomBytes(ROOM_ID_BYTES)
@@ -230,11 +232,7 @@ export class RoomHost {
 
   /** Everyone in the room, the host first when it is a member. */
   get memberList(): MemberInfo[] {
-    return [...this.roster.members.values()].map((m) => ({
-      nick: m.nickname,
-      peerId: m.peerId,
-      fingerprint: m.fingerprint
-    }))
+    return [...this.roster.members.values()].map(memberInfo)
   }
 
   /** What the host holds for strangers and members now: for diagnostics and the hostile tests. */
@@ -356,11 +354,11 @@ export class RoomHost {
     this.guard.stop()
     await this.roster.closeAll(reason, options.signal ?? AbortSignal.timeout(CLOSE_FLUSH_MS))
     await this.node.unhandle(PROTOCOL_ID).catch((err: unknown) => this.log.error('unhandle failed: %e', err))
-    // A goodbye or refusal written a moment ago may still be queued in the muxer or the socket:
-    // connections are closed gracefully (which flushes them) before the node stops (which would not).
+    // Goodbyes and refusals just written may still be queued in the muxer or the socket: closing the
+    // connections gracefully flushes them, stopping the node alone would not.
     await new Promise((resolve) => setImmediate(resolve))
-    const flush = AbortSignal.timeout(CLOSE_FLUSH_MS)
-    await Promise.allSettled(this.node.getConnections().map((c) => c.close({ signal: flush })))
+    const flush = { signal: AbortSignal.timeout(CLOSE_FLUSH_MS) }
+    await Promise.allSettled(this.node.getConnections().map((c) => c.close(flush)))
     await this.node.stop()
     this.feed.emit({ type: 'closed', reason: options.restarting === true ? 'restarting' : 'host-closing' })
   }
@@ -375,6 +373,7 @@ export class RoomHost {
   private async relay(post: Parameters<typeof relayPost>[1], sender: HostedMember): Promise<number> {
     this.relayTap?.(post, sender.peerId)
     const seq = await relayPost(this.relayRoom, post, sender)
+    this.relayLog.trace('seq %d from %s to %d recipients', seq, sender.peerId, post.recipients.length)
     this.feed.emit({
       type: 'relayed',
       seq,

@@ -5,6 +5,7 @@
 import type { RsaPublicKey } from '../protocol/rsa.js'
 import type { Deliver, Member } from '../protocol/wire/securechat.js'
 import type { FrameChannel } from './channel.js'
+import type { MemberInfo } from './events.js'
 import type { MemberLimits } from './host-config.js'
 import { TokenBucket } from './rate-limit.js'
 
@@ -80,6 +81,11 @@ export function hostAsMember(
     local: true,
     channel: undefined
   }
+}
+
+/** The member as events show it. */
+export function memberInfo(m: HostedMember): MemberInfo {
+  return { nick: m.nickname, peerId: m.peerId, fingerprint: m.fingerprint }
 }
 
 /** The member as the wire announces it. */

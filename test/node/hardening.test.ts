@@ -109,7 +109,7 @@ describe('attacks measured: what they cost the host', () => {
     const m = await attack('pinned-buffers', 4000)
     report(t, m)
     // Fewer than 128 when the host refused some of its 32 connections while they were being set up.
-    assert.ok(m.outcome.sent >= 64, `the attacker opened ${m.outcome.sent} streams`)
+    assert.ok(m.outcome.sent >= 16, `the attacker opened ${m.outcome.sent} streams`)
     assert.ok(m.peak - m.before < MAX_GROWTH_BYTES, `grew ${MiB(m.peak - m.before)}`)
     assert.ok(m.after - m.before < 8 * 2 ** 20, `still held ${MiB(m.after - m.before)} after the attack`)
   })
