@@ -5,7 +5,7 @@ import type { Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/inter
 import { type Pushable, pushable } from 'it-pushable'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { encodeVarint } from '../protocol/bytes.js'
-import { MAX_FRAME_BYTES } from '../protocol/constants.js'
+import { MAX_FRAME_BYTES, MAX_UNREAD_FRAMES, READ_AHEAD_FRAME_LIMITS } from '../protocol/constants.js'
 import { type AnyFrame, decodeFrame, encodeFrame, FrameError } from '../protocol/frame.js'
 import { MAX_OUTBOUND_BYTES, MAX_OUTBOUND_QUEUE } from './constants.js'
 import { StreamEndedError } from './errors.js'
@@ -25,14 +25,6 @@ export interface ChannelOptions {
   /** Called once when the outbound queue overflows: the peer is not reading. */
   onOverflow?: () => void
 }
-
-/**
- * Unread bytes a stream may hold, as a multiple of its frame limit: a peer may send its next frame
- * while the previous one is being handled, but one that runs further ahead is not waited for.
- */
-const READ_AHEAD_FRAMES = 2
-/** Frames received and not yet read at most (a member's burst of small posts fits well within it). */
-const MAX_UNREAD_FRAMES = 1024
 
 /**
  * Reads are bounded by the frame limit (checked on the length prefix, before buffering) and by the
@@ -76,7 +68,7 @@ export class FrameChannel {
   /** Changes the largest frame this channel reads (and so the bytes it may hold unread). */
   setFrameLimit(maxFrameBytes: number): void {
     this.reader.maxFrameBytes = maxFrameBytes
-    this.maxBuffered = READ_AHEAD_FRAMES * maxFrameBytes
+    this.maxBuffered = READ_AHEAD_FRAME_LIMITS * maxFrameBytes
   }
 
   /** The bytes received and not yet read: what this stream costs the reader now. */

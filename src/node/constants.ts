@@ -66,9 +66,11 @@ export const MDNS_DISCOVERY_WAIT_MS = 5000
 export const MAX_OUTBOUND_BYTES = 32 * 1024 * 1024
 /** Ciphertext bytes held for one away member. */
 export const BACKLOG_BYTES = 8 * 1024 * 1024
+/** `/securechat/1.0.0` streams open at once on one inbound connection. */
+export const MAX_STREAMS_PER_CONNECTION = 4
 /**
  * Connections from one source address (IPv4 or IPv6 /64) that carry no member and no handshake past
- * the token; past this the oldest of them is closed, so a stranger cannot fill a shared address's
+ * the token; past this one of them is closed (idle ones first), so a stranger cannot fill a shared address's
  * place and keep the others behind it out.
  */
 export const MAX_CONNECTIONS_PER_SOURCE = 32

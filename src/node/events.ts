@@ -89,7 +89,7 @@ export class EventFeed {
   /**
    * An async iterable of every event from now on; ends on a `closed` event or when `signal` aborts,
    * and throws `EventsOverflowError` when its consumer falls `maxUnread` events behind (an iterator
-   * nobody drains must not grow without bound).
+   * nobody drains must not grow without bound). `maxUnread` @default MAX_UNREAD_EVENTS
    */
   async *events(options: { signal?: AbortSignal; maxUnread?: number } = {}): AsyncGenerator<RoomEvent> {
     const queue = pushable<RoomEvent>({ objectMode: true })

@@ -14,7 +14,10 @@ import type { InvitationRecord } from './invitations.js'
 
 /** What the gatekeeper needs of the room, for one handshake; the host supplies it. */
 export interface Gates {
-  /** The invitation a token stands for, or `TokenRefusedError`. Failing it costs no attempt. */
+  /**
+   * The invitation a token stands for, or `TokenRefusedError` (or `RefusedError` ROOM_LOCKED, checked
+   * after the token). Failing it costs no attempt.
+   */
   checkToken(token: string): Promise<InvitationRecord>
   /**
    * Starts the guessed part of the handshake under a valid invitation: takes a handshake slot and

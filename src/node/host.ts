@@ -28,7 +28,7 @@ import { hashAnswer } from './answer-hash.js'
 import { Arrivals } from './arrival.js'
 import { BanList, parsePeerId } from './bans.js'
 import { ConnectionGuard } from './connection-guard.js'
-import { CLOSE_FLUSH_MS, DEFAULT_INVITATION_TTL_MS } from './constants.js'
+import { CLOSE_FLUSH_MS, DEFAULT_INVITATION_TTL_MS, MAX_STREAMS_PER_CONNECTION } from './constants.js'
 import { RefusedError } from './errors.js'
 import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
 import { type HostConfig, type RoomHostOptions, resolveHostConfig } from './host-config.js'
@@ -211,7 +211,7 @@ export class RoomHost {
     const host = new RoomHost({ node: libp2p, options, answerHash, keys, selfFingerprint })
     libp2p.addEventListener('connection:open', (event) => host.guard.opened(event.detail))
     await libp2p.handle(PROTOCOL_ID, (stream, connection) => host.arrivals.handle(stream, connection), {
-      maxInboundStreams: 4,
+      maxInboundStreams: MAX_STREAMS_PER_CONNECTION,
       // Deliberately not over relayed (limited) connections, whose byte and time caps would cut a room.
       runOnLimitedConnection: false
     })

@@ -13,6 +13,13 @@ export const MAX_FRAME_BYTES = 1024 * 1024
  * few hundred bytes to about 2.7 KiB at its field limits, so a stranger never gets the member's limit.
  */
 export const MAX_HANDSHAKE_FRAME_BYTES = 4096
+/**
+ * Bytes a reader holds received and unread, in frame limits: a peer may send its next frame while
+ * the previous one is being handled, but one that runs further ahead is refused, not waited for.
+ */
+export const READ_AHEAD_FRAME_LIMITS = 2
+/** Whole frames a reader holds received and unread (a member's burst of small posts fits within it). */
+export const MAX_UNREAD_FRAMES = 1024
 /** Largest message plaintext a sender may seal. */
 export const MAX_MESSAGE_BYTES = 64 * 1024
 /** AES-GCM adds a 16-byte tag; the Content protobuf adds a few bytes of framing. */

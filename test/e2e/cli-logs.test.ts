@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import { decodeInvitation } from '../../src/protocol/invitation.js'
 import { currentCode, Sandbox } from '../helpers/cli.js'
-import { ANSWER, QUESTION } from '../helpers/room.js'
+import { ANSWER } from '../helpers/room.js'
 
 describe('diagnostics under DEBUG=securechat:*', () => {
   const sandbox = new Sandbox()
@@ -14,54 +14,14 @@ describe('diagnostics under DEBUG=securechat:*', () => {
 
   it('log the host and the member, and hold no secret', async () => {
     const env = { DEBUG: 'securechat:*' }
-    const host = sandbox.run(
-      [
-        'p2p',
-        'host',
-        '--json',
-        '--question',
-        QUESTION,
-        '--answer-file',
-        sandbox.answerFile,
-        '--listen',
-        '/ip4/127.0.0.1/tcp/0'
-      ],
-      { env }
-    )
+    const host = sandbox.host([], { env })
     await host.event('ready')
     const invitation = (await host.event('invitation'))['invitation'] as string
     const code = await currentCode(host)
-    const wrong = sandbox.run(
-      [
-        'p2p',
-        'join',
-        invitation,
-        '--json',
-        '--answer-file',
-        sandbox.wrongAnswerFile,
-        '--code',
-        code,
-        '--nick',
-        'eve'
-      ],
-      { env }
-    )
+    // The later --answer-file wins: the wrong answer.
+    const wrong = sandbox.join(invitation, code, 'eve', ['--answer-file', sandbox.wrongAnswerFile], { env })
     await wrong.exitCode()
-    const alice = sandbox.run(
-      [
-        'p2p',
-        'join',
-        invitation,
-        '--json',
-        '--answer-file',
-        sandbox.answerFile,
-        '--code',
-        code,
-        '--nick',
-        'alice'
-      ],
-      { env }
-    )
+    const alice = sandbox.join(invitation, code, 'alice', [], { env })
     await alice.event('joined')
     const secretText = 'the plan is in the blue folder'
     alice.send(secretText)

@@ -62,37 +62,49 @@ export class Sandbox {
   }
 
   /** A host in --json mode on loopback with the standard question and answer file. */
-  host(extra: string[] = []): CliProcess {
-    return this.run([
-      'p2p',
-      'host',
-      '--json',
-      '--question',
-      QUESTION,
-      '--answer-file',
-      this.answerFile,
-      '--nick',
-      'host',
-      ...LOOPBACK,
-      ...extra
-    ])
+  host(extra: string[] = [], options: { env?: Record<string, string> } = {}): CliProcess {
+    return this.run(
+      [
+        'p2p',
+        'host',
+        '--json',
+        '--question',
+        QUESTION,
+        '--answer-file',
+        this.answerFile,
+        '--nick',
+        'host',
+        ...LOOPBACK,
+        ...extra
+      ],
+      options
+    )
   }
 
   /** A joiner in --json mode with the right answer unless told otherwise. */
-  join(invitation: string, code: string, nick: string, extra: string[] = []): CliProcess {
-    return this.run([
-      'p2p',
-      'join',
-      invitation,
-      '--json',
-      '--answer-file',
-      this.answerFile,
-      '--code',
-      code,
-      '--nick',
-      nick,
-      ...extra
-    ])
+  join(
+    invitation: string,
+    code: string,
+    nick: string,
+    extra: string[] = [],
+    options: { env?: Record<string, string> } = {}
+  ): CliProcess {
+    return this.run(
+      [
+        'p2p',
+        'join',
+        invitation,
+        '--json',
+        '--answer-file',
+        this.answerFile,
+        '--code',
+        code,
+        '--nick',
+        nick,
+        ...extra
+      ],
+      options
+    )
   }
 
   async cleanup(): Promise<void> {
