@@ -74,3 +74,5 @@ export const MAX_STREAMS_PER_CONNECTION = 4
  * place and keep the others behind it out.
  */
 export const MAX_CONNECTIONS_PER_SOURCE = 32
+/** How a securechat host's port mapping is labelled in the router's UPnP table. */
+export const UPNP_PORT_MAPPING_DESCRIPTION = 'securechat'

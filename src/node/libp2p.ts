@@ -1,9 +1,22 @@
+/**
+ * @module The one place a securechat libp2p node is made: TCP + Noise + Yamux with a room's limits,
+ * and, for reach beyond the LAN, circuit relay v2, identify, AutoNAT, DCUtR and UPnP.
+ */
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import type { PrivateKey } from '@libp2p/interface'
+import { autoNAT } from '@libp2p/autonat'
+import {
+  type CircuitRelayServerInit,
+  circuitRelayServer,
+  circuitRelayTransport
+} from '@libp2p/circuit-relay-v2'
+import { dcutr } from '@libp2p/dcutr'
+import { identify } from '@libp2p/identify'
+import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import { type UPnPNATInit, uPnPNAT } from '@libp2p/upnp-nat'
+import { createLibp2p, type Libp2p, type ServiceFactoryMap } from 'libp2p'
 import {
   DIAL_TIMEOUT_MS,
   INBOUND_CONNECTION_THRESHOLD,
@@ -11,7 +24,8 @@ import {
   MAX_CONNECTIONS,
   MAX_INCOMING_PENDING_CONNECTIONS,
   MAX_PENDING_PER_SOURCE,
-  MDNS_SERVICE_TAG
+  MDNS_SERVICE_TAG,
+  UPNP_PORT_MAPPING_DESCRIPTION
 } from './constants.js'
 import { pendingPerSource } from './pending-gate.js'
 
@@ -36,11 +50,56 @@ export interface NodeOptions {
    * stale. Off unless asked for (the CLI turns it on by default), as it multicasts on every interface.
    */
   mdns?: boolean | { interval?: number }
+  /**
+   * Reach beyond the LAN: dial and listen on circuit relay v2 addresses, and upgrade a relayed
+   * connection to a direct one with DCUtR. Brings identify (which DCUtR needs) and AutoNAT (so the node
+   * learns which of its public addresses others can dial). @default false
+   */
+  reach?: boolean
+  /** Ask the router (UPnP IGD) to forward the node's TCP port. Needs `reach`. @default false */
+  upnp?: boolean | Pick<UPnPNATInit, 'gateways' | 'externalAddress' | 'autoConfirmAddress'>
+  /** Run a circuit relay v2 server (`securechat relay`): identify and AutoNAT come with it. */
+  relayServer?: CircuitRelayServerInit
+  /** More admission rules beside the per-source pending cap (a relay's allow list, say). */
+  connectionGater?: ConnectionGater
 }
 
 /** Every IPv4 and IPv6 interface on `port` (0 picks a free one). */
 export function defaultListenAddresses(port: number): string[] {
   return [`/ip4/0.0.0.0/tcp/${port}`, `/ip6/::/tcp/${port}`]
+}
+
+/** The services a node runs: none on a plain LAN node, the reach set with `reach` or `relayServer`. */
+function services(options: NodeOptions): ServiceFactoryMap {
+  const reach = options.reach === true
+  const serving = options.relayServer !== undefined
+  if (!reach && !serving) return {}
+  const chosen: ServiceFactoryMap = {
+    identify: identify(),
+    autoNAT: autoNAT()
+  }
+  if (reach) chosen.dcutr = dcutr()
+  if (reach && options.upnp !== undefined && options.upnp !== false) {
+    chosen.upnp = uPnPNAT({
+      portMappingDescription: UPNP_PORT_MAPPING_DESCRIPTION,
+      ...(options.upnp === true ? {} : options.upnp)
+    })
+  }
+  if (serving) chosen.relay = circuitRelayServer(options.relayServer)
+  return chosen
+}
+
+/** Both gaters' rules: a connection passes only when neither denies it. */
+function combinedGater(first: ConnectionGater, second: ConnectionGater | undefined): ConnectionGater {
+  if (second === undefined) return first
+  const keys = new Set([...Object.keys(first), ...Object.keys(second)]) as Set<keyof ConnectionGater>
+  const gater: Record<string, (...args: never[]) => Promise<boolean>> = {}
+  for (const key of keys) {
+    const a = first[key] as ((...args: unknown[]) => boolean | Promise<boolean>) | undefined
+    const b = second[key] as ((...args: unknown[]) => boolean | Promise<boolean>) | undefined
+    gater[key] = async (...args: unknown[]) => (await a?.(...args)) === true || (await b?.(...args)) === true
+  }
+  return gater as ConnectionGater
 }
 
 /** The one place a securechat libp2p node is made: TCP + Noise + Yamux, limits set for a room. */
@@ -51,7 +110,8 @@ export async function createSecureChatNode(options: NodeOptions = {}): Promise<L
       listen: options.listen ?? [],
       announce: options.announce ?? []
     },
-    transports: [tcp()],
+    transports: options.reach === true ? [tcp(), circuitRelayTransport()] : [tcp()],
+    services: services(options),
     ...(options.mdns === undefined || options.mdns === false
       ? {}
       : {
@@ -62,7 +122,10 @@ export async function createSecureChatNode(options: NodeOptions = {}): Promise<L
             })
           ]
         }),
-    connectionGater: pendingPerSource(options.maxPendingPerSource ?? MAX_PENDING_PER_SOURCE),
+    connectionGater: combinedGater(
+      pendingPerSource(options.maxPendingPerSource ?? MAX_PENDING_PER_SOURCE),
+      options.connectionGater
+    ),
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: {
