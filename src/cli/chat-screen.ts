@@ -22,6 +22,13 @@ export interface ChatScreenOptions {
 }
 
 /** The chat screen face: the session's life is session-runner.ts's; this draws it and reads the terminal. */
+/** A relay's address shortened for a notice: its host part and the end of its PeerId. */
+function shortRelay(address: string): string {
+  const peer = /\/p2p\/([^/]+)$/.exec(address)?.[1] ?? ''
+  const at = address.replace(/\/p2p\/[^/]+$/, '')
+  return peer === '' ? at : `${at} (…${peer.slice(-6)})`
+}
+
 export class ChatScreen implements Face {
   private readonly session: ChatSession
   private readonly terminal: Terminal
@@ -221,9 +228,32 @@ export class ChatScreen implements Face {
         this.line(Date.now(), `${this.style.dim('↺')} ${this.nick(event.nick)} ${this.style.dim('is back')}`)
         return
       case 'reconnecting':
+        if (event.cause === 'relay-limit') {
+          this.notice(
+            "the relayed connection to the host ended: relays limit each connection's time and data (libp2p's default: 2 minutes, 128 KiB), or the relay went away; resuming, nothing is lost",
+            true
+          )
+        }
         this.notice(
           `connection to the host lost; reconnecting (attempt ${event.attempt}, in ${Math.max(1, Math.round(event.delayMs / 1000))} s)`,
           true
+        )
+        return
+      case 'connection':
+        this.notice(
+          event.connection === 'direct'
+            ? event.cause === 'upgraded'
+              ? 'now connected straight to the host; the relay is no longer used'
+              : 'connected straight to the host'
+            : 'connected to the host through the relay again'
+        )
+        return
+      case 'relay':
+        this.notice(
+          event.state === 'reserved'
+            ? `the relay ${shortRelay(event.relay)} holds a place for the room: joiners behind other NATs can reach you through it`
+            : `lost the place on the relay ${shortRelay(event.relay)}${event.reason === undefined ? '' : ` (${displayText(event.reason)})`}; asking again`,
+          event.state === 'lost'
         )
         return
       case 'back':

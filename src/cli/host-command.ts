@@ -22,6 +22,10 @@ export interface HostFlags {
   listen?: string[]
   announce?: string[]
   public?: boolean
+  /** Circuit relays to keep a reservation on. */
+  relay?: string[]
+  /** Ask the router to forward the port (UPnP); `--no-upnp` turns it off. */
+  upnp?: boolean
   question?: string
   answerFile?: string
   nick?: string
@@ -40,6 +44,25 @@ export interface HostFlags {
 export function withPort(listen: string[], port: number | undefined): string[] {
   if (port === undefined) return listen
   return listen.map((address) => address.replace(/\/tcp\/0(?=\/|$)/, `/tcp/${port}`))
+}
+
+/** How long a host started with --relay waits for a reservation before printing its invitation. */
+const FIRST_RESERVATION_WAIT_MS = 5000
+
+/** Resolves once every relay holds a reservation for the room, or after `waitMs`. */
+function firstReservation(room: RoomHost, waitMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer)
+      off()
+      resolve()
+    }
+    const timer = setTimeout(done, waitMs)
+    const off = room.on('relay', () => {
+      if (room.relays.every((r) => r.reserved)) done()
+    })
+    if (room.relays.every((r) => r.reserved)) done()
+  })
 }
 
 /** The TCP port the node actually bound, from its first TCP address. */
@@ -157,6 +180,8 @@ async function openRoom(
     listen,
     mdns: flags.mdns !== false,
     announce: flags.announce,
+    relays: flags.relay ?? [],
+    upnp: flags.upnp !== false,
     ...(flags.relayOnly === true ? { relayOnly: true } : {}),
     maxConnections: flags.maxConnections,
     inboundConnectionThreshold: flags.inboundThreshold,
@@ -232,7 +257,18 @@ async function openRoom(
     restartable: store !== undefined
   })
   const controls = session.host as NonNullable<typeof session.host>
+  // An invitation printed a moment before the relay answers would lead only to the LAN.
+  if ((flags.relay ?? []).length > 0) await firstReservation(room, FIRST_RESERVATION_WAIT_MS)
   const issued = await controls.invite({ maxUses: flags.maxUses })
+  let current = issued
+  /** The first invitation again, token unchanged, whenever the addresses it should offer change. */
+  const onAddresses = (show: (next: typeof issued) => void): (() => void) =>
+    room.on('addresses', () => {
+      const next = controls.reissue(current)
+      if (next.invitation === current.invitation) return
+      current = next
+      show(next)
+    })
   if (issued.withheld.length > 0 && json) {
     log('left %d public address(es) out of the invitation (no --public)', issued.withheld.length)
   }
@@ -240,6 +276,7 @@ async function openRoom(
   if (json) {
     const firstCode = await currentCode(room)
     let stopCode: (() => void) | undefined
+    let stopAddresses: (() => void) | undefined
     const face = new JsonFace(io, {
       onStart: () => {
         writeJson(io, invitationEvent(issued))
@@ -255,14 +292,23 @@ async function openRoom(
           listening: controls.listening()
         })
         stopCode = watchCode(room, (code) => writeJson(io, codeEvent(code)))
+        stopAddresses = onAddresses((next) => writeJson(io, invitationEvent(next)))
       },
-      onEnd: () => stopCode?.()
+      onEnd: () => {
+        stopCode?.()
+        stopAddresses?.()
+      }
     })
     return runSession(session, face)
   }
 
   const screen = new ChatScreen(session, terminal as Terminal, { style, stdout: io.stdout })
   const t = terminal as Terminal
+  onAddresses((next) => {
+    t.print('')
+    t.print(style.bold('The invitation now leads to new addresses (same invitation, same token):'))
+    screen.showInvitation(next)
+  })
   t.print('')
   t.print(
     `${style.bold('The room is open')}${flags.room === undefined ? '' : ` (kept as "${flags.room}")`}. ` +

@@ -26,6 +26,8 @@ export interface JoinFlags {
   json?: boolean
   /** mDNS discovery of the host on the LAN; `--no-mdns` turns it off. */
   mdns?: boolean
+  /** Through a relay, ask the router to forward a port (UPnP); `--no-upnp` turns it off. */
+  upnp?: boolean
 }
 
 /** A person may take longer than the host waits at one step; reconnecting then is not a failure. */
@@ -77,7 +79,7 @@ export async function joinCommand(
     const member = await joinRoom(
       invitation,
       { answer, code, nickname: nick },
-      { keys, mdns: flags.mdns !== false }
+      { keys, mdns: flags.mdns !== false, upnp: flags.upnp !== false }
     )
     const face = new JsonFace(io, {
       onStart: () => {
@@ -87,7 +89,8 @@ export async function joinCommand(
           peerId: member.peerId,
           fingerprint: ownFingerprint,
           room: member.roomName,
-          members: member.members
+          members: member.members,
+          connection: member.connectionKind
         })
         writeJson(io, { type: 'ready', role: 'member', peerId: member.peerId, nick: member.nickname })
       }
@@ -104,7 +107,7 @@ export async function joinCommand(
     const member = await joinInteractively(
       invitation,
       { answer, code, nick },
-      { keys, mdns: flags.mdns !== false },
+      { keys, mdns: flags.mdns !== false, upnp: flags.upnp !== false },
       terminal,
       style
     )
@@ -120,6 +123,13 @@ export async function joinCommand(
         (others.length === 0 ? 'Nobody else is here yet.' : `Here: ${others.join(', ')}.`)
     )
     terminal.print(`${style.dim('Your key fingerprint:')} ${ownFingerprint}`)
+    if (member.connectionKind === 'relayed') {
+      terminal.print(
+        style.dim(
+          'Connected through a relay (it sees only encrypted bytes); a direct connection is tried meanwhile.'
+        )
+      )
+    }
     terminal.print(
       style.dim('Compare fingerprints aloud with /who. Type /help for commands; /quit or Ctrl-D leaves.')
     )
@@ -151,7 +161,7 @@ async function askNickname(terminal: Terminal, prompt: string): Promise<string> 
 async function joinInteractively(
   invitation: string,
   given: { answer: string | undefined; code: string | undefined; nick: string | undefined },
-  joinOptions: { keys: RsaKeyPair; mdns: boolean },
+  joinOptions: { keys: RsaKeyPair; mdns: boolean; upnp: boolean },
   terminal: Terminal,
   style: Style
 ): Promise<RoomMember> {

@@ -40,13 +40,18 @@ const HOST_HELP = `
 The room opens on every IPv4 and IPv6 interface, TCP port ${defaults.DEFAULT_PORT} unless --port or
 --listen says otherwise. The invitation offers the private (LAN) addresses; --public adds the public
 addresses this machine's own interfaces have (nothing outside is asked). Behind NAT the machine has
-none: forward the port on the router and give --announce /ip4/<public-ip>/tcp/<port>.
+none: by default the host asks the router to forward the port (UPnP) and offers the mapped public
+address once another peer confirmed it (AutoNAT); --no-upnp turns that off. Where the router will not,
+forward the port by hand and give --announce /ip4/<public-ip>/tcp/<port>, or keep a reservation on a
+circuit relay with --relay <relay multiaddr> (see \`securechat relay\`): joiners then come through it,
+and DCUtR moves them to a direct connection where the two NATs allow.
 
 The answer is never a command-line argument: use --answer-file, ${ANSWER_ENV}, or type it (hidden).
 
 Examples:
   securechat p2p host --question "Which river runs past the office?"
   securechat p2p host --room team --ttl 7d --max-uses 10
+  securechat p2p host --relay /dns4/relay.example.org/tcp/4001/p2p/12D3KooW...
   securechat p2p host --json --question "..." --answer-file ./answer.txt --nick bot
 `
 
@@ -99,6 +104,11 @@ export function buildProgram(io: Io, done: (code: ExitCodeValue) => void): Comma
       'addresses to put in the invitation (a public IP with a forwarded port)'
     )
     .option('--public', "also offer this machine's public interface addresses (see below)")
+    .option(
+      '--relay <multiaddr...>',
+      'keep a reservation on this circuit relay (…/p2p/<relay PeerId>), so joiners behind other NATs reach you through it; repeatable'
+    )
+    .option('--no-upnp', "do not ask the router (UPnP) to forward the room's port (on by default)")
     .option('--question <text>', 'the security question (asked for if absent)')
     .option(
       '--answer-file <path>',
@@ -153,6 +163,10 @@ export function buildProgram(io: Io, done: (code: ExitCodeValue) => void): Comma
     )
     .option('--nick <name>', 'your nickname')
     .option('--no-mdns', "do not look for the host on the LAN with mDNS when the invitation's address fails")
+    .option(
+      '--no-upnp',
+      'through a relay, do not ask the router (UPnP) to forward a port for a direct connection (on by default)'
+    )
     .option('--json', 'machine mode: JSON Lines events on stdout, messages and /commands on stdin')
     .addHelpText('after', JOIN_HELP)
     .action(async (invitation: string | undefined, flags: JoinFlags) => {

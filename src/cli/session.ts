@@ -3,7 +3,8 @@
  * member alike: send, who, events, close; and for the host, its controls.
  */
 import type { IssuedRoomInvitation, MemberInfo, RoomEvent, RoomHost, RoomMember } from '../node/index.js'
-import { scopeInvitation } from '../node/invitation-scope.js'
+import { type ScopeOptions, scopeInvitation } from '../node/invitation-scope.js'
+import { confirmedPublicAddresses } from '../node/reach.js'
 import { ROOM_CODE_STEP_SECONDS } from '../protocol/totp.js'
 import { codeExpiry } from './format.js'
 
@@ -39,6 +40,8 @@ export interface HostControls {
   readonly locked: boolean
   /** The addresses the node listens on, each ending in /p2p/<PeerId>. */
   listening(): string[]
+  /** An invitation issued earlier, its token unchanged, with the addresses the host offers now. */
+  reissue(issued: IssuedInvitation): IssuedInvitation
 }
 
 export interface ChatSession {
@@ -87,6 +90,11 @@ export async function currentCode(room: RoomHost): Promise<RoomCode> {
 }
 
 export function hostSession(room: RoomHost, options: HostSessionOptions): ChatSession {
+  const scope = (): ScopeOptions => ({
+    includePublic: options.includePublic,
+    announced: options.announced,
+    confirmed: confirmedPublicAddresses(room.node.getMultiaddrs()).map(String)
+  })
   const controls: HostControls = {
     room,
     async invite(opts) {
@@ -94,10 +102,7 @@ export function hostSession(room: RoomHost, options: HostSessionOptions): ChatSe
         ttlMs: opts.ttlMs ?? options.defaultTtlMs,
         maxUses: opts.maxUses
       })
-      const scoped = scopeInvitation(issued, {
-        includePublic: options.includePublic,
-        announced: options.announced
-      })
+      const scoped = scopeInvitation(issued, scope())
       return {
         id: scoped.id,
         invitation: scoped.invitation,
@@ -116,7 +121,17 @@ export function hostSession(room: RoomHost, options: HostSessionOptions): ChatSe
     get locked() {
       return room.isLocked
     },
-    listening: () => room.node.getMultiaddrs().map(String)
+    listening: () => room.node.getMultiaddrs().map(String),
+    reissue(issued) {
+      const now = room.reissue(issued.invitation)
+      const scoped = scopeInvitation({ ...issued, ...now }, scope())
+      return {
+        ...issued,
+        invitation: scoped.invitation,
+        addresses: scoped.addresses,
+        withheld: scoped.withheld
+      }
+    }
   }
   return {
     role: 'host',

@@ -1,5 +1,6 @@
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { decodeInvitation, InvalidInvitationError } from '../protocol/invitation.js'
+import { isPrivateIp } from './private-ip.js'
 
 /** The IP of a multiaddr and its family, or undefined (a DNS or circuit address). */
 export function ipOf(address: Multiaddr): { family: 'ip4' | 'ip6'; ip: string } | undefined {
@@ -8,17 +9,33 @@ export function ipOf(address: Multiaddr): { family: 'ip4' | 'ip6'; ip: string } 
   return { family: component.name as 'ip4' | 'ip6', ip: component.value }
 }
 
+/** True for a circuit relay address (`…/p2p/<relay>/p2p-circuit/p2p/<peer>`). */
+export function isRelayed(address: Multiaddr | string): boolean {
+  return address.toString().includes('/p2p-circuit')
+}
+
 /**
  * The key for per-source limits (lockout, handshake cap): the IPv4 address, or the IPv6 /64 prefix,
- * since one machine is routinely given a whole /64 and could otherwise rotate through it.
+ * since one machine is routinely given a whole /64 and could otherwise rotate through it. Through a
+ * relay the host sees only the relay's address, which everyone using that relay shares; there the
+ * key is the relay and the remote PeerId together, so one abuser of a public relay uses up only its
+ * own share and never the others'. (Its guesses stay bounded by its invitation's shared lockout.)
  */
 export function sourceAddress(address: Multiaddr): string {
+  if (isRelayed(address)) return relayedSource(address)
   const ip = ipOf(address)
   if (ip === undefined) return address.toString()
   if (ip.family === 'ip4') return ip.ip
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip.ip)
   if (mapped?.[1] !== undefined) return mapped[1]
   return `${ipv6Groups(ip.ip).slice(0, 4).join(':')}::/64`
+}
+
+function relayedSource(address: Multiaddr): string {
+  const [relayPart = '', ...rest] = address.toString().split('/p2p-circuit')
+  const relay = /\/p2p\/([^/]+)$/.exec(relayPart)?.[1] ?? relayPart
+  const peer = /\/p2p\/([^/]+)/.exec(rest.join(''))?.[1] ?? 'unknown'
+  return `relay:${relay}>${peer}`
 }
 
 /** The eight groups of an IPv6 address, `::` expanded, lower case, no leading zeros. */
@@ -38,6 +55,11 @@ export function isLoopback(address: Multiaddr): boolean {
   return ip.family === 'ip4' ? ip.ip.startsWith('127.') : ip.ip === '::1'
 }
 
+function isPrivateAddress(address: Multiaddr): boolean {
+  const ip = ipOf(address)
+  return ip !== undefined && isPrivateIp(ip.ip)
+}
+
 /** Link-local IPv6 (fe80::/10) needs a zone to dial, which a pasted invitation cannot carry. */
 function isLinkLocal(address: Multiaddr): boolean {
   const ip = ipOf(address)
@@ -45,13 +67,18 @@ function isLinkLocal(address: Multiaddr): boolean {
 }
 
 /**
- * The addresses an invitation offers: announced ones first, then the LAN addresses, loopback only
- * when there is nothing else (a host on a machine with no network, or a test).
+ * The addresses an invitation offers, in the order a joiner should try them: announced ones (the
+ * host's own choice), the LAN addresses (loopback only when there is nothing else: a host on a
+ * machine with no network, or a test), the public ones others have confirmed (a router's UPnP
+ * mapping, AutoNAT), and last the relayed ones, which always work but cost the relay's round trip.
  */
 export function invitationAddresses(listening: Multiaddr[], announced: Multiaddr[] = []): Multiaddr[] {
-  const usable = listening.filter((a) => !isLinkLocal(a))
-  const lan = usable.filter((a) => !isLoopback(a))
-  const chosen = [...announced, ...(lan.length > 0 ? lan : usable)]
+  const direct = listening.filter((a) => !isRelayed(a) && !isLinkLocal(a))
+  const local = direct.filter((a) => ipOf(a) === undefined || isPrivateAddress(a))
+  const lan = local.filter((a) => !isLoopback(a))
+  const outside = direct.filter((a) => !local.includes(a))
+  const relayed = listening.filter((a) => isRelayed(a))
+  const chosen = [...announced, ...(lan.length > 0 ? lan : local), ...outside, ...relayed]
   const seen = new Set<string>()
   return chosen.filter((a) => {
     const key = a.toString()
@@ -74,7 +101,8 @@ export function invitationTarget(invitation: string): {
   } catch {
     throw new InvalidInvitationError('invitation holds an address that does not parse')
   }
-  const peerIds = new Set(addresses.map((a) => a.getComponents().find((c) => c.name === 'p2p')?.value))
+  // The last /p2p/ names the host; a relayed address names its relay before `/p2p-circuit`.
+  const peerIds = new Set(addresses.map((a) => a.getComponents().findLast((c) => c.name === 'p2p')?.value))
   const [hostPeerId] = peerIds
   if (peerIds.size !== 1 || hostPeerId === undefined) {
     throw new InvalidInvitationError('every invitation address must end in /p2p/<the host PeerId>')
@@ -82,9 +110,7 @@ export function invitationTarget(invitation: string): {
   return { addresses, hostPeerId, token: parts.token }
 }
 
-/** The address with `/p2p/<peerId>` at its end, unless it names a PeerId already. */
+/** The address with `/p2p/<peerId>` at its end, unless it ends in a PeerId already. */
 export function withPeerId(address: Multiaddr, peerId: string): Multiaddr {
-  return address.getComponents().some((c) => c.name === 'p2p')
-    ? address
-    : address.encapsulate(`/p2p/${peerId}`)
+  return address.getComponents().at(-1)?.name === 'p2p' ? address : address.encapsulate(`/p2p/${peerId}`)
 }

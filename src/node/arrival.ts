@@ -2,6 +2,8 @@
  * @module One inbound `/securechat/1.0.0` stream, from its first frame to its end: the handshake or
  * the resume, then the member's frames, with the connection guard told what the stream showed.
  */
+
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Logger } from '@libp2p/logger'
 import { MAX_FRAME_BYTES, MAX_HANDSHAKE_FRAME_BYTES } from '../protocol/constants.js'
@@ -10,6 +12,8 @@ import { sourceAddress } from './addresses.js'
 import type { Admission, HandshakeContext } from './admission.js'
 import { FrameChannel } from './channel.js'
 import type { ConnectionGuard } from './connection-guard.js'
+import { MOVE_GRACE_MS, MOVE_POLL_MS } from './constants.js'
+import { connectionKind } from './dial-host.js'
 import type { EventFeed } from './events.js'
 import { readWithin } from './gatekeeper.js'
 import type { HostConfig } from './host-config.js'
@@ -18,6 +22,26 @@ import type { Readmission } from './readmission.js'
 import { refuse, rejectsConnection } from './refusal.js'
 import type { Roster } from './roster.js'
 import { serveMember } from './serve.js'
+
+/**
+ * When a member's relayed connection ends, waits up to `graceMs` for its resume on another before
+ * the room hears it is away: DCUtR's upgrade closes the relayed connection once a direct one is up,
+ * and a relay's limit ends it, and in both cases the member is back within moments.
+ */
+async function movedWithin(
+  member: HostedMember,
+  channel: FrameChannel,
+  ended: Connection,
+  graceMs: number
+): Promise<boolean> {
+  if (connectionKind(ended) !== 'relayed') return false
+  const deadline = Date.now() + graceMs
+  while (Date.now() < deadline) {
+    if (member.channel !== channel) return true
+    await sleep(MOVE_POLL_MS)
+  }
+  return member.channel !== channel
+}
 
 export interface ArrivalsInit {
   config: HostConfig
@@ -115,6 +139,7 @@ export class Arrivals {
       signal: this.init.signal,
       relay: (post) => this.init.relay(post, member),
       isClosing: this.init.isClosing,
+      moved: () => movedWithin(member, channel, connection, MOVE_GRACE_MS),
       log
     })
     guard.streamEnded(connection, { vouched, rejected: false })

@@ -76,3 +76,20 @@ export const MAX_STREAMS_PER_CONNECTION = 4
 export const MAX_CONNECTIONS_PER_SOURCE = 32
 /** How a securechat host's port mapping is labelled in the router's UPnP table. */
 export const UPNP_PORT_MAPPING_DESCRIPTION = 'securechat'
+/** A lost relay reservation is asked for again after this, doubling up to the cap below, with jitter. */
+export const RELAY_RETRY_INITIAL_MS = 1000
+export const RELAY_RETRY_MAX_MS = 30_000
+/** One reservation attempt: dial the relay, reserve a slot. */
+export const RESERVATION_TIMEOUT_MS = 10_000
+/**
+ * A joiner dials the invitation's direct addresses first and its relayed ones this much later, so a
+ * host on the same LAN is reached directly while one behind NAT costs only this wait, not a timeout.
+ */
+export const RELAYED_DIAL_HEAD_START_MS = 750
+/**
+ * When a member's relayed stream ends (DCUtR moved it to a direct connection, or the relay's limit
+ * ended it), the host waits this long for its resume before telling the room it is away.
+ */
+export const MOVE_GRACE_MS = 5000
+/** How often the host looks, during that grace, whether the member is back. */
+export const MOVE_POLL_MS = 100

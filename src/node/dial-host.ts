@@ -1,14 +1,50 @@
-import type { PeerId, Stream } from '@libp2p/interface'
+/**
+ * @module Reaching the host: the invitation's addresses raced (direct first, relayed after a head
+ * start), then the addresses mDNS finds for its PeerId.
+ */
+import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { PROTOCOL_ID } from '../protocol/constants.js'
+import { isRelayed } from './addresses.js'
 import { MDNS_DISCOVERY_WAIT_MS } from './constants.js'
+import type { ConnectionKind } from './events.js'
+import type { HostDialer } from './host-dialer.js'
 
 export interface DialHostOptions {
   signal: AbortSignal
   /** Wait this long for the host to show up on mDNS when its addresses fail; 0 to not wait. */
   discoveryMs?: number
+  /** How long direct addresses have before relayed ones are dialled too. @default RELAYED_DIAL_HEAD_START_MS */
+  headStartMs?: number
+}
+
+/** A stream to the host, and the connection it runs on. */
+export interface HostLink {
+  stream: Stream
+  connection: Connection
+  kind: ConnectionKind
+}
+
+/** Whether a connection runs through a relay (libp2p marks those limited). */
+export function connectionKind(connection: Connection): ConnectionKind {
+  return connection.limits !== undefined || isRelayed(connection.remoteAddr) ? 'relayed' : 'direct'
+}
+
+/** An open connection to the host already there, a direct one before a relayed one. */
+function existingConnection(node: Libp2p, peerId: PeerId): Connection | undefined {
+  const open = node.getConnections(peerId).filter((c) => c.status === 'open')
+  return open.find((c) => connectionKind(c) === 'direct') ?? open[0]
+}
+
+/**
+ * Opens `/securechat/1.0.0` on `connection`. Allowed on a relayed (limited) connection on purpose: it
+ * is the only way to a host behind NAT, its limits end in a resume, and the relay sees only Noise.
+ */
+export async function openRoomStream(connection: Connection, signal: AbortSignal): Promise<HostLink> {
+  const stream = await connection.newStream(PROTOCOL_ID, { signal, runOnLimitedConnection: true })
+  return { stream, connection, kind: connectionKind(connection) }
 }
 
 /**
@@ -21,11 +57,19 @@ export async function dialHost(
   addresses: Multiaddr[],
   hostPeerId: string,
   options: DialHostOptions
-): Promise<Stream> {
+): Promise<HostLink> {
+  const peerId = peerIdFromString(hostPeerId)
   try {
-    return await node.dialProtocol(addresses, PROTOCOL_ID, { signal: options.signal })
+    const existing = existingConnection(node, peerId)
+    if (existing !== undefined) return await openRoomStream(existing, options.signal)
+    const dialer = (node.services as { hostDialer: HostDialer }).hostDialer
+    const connection = await dialer.race(
+      addresses.filter((a) => !isRelayed(a)),
+      addresses.filter((a) => isRelayed(a)),
+      { signal: options.signal, headStartMs: options.headStartMs }
+    )
+    return await openRoomStream(connection, options.signal)
   } catch (err) {
-    const peerId = peerIdFromString(hostPeerId)
     const found = await waitForAddresses(
       node,
       peerId,
@@ -33,7 +77,8 @@ export async function dialHost(
       options.signal
     )
     if (!found) throw err
-    return await node.dialProtocol(peerId, PROTOCOL_ID, { signal: options.signal })
+    const connection = await node.dial(peerId, { signal: options.signal })
+    return await openRoomStream(connection, options.signal)
   }
 }
 

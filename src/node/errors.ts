@@ -77,3 +77,9 @@ export class RoomStoreError extends Error {
   static override readonly name: string = 'RoomStoreError'
   override name = 'RoomStoreError'
 }
+
+/** A relay address that cannot be used: it does not end in the relay's PeerId, or is itself relayed. */
+export class RelayAddressError extends SecureChatError {
+  static override readonly name: string = 'RelayAddressError'
+  override name = 'RelayAddressError'
+}

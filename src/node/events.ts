@@ -18,15 +18,28 @@ export interface MemberInfo {
 }
 
 /** What a room tells its user. The CLI's `--json` events are these, one per line. */
+/** How a member's connection to the host runs: straight to it, or through a circuit relay. */
+export type ConnectionKind = 'direct' | 'relayed'
+
 export type RoomEvent =
-  | { type: 'joined'; nick: string; peerId: string; members: MemberInfo[] }
+  | { type: 'joined'; nick: string; peerId: string; members: MemberInfo[]; connection: ConnectionKind }
+  /**
+   * Member only: its connection to the host changed kind. `upgraded`: DCUtR found a direct path and
+   * the session moved to it; `relay-limit`: the relayed connection ended (the relay's time or byte
+   * limit, or the relay went away) and the member resumed; `resumed`: back after any other drop.
+   */
+  | { type: 'connection'; connection: ConnectionKind; cause: 'upgraded' | 'relay-limit' | 'resumed' }
   | { type: 'member-joined'; nick: string; peerId: string; fingerprint: string }
   | { type: 'member-left'; nick: string; peerId: string; reason: string }
   /** A member's connection dropped; it keeps its place (and its messages are held) while it reconnects. */
   | { type: 'member-away'; nick: string; peerId: string }
   | { type: 'member-back'; nick: string; peerId: string }
-  /** This member lost its connection and is trying again (attempt n, next try after delayMs). */
-  | { type: 'reconnecting'; attempt: number; delayMs: number }
+  /**
+   * This member lost its connection and is trying again (attempt n, next try after delayMs).
+   * `cause: 'relay-limit'` on the first attempt after a relayed connection ended: relays limit each
+   * connection's time and bytes (libp2p's default: 2 minutes, 128 KiB), or the relay went away.
+   */
+  | { type: 'reconnecting'; attempt: number; delayMs: number; cause?: 'relay-limit' }
   /** Back in the room; `missed` messages fell out of the host's backlog, or the gap is unknown. */
   | { type: 'back'; missed: number; gapUnknown: boolean }
   | { type: 'message'; from: string; peerId: string; text: string; seq: number; ts: number }
@@ -35,6 +48,10 @@ export type RoomEvent =
   | { type: 'closed'; reason: string }
   /** Host only: a joiner was turned away at a gate. */
   | { type: 'refused'; peerId: string; address: string; reason: string }
+  /** Host only: a reservation on a relay was made (with the relayed addresses it gives) or lost. */
+  | { type: 'relay'; relay: string; state: 'reserved' | 'lost'; addresses: string[]; reason?: string }
+  /** Host only: the addresses an invitation offers changed (a reservation, a router mapping, AutoNAT). */
+  | { type: 'addresses'; addresses: string[] }
   /** Host only: a message went through the relay (what it saw: sizes and routing, never plaintext). */
   | { type: 'relayed'; seq: number; sender: string; recipients: string[]; ciphertextBytes: number }
 

@@ -18,7 +18,7 @@ import type { Libp2p } from 'libp2p'
 import { randomBytes } from '../protocol/bytes.js'
 import { PROTOCOL_ID } from '../protocol/constants.js'
 import { Fernet } from '../protocol/fernet.js'
-import { encodeInvitation, ROOM_ID_BYTES } from '../protocol/invitation.js'
+import { ROOM_ID_BYTES } from '../protocol/invitation.js'
 import { fingerprint, generateRsaKeyPair, type RsaKeyPair } from '../protocol/rsa.js'
 import { generateRoomSecret, roomCode, roomCodeUri, secondsLeft } from '../protocol/totp.js'
 import { Reason } from '../protocol/wire/securechat.js'
@@ -28,14 +28,16 @@ import { hashAnswer } from './answer-hash.js'
 import { Arrivals } from './arrival.js'
 import { BanList, parsePeerId } from './bans.js'
 import { ConnectionGuard } from './connection-guard.js'
-import { CLOSE_FLUSH_MS, DEFAULT_INVITATION_TTL_MS, MAX_STREAMS_PER_CONNECTION } from './constants.js'
+import { CLOSE_FLUSH_MS, MAX_STREAMS_PER_CONNECTION } from './constants.js'
 import { RefusedError } from './errors.js'
 import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
 import { type HostConfig, type RoomHostOptions, resolveHostConfig } from './host-config.js'
 import { type HostedMember, hostAsMember, memberInfo } from './hosted-member.js'
+import { type IssuedRoomInvitation, issueInvitation, withAddresses } from './invitation-issue.js'
 import { InvitationBook, type InvitationRecord } from './invitations.js'
 import { createListeningNode, defaultListenAddresses } from './libp2p.js'
 import { Participant } from './participant.js'
+import { relayStates, watchReach } from './reach.js'
 import { Readmission } from './readmission.js'
 import { type RelayRoom, relayPost } from './relay.js'
 import { ResumeAuthority } from './resume.js'
@@ -44,12 +46,7 @@ import { SerialQueue } from './serial-queue.js'
 
 export type { RoomHostOptions } from './host-config.js'
 
-export interface IssuedRoomInvitation {
-  id: string
-  invitation: string
-  addresses: string[]
-  expiresAt: number
-}
+export type { IssuedRoomInvitation } from './invitation-issue.js'
 
 interface HostInit {
   node: Libp2p
@@ -78,6 +75,7 @@ export class RoomHost {
   private readonly admission: Admission
   private readonly readmission: Readmission
   private readonly guard: ConnectionGuard
+  private stopReach: () => void = () => {}
   private readonly banned: BanList
   private readonly relayTap: RoomHostOptions['relayTap']
   private readonly relayQueue = new SerialQueue()
@@ -201,10 +199,12 @@ export class RoomHost {
   static async create(options: RoomHostOptions, node?: Libp2p): Promise<RoomHost> {
     const answerHash = options.answerHash ?? (await hashAnswer(requireAnswer(options.answer)))
     const keys = options.relayOnly === true ? undefined : (options.keys ?? (await generateRsaKeyPair()))
+    const wantsReach = (options.relays ?? []).length > 0 || (options.upnp ?? false) !== false
     const libp2p =
       node ??
       (await createListeningNode({
         ...options,
+        reach: options.reach ?? wantsReach,
         listen: options.listen ?? defaultListenAddresses(options.port ?? 0)
       }))
     const selfFingerprint = keys === undefined ? undefined : await fingerprint(keys.publicKey.spki)
@@ -212,9 +212,12 @@ export class RoomHost {
     libp2p.addEventListener('connection:open', (event) => host.guard.opened(event.detail))
     await libp2p.handle(PROTOCOL_ID, (stream, connection) => host.arrivals.handle(stream, connection), {
       maxInboundStreams: MAX_STREAMS_PER_CONNECTION,
-      // Deliberately not over relayed (limited) connections, whose byte and time caps would cut a room.
-      runOnLimitedConnection: false
+      // Deliberately yes: a joiner behind NAT reaches the host only through a relay, whose limits may
+      // end the connection; the member then resumes (or DCUtR has moved it to a direct one first).
+      // The relay sees only Noise ciphertext, and the gates and limits are the same as direct.
+      runOnLimitedConnection: true
     })
+    host.stopReach = watchReach({ node: libp2p, feed: host.feed, addresses: () => host.addresses() })
     return host
   }
 
@@ -252,6 +255,16 @@ export class RoomHost {
     return { members: this.roster.members }
   }
 
+  /** The relays this host keeps a reservation on, and whether each holds one now. */
+  get relays(): ReadonlyArray<{ relay: string; reserved: boolean }> {
+    return relayStates(this.node)
+  }
+
+  /** The same invitation (its token unchanged) with the addresses the host offers now. */
+  reissue(invitation: string): { invitation: string; addresses: string[] } {
+    return withAddresses(invitation, this.addresses())
+  }
+
   /** The addresses an invitation offers, each ending in /p2p/<PeerId>. */
   addresses(): Multiaddr[] {
     const announced = this.config.announce.map((a) => withPeerId(multiaddr(a), this.peerId))
@@ -259,17 +272,7 @@ export class RoomHost {
   }
 
   async invite(options: { ttlMs?: number; maxUses?: number } = {}): Promise<IssuedRoomInvitation> {
-    const { record, token } = await this.book.issue({
-      ttlMs: options.ttlMs ?? DEFAULT_INVITATION_TTL_MS,
-      maxUses: options.maxUses
-    })
-    const addresses = this.addresses()
-    return {
-      id: record.id,
-      invitation: encodeInvitation({ addresses: addresses.map((a) => a.bytes), token }),
-      addresses: addresses.map((a) => a.toString()),
-      expiresAt: record.expiresAt
-    }
+    return issueInvitation(this.book, this.addresses(), options)
   }
 
   revoke(invitationId: string): boolean {
@@ -347,6 +350,7 @@ export class RoomHost {
     if (this.closed) return
     this.closed = true
     clearInterval(this.credentialTimer)
+    this.stopReach()
     const reason = options.restarting === true ? Reason.HOST_RESTARTING : Reason.HOST_CLOSING
     this.shutdown.abort(new RefusedError(Reason.HOST_CLOSING))
     // Joiners mid-handshake are told the room is closing (not that they were too slow).

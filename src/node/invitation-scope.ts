@@ -1,36 +1,16 @@
 /**
  * Which of the host's addresses an invitation offers. By default only private ones (LAN, loopback,
  * unique-local IPv6): a public address says where the host is to anyone the invitation reaches, so
- * offering one is a choice (`--public`). Nothing outside the machine is asked: the public addresses
- * are those its own interfaces already have. Behind NAT there is none; forward the port on the router
- * and announce the public address explicitly.
+ * offering one is a choice (`--public`), except those the host asked for: announced ones, and those
+ * its router mapped and AutoNAT confirmed. Relayed addresses name the relay, and are always offered.
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { decodeInvitation, encodeInvitation } from '../protocol/invitation.js'
-import { ipOf } from './addresses.js'
+import { ipOf, isRelayed } from './addresses.js'
 import type { IssuedRoomInvitation } from './host.js'
+import { isPrivateIp } from './private-ip.js'
 
-/** True for an IP only reachable on a local network (or this machine): RFC 1918, CGNAT, loopback, link-local, ULA. */
-export function isPrivateIp(ip: string): boolean {
-  if (ip.includes(':')) {
-    const lower = ip.toLowerCase()
-    if (lower === '::1' || lower === '::') return true
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower)
-    if (mapped?.[1] !== undefined) return isPrivateIp(mapped[1])
-    return /^f[cd]/.test(lower) || /^fe[89ab]/.test(lower)
-  }
-  const parts = ip.split('.').map(Number)
-  const [a = -1, b = -1] = parts
-  return (
-    a === 10 ||
-    a === 127 ||
-    a === 0 ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 169 && b === 254) ||
-    (a === 100 && b >= 64 && b <= 127)
-  )
-}
+export { isPrivateIp }
 
 function ipOfText(address: string): string | undefined {
   try {
@@ -49,6 +29,11 @@ export interface ScopeOptions {
   includePublic: boolean
   /** Addresses given explicitly (`--announce`): always offered. */
   announced?: string[]
+  /**
+   * Public addresses others confirmed the host is reachable at (its router's UPnP mapping, checked
+   * by AutoNAT): offered like announced ones, since the host asked for them to exist.
+   */
+  confirmed?: string[]
 }
 
 /**
@@ -60,8 +45,10 @@ export function scopeInvitation(
   issued: IssuedRoomInvitation,
   options: ScopeOptions
 ): IssuedRoomInvitation & { widened: boolean; withheld: string[] } {
-  const announced = new Set((options.announced ?? []).map(withoutPeerId))
+  const announced = new Set([...(options.announced ?? []), ...(options.confirmed ?? [])].map(withoutPeerId))
   const keep = (address: string): boolean => {
+    // A relayed address names the relay's public address, not the host's.
+    if (isRelayed(address)) return true
     if (options.includePublic || announced.has(withoutPeerId(address))) return true
     const ip = ipOfText(address)
     return ip === undefined || isPrivateIp(ip)

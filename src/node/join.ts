@@ -3,18 +3,23 @@
  */
 import type { Libp2p } from 'libp2p'
 import { generateRsaKeyPair, type RsaKeyPair } from '../protocol/rsa.js'
-import { invitationTarget } from './addresses.js'
+import { invitationTarget, isRelayed } from './addresses.js'
 import {
   HANDSHAKE_TOTAL_TIMEOUT_MS,
   MDNS_DISCOVERY_WAIT_MS,
   RECONNECT_INITIAL_MS,
   RECONNECT_MAX_MS
 } from './constants.js'
-import { dialHost } from './dial-host.js'
+import { dialHost, type HostLink } from './dial-host.js'
 import { HostUnreachableError } from './errors.js'
 import { EventFeed } from './events.js'
 import { handshake, type JoinCredentials } from './join-handshake.js'
-import { createSecureChatNode, type NodeOptions } from './libp2p.js'
+import {
+  createListeningNode,
+  createSecureChatNode,
+  defaultListenAddresses,
+  type NodeOptions
+} from './libp2p.js'
 import { memberChannel, RoomMember } from './member.js'
 
 export interface JoinOptions extends Omit<NodeOptions, 'listen'> {
@@ -48,22 +53,29 @@ export async function joinRoom(
   const { addresses, hostPeerId, token } = invitationTarget(invitation)
   const keys = options.keys ?? (await generateRsaKeyPair())
   const ownsNode = options.node === undefined
-  const node = options.node ?? (await createSecureChatNode({ ...options, listen: [] }))
-  if (ownsNode) await node.start()
+  // Through a relay, the joiner listens too: DCUtR can only upgrade to a direct connection if one of
+  // the two sides can be dialled (or its router maps a port for it).
+  const reach = options.reach ?? addresses.some((a) => isRelayed(a))
+  const node =
+    options.node ??
+    (reach
+      ? await createListeningNode({ ...options, reach, listen: defaultListenAddresses(0) })
+      : await createSecureChatNode({ ...options, listen: [] }))
+  if (ownsNode && node.status !== 'started') await node.start()
   const signal = AbortSignal.any([
     ...(options.signal === undefined ? [] : [options.signal]),
     AbortSignal.timeout(options.handshakeTimeoutMs ?? HANDSHAKE_TOTAL_TIMEOUT_MS)
   ])
   try {
-    let stream: Awaited<ReturnType<Libp2p['dialProtocol']>>
+    let link: HostLink
     try {
-      stream = await dialHost(node, addresses, hostPeerId, { signal, discoveryMs: discoveryWait(options) })
+      link = await dialHost(node, addresses, hostPeerId, { signal, discoveryMs: discoveryWait(options) })
     } catch (err) {
       throw new HostUnreachableError(
         `cannot reach the host at ${addresses.map(String).join(', ')}: ${(err as Error).message}`
       )
     }
-    const channel = memberChannel(stream)
+    const channel = memberChannel(link.stream)
     const welcome = await handshake(channel, credentials, token, keys.publicKey.spki, signal)
     const feed = new EventFeed()
     const member = new RoomMember({
@@ -71,6 +83,7 @@ export async function joinRoom(
       node,
       ownsNode,
       channel,
+      connection: link.connection,
       welcome,
       keys,
       hostPeerId,

@@ -27,7 +27,9 @@ import {
   MDNS_SERVICE_TAG,
   UPNP_PORT_MAPPING_DESCRIPTION
 } from './constants.js'
+import { hostDialer } from './host-dialer.js'
 import { pendingPerSource } from './pending-gate.js'
+import { relayKeeper } from './relay-keeper.js'
 
 export interface NodeOptions {
   /** Listen multiaddrs; none for a node that only dials (a joiner). */
@@ -58,6 +60,11 @@ export interface NodeOptions {
   reach?: boolean
   /** Ask the router (UPnP IGD) to forward the node's TCP port. Needs `reach`. @default false */
   upnp?: boolean | Pick<UPnPNATInit, 'gateways' | 'externalAddress' | 'autoConfirmAddress'>
+  /**
+   * Relays (multiaddrs ending in `/p2p/<relay PeerId>`) to keep a reservation on, so the node can be
+   * reached through them from behind NAT. Needs `reach`.
+   */
+  relays?: string[]
   /** Run a circuit relay v2 server (`securechat relay`): identify and AutoNAT come with it. */
   relayServer?: CircuitRelayServerInit
   /** More admission rules beside the per-source pending cap (a relay's allow list, say). */
@@ -69,21 +76,23 @@ export function defaultListenAddresses(port: number): string[] {
   return [`/ip4/0.0.0.0/tcp/${port}`, `/ip6/::/tcp/${port}`]
 }
 
-/** The services a node runs: none on a plain LAN node, the reach set with `reach` or `relayServer`. */
+/** The services a node runs: the host dialer always, the reach set with `reach` or `relayServer`. */
 function services(options: NodeOptions): ServiceFactoryMap {
   const reach = options.reach === true
   const serving = options.relayServer !== undefined
-  if (!reach && !serving) return {}
-  const chosen: ServiceFactoryMap = {
-    identify: identify(),
-    autoNAT: autoNAT()
-  }
+  const chosen: ServiceFactoryMap = { hostDialer: hostDialer() }
+  if (!reach && !serving) return chosen
+  chosen.identify = identify()
+  chosen.autoNAT = autoNAT()
   if (reach) chosen.dcutr = dcutr()
   if (reach && options.upnp !== undefined && options.upnp !== false) {
     chosen.upnp = uPnPNAT({
       portMappingDescription: UPNP_PORT_MAPPING_DESCRIPTION,
       ...(options.upnp === true ? {} : options.upnp)
     })
+  }
+  if (reach && (options.relays ?? []).length > 0) {
+    chosen.relayKeeper = relayKeeper({ relays: options.relays ?? [] })
   }
   if (serving) chosen.relay = circuitRelayServer(options.relayServer)
   return chosen

@@ -4,36 +4,35 @@
 
 import { setMaxListeners } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Stream } from '@libp2p/interface'
+import type { Connection } from '@libp2p/interface'
 import type { Logger } from '@libp2p/logger'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
-import { asBufferSource, constantTimeEqual } from '../protocol/bytes.js'
+import { constantTimeEqual } from '../protocol/bytes.js'
 import { SecureChatError } from '../protocol/errors.js'
 import { type AnyFrame, frame } from '../protocol/frame.js'
 import { describeReason, reasonCode } from '../protocol/reasons.js'
-import { type RsaKeyPair, sign } from '../protocol/rsa.js'
+import type { RsaKeyPair } from '../protocol/rsa.js'
 import type { SenderKey } from '../protocol/sender-key.js'
-import { resumeSignatureInput } from '../protocol/signing.js'
 import { type Post, Reason, type Welcome } from '../protocol/wire/securechat.js'
-import { FrameChannel } from './channel.js'
+import type { FrameChannel } from './channel.js'
 import { CLOSE_FLUSH_MS, RESUME_ATTEMPT_TIMEOUT_MS, RESUME_TTL_MS } from './constants.js'
-import { dialHost } from './dial-host.js'
-import { JoinRefusedError, MessageRejectedError, RoomClosedError, StreamEndedError } from './errors.js'
-import type { EventFeed, MemberInfo, RoomEvent } from './events.js'
+import { connectionKind, dialHost, type HostLink, openRoomStream } from './dial-host.js'
+import { JoinRefusedError, RoomClosedError, StreamEndedError } from './errors.js'
+import type { ConnectionKind, EventFeed, MemberInfo, RoomEvent } from './events.js'
+import { handleHostFrame, type PendingPost } from './member-frames.js'
 import { Participant } from './participant.js'
+import { memberChannel, requestResume, TRANSIENT_RESUME_REFUSALS } from './resume-request.js'
 
-interface PendingPost {
-  post: Post
-  resolve: (seq: number) => void
-  reject: (err: Error) => void
-}
+export { memberChannel } from './resume-request.js'
 
 export interface RoomMemberInit {
   feed: EventFeed
   node: Libp2p
   ownsNode: boolean
   channel: FrameChannel
+  /** The connection the channel runs on. */
+  connection: Connection
   welcome: Welcome
   keys: RsaKeyPair
   hostPeerId: string
@@ -47,7 +46,9 @@ export interface RoomMemberInit {
 /**
  * A member's session in a room: sends sealed, signed messages through the host and shows what it
  * receives once verified. When the connection drops it reconnects by itself with backoff and resumes
- * with its credential; what it sent meanwhile is delivered on resume, once. Created by `joinRoom`.
+ * with its credential; what it sent meanwhile is delivered on resume, once. When a direct connection
+ * to the host opens while it runs through a relay (DCUtR), it moves there the same way, with no
+ * reconnect shown. Created by `joinRoom`.
  */
 export class RoomMember {
   readonly feed: EventFeed
@@ -68,6 +69,9 @@ export class RoomMember {
   private readonly pending = new Map<number, PendingPost>()
   private readonly stop = new AbortController()
   private channel: FrameChannel
+  private connection: Connection
+  /** A move to a direct connection under way; true once it took. */
+  private move: Promise<boolean> | undefined
   private connected = true
   private resumeToken: string
   private hostEpoch: Uint8Array
@@ -79,6 +83,7 @@ export class RoomMember {
     this.node = init.node
     this.ownsNode = init.ownsNode
     this.channel = init.channel
+    this.connection = init.connection
     this.keys = init.keys
     this.hostPeerId = init.hostPeerId
     this.addresses = init.addresses
@@ -104,13 +109,25 @@ export class RoomMember {
       submit: (post, signal) => this.submit(post, signal)
     })
     this.participant.startAt(init.welcome.nextSeq)
+    this.node.addEventListener('connection:open', this.onConnectionOpen)
     this.session = this.run()
   }
 
   /** Loads the roster from the Welcome; resolves once every key is imported and fingerprinted. */
   async load(welcome: Welcome): Promise<void> {
     await Promise.all(welcome.members.map((m) => this.participant.memberJoined(m, { announce: false })))
-    this.feed.emit({ type: 'joined', nick: this.nickname, peerId: this.peerId, members: this.members })
+    this.feed.emit({
+      type: 'joined',
+      nick: this.nickname,
+      peerId: this.peerId,
+      members: this.members,
+      connection: this.connectionKind
+    })
+  }
+
+  /** Whether the session runs straight to the host or through a relay now. */
+  get connectionKind(): ConnectionKind {
+    return connectionKind(this.connection)
   }
 
   get peerId(): string {
@@ -146,11 +163,13 @@ export class RoomMember {
    */
   get debug(): {
     readonly channel: FrameChannel
+    readonly node: Libp2p
     readonly resumeToken: string
     readonly ownSenderKey: SenderKey | undefined
   } {
     return {
       channel: this.channel,
+      node: this.node,
       resumeToken: this.resumeToken,
       ownSenderKey: this.participant.ownSenderKey
     }
@@ -203,7 +222,12 @@ export class RoomMember {
   /** One connection's frames, then, when it drops, reconnection; until the session ends. */
   private async run(): Promise<void> {
     for (;;) {
-      const reason = await this.readUntilClosed(this.channel)
+      const channel = this.channel
+      const reason = await this.readUntilClosed(channel)
+      // Moved to a direct connection meanwhile: read the new channel.
+      if (this.channel !== channel) continue
+      if (reason === 'connection-lost' && (await this.move) === true) continue
+      const dropped = this.connectionKind
       this.connected = false
       if (this.closeReason !== undefined) return
       const mayResume = reason === 'connection-lost' || reason === reasonCode(Reason.HOST_RESTARTING)
@@ -212,7 +236,10 @@ export class RoomMember {
         this.finish(reason)
         return
       }
-      const outcome = await this.reconnect()
+      // DCUtR closes the relayed connection once the direct one is up: that is a move, not a drop.
+      const direct = dropped === 'relayed' ? this.directConnection() : undefined
+      if (direct !== undefined && (await this.moveTo(direct))) continue
+      const outcome = await this.reconnect(dropped)
       if (outcome !== undefined) {
         this.finish(outcome)
         return
@@ -242,16 +269,21 @@ export class RoomMember {
   }
 
   /** Tries to resume with backoff until it works, the host refuses, or the credential must have expired. */
-  private async reconnect(): Promise<string | undefined> {
+  private async reconnect(dropped: ConnectionKind): Promise<string | undefined> {
     const deadline = this.now() + RESUME_TTL_MS
     let delay = this.backoff.initial
     for (let attempt = 1; this.now() < deadline; attempt++) {
       // Jitter: members who lost their connection together (one router) do not all come back at once.
       const wait = Math.round(delay / 2 + Math.random() * (delay / 2))
-      this.feed.emit({ type: 'reconnecting', attempt, delayMs: wait })
+      this.feed.emit({
+        type: 'reconnecting',
+        attempt,
+        delayMs: wait,
+        ...(dropped === 'relayed' && attempt === 1 ? { cause: 'relay-limit' as const } : {})
+      })
       try {
         await sleep(wait, undefined, { signal: this.stop.signal })
-        await this.resumeOnce()
+        await this.resumeOnce(dropped)
         return undefined
       } catch (err) {
         if (this.stop.signal.aborted) return 'left'
@@ -263,97 +295,114 @@ export class RoomMember {
     return 'connection-lost'
   }
 
-  private async resumeOnce(): Promise<void> {
+  private async resumeOnce(dropped: ConnectionKind): Promise<void> {
     const signal = AbortSignal.any([this.stop.signal, AbortSignal.timeout(RESUME_ATTEMPT_TIMEOUT_MS)])
-    const stream = await dialHost(this.node, this.addresses, this.hostPeerId, {
+    const link = await dialHost(this.node, this.addresses, this.hostPeerId, {
       signal,
       discoveryMs: this.discoveryMs
     })
-    const channel = memberChannel(stream)
-    const timestamp = this.now()
-    const signature = await sign(
-      this.keys.privateKey,
-      resumeSignatureInput(this.roomId, this.peerId, timestamp, this.resumeToken)
-    )
-    channel.send(
-      frame('resume', {
-        token: this.resumeToken,
-        lastSeq: this.participant.lastSequence,
-        timestamp,
-        publicKey: asBufferSource(this.keys.publicKey.spki),
-        signature: asBufferSource(signature)
-      })
-    )
-    const reply = await channel.read(signal).catch((err: unknown) => {
-      channel.abort(err as Error)
-      throw err
+    const cause = dropped === 'relayed' ? (link.kind === 'direct' ? 'upgraded' : 'relay-limit') : 'resumed'
+    await this.resumeOver(link, signal, { cause, moved: false })
+  }
+
+  /** The open direct connection to the host, if there is one. */
+  private directConnection(): Connection | undefined {
+    return this.node
+      .getConnections()
+      .find(
+        (c) =>
+          c.remotePeer.toString() === this.hostPeerId && c.status === 'open' && connectionKind(c) === 'direct'
+      )
+  }
+
+  private readonly onConnectionOpen = (event: CustomEvent<Connection>): void => {
+    const connection = event.detail
+    if (connection.remotePeer.toString() !== this.hostPeerId || connectionKind(connection) !== 'direct')
+      return
+    if (!this.connected || this.closeReason !== undefined || this.connectionKind !== 'relayed') return
+    void this.moveTo(connection)
+  }
+
+  /**
+   * Moves the session to `connection` with a Resume on a new stream there; the host swaps this
+   * member's stream and replays, from its backlog, everything after the last sequence number this
+   * member had, so nothing is lost, and what arrives twice is dropped by its sequence number. Resolves
+   * false when the move did not take (the session stays where it was).
+   */
+  private moveTo(connection: Connection): Promise<boolean> {
+    if (this.move !== undefined) return this.move
+    const attempt = (async (): Promise<boolean> => {
+      const signal = AbortSignal.any([this.stop.signal, AbortSignal.timeout(RESUME_ATTEMPT_TIMEOUT_MS)])
+      try {
+        await this.resumeOver(await openRoomStream(connection, signal), signal, {
+          cause: 'upgraded',
+          moved: true
+        })
+        return true
+      } catch (err) {
+        this.log('could not move to the direct connection: %s', (err as Error).message)
+        return false
+      } finally {
+        this.move = undefined
+      }
+    })()
+    this.move = attempt
+    return attempt
+  }
+
+  private async resumeOver(
+    link: HostLink,
+    signal: AbortSignal,
+    how: { cause: 'upgraded' | 'relay-limit' | 'resumed'; moved: boolean }
+  ): Promise<void> {
+    const channel = memberChannel(link.stream)
+    const before = this.connectionKind
+    const granted = await requestResume(channel, {
+      keys: this.keys,
+      roomId: this.roomId,
+      peerId: this.peerId,
+      token: this.resumeToken,
+      lastSeq: this.participant.lastSequence,
+      now: this.now,
+      signal
     })
-    if (reply.kind === 'refusal') {
-      const { reason, message, attemptsLeft, retryAfter } = reply.body
-      throw new JoinRefusedError(reason, message || describeReason(reason), attemptsLeft, retryAfter)
-    }
-    if (reply.kind !== 'resumed' || reply.body.welcome === undefined) {
-      channel.abort(new Error('unexpected reply to resume'))
-      throw new JoinRefusedError(Reason.UNEXPECTED_FRAME, `unexpected ${reply.kind} in reply to resume`)
-    }
-    const { welcome, missed, gapUnknown, replayed } = reply.body
+    const { welcome, missed, gapUnknown, replayed } = granted
     const hostRestarted = !constantTimeEqual(welcome.hostEpoch, this.hostEpoch)
     this.hostEpoch = welcome.hostEpoch
     this.resumeToken = welcome.resumeToken
+    const previous = this.channel
     this.channel = channel
+    this.connection = link.connection
     this.connected = true
+    // The host replays on the new stream whatever the old one still held: stop reading the old one.
+    if (previous !== channel) previous.abort(new StreamEndedError('moved to a new connection'))
     // Roster first, then the held messages the host sends next, then our own queued posts.
     void this.participant.resync(welcome.members, { nextSeq: welcome.nextSeq, hostRestarted, replayed })
     for (const { post } of [...this.pending.values()].sort((a, b) => a.post.counter - b.post.counter)) {
       channel.send(frame('post', post))
     }
-    this.feed.emit({ type: 'back', missed, gapUnknown: gapUnknown || hostRestarted })
+    if (!how.moved) this.feed.emit({ type: 'back', missed, gapUnknown: gapUnknown || hostRestarted })
+    if (how.cause !== 'resumed' || link.kind !== before) {
+      this.feed.emit({ type: 'connection', connection: link.kind, cause: how.cause })
+    }
   }
 
   /** Handles one frame from the host; returns the close reason when the host said goodbye. */
   private handle(received: AnyFrame): string | undefined {
-    switch (received.kind) {
-      case 'deliver':
-        void this.participant.receive(received.body)
-        return undefined
-      case 'ack':
-        this.pending.get(received.body.counter)?.resolve(received.body.seq)
-        this.pending.delete(received.body.counter)
-        return undefined
-      case 'rejected': {
-        const { counter, reason, message } = received.body
-        this.pending.get(counter)?.reject(new MessageRejectedError(reason, message || describeReason(reason)))
-        this.pending.delete(counter)
-        this.feed.emit({ type: 'error', code: reasonCode(reason), message: describeReason(reason) })
-        return undefined
+    return handleHostFrame(received, {
+      participant: this.participant,
+      pending: this.pending,
+      feed: this.feed,
+      renewCredential: (token) => {
+        this.resumeToken = token
       }
-      case 'memberJoined':
-        if (received.body.member !== undefined) void this.participant.memberJoined(received.body.member)
-        return undefined
-      case 'memberLeft':
-        void this.participant.memberLeft(received.body.peerId, reasonCode(received.body.reason))
-        return undefined
-      case 'presence':
-        void this.participant.presence(received.body.peerId, received.body.away)
-        return undefined
-      case 'credential':
-        this.resumeToken = received.body.resumeToken
-        return undefined
-      case 'goodbye':
-        return reasonCode(received.body.reason)
-      default:
-        this.feed.emit({
-          type: 'error',
-          code: 'unexpected-frame',
-          message: `unexpected ${received.kind} from the host`
-        })
-        return undefined
-    }
+    })
   }
 
   private finish(reason: string): void {
     if (this.closeReason !== undefined) return
     this.closeReason = reason
+    this.node.removeEventListener('connection:open', this.onConnectionOpen)
     this.stop.abort(new RoomClosedError(reason))
     for (const { reject } of this.pending.values()) reject(new RoomClosedError(`not in the room: ${reason}`))
     this.pending.clear()
@@ -362,27 +411,4 @@ export class RoomMember {
     // A session ended by the host (kick, ban, host gone) frees its node as a leave would.
     if (this.ownsNode && reason !== 'left') void this.node.stop()
   }
-}
-
-/**
- * Refusals of a resume that say "not now" rather than "never": the host is busy with handshakes, or
- * timed the attempt out. The member tries again, with backoff, until its credential would expire.
- */
-const TRANSIENT_RESUME_REFUSALS: ReadonlySet<Reason> = new Set([
-  Reason.TOO_MANY_HANDSHAKES,
-  Reason.TIMEOUT,
-  Reason.LOCKED_OUT,
-  Reason.RATE_LIMITED
-])
-
-/**
- * A member's stream to the host. A host that stops reading what the member sends is treated as a
- * lost connection: the stream is cut, the member reconnects, and what it had not got through (kept
- * until acknowledged) is sent again on resume, never dropped.
- */
-export function memberChannel(stream: Stream): FrameChannel {
-  const channel: FrameChannel = new FrameChannel(stream, {
-    onOverflow: () => channel.abort(new Error('the host is not reading'))
-  })
-  return channel
 }

@@ -99,11 +99,15 @@ export class Roster {
     this.announcePresence(member, true)
   }
 
-  /** A member back on a new stream (a resume): tells everyone it is here again. */
+  /**
+   * A member back on a new stream (a resume): tells everyone it is here again, if they were told it
+   * was away (a move to a new connection, or a resume before the drop was noticed, is not news).
+   */
   comeBack(member: HostedMember): void {
+    const wasAway = member.away
     member.away = false
     clearTimeout(member.awayTimer)
-    this.announcePresence(member, false)
+    if (wasAway) this.announcePresence(member, false)
   }
 
   /** Removes a member, tells it why when it is still there, and tells everyone else. */

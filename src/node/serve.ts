@@ -17,6 +17,11 @@ export interface ServeDeps {
   /** Queues a Post for the relay, which runs them one at a time. */
   relay(post: Post): Promise<number>
   isClosing(): boolean
+  /**
+   * Resolves true when the member came back on another stream within a short grace after its
+   * relayed connection ended (DCUtR moved it, or the relay's limit cut it): no away, no back.
+   */
+  moved(): Promise<boolean>
   log: Logger
 }
 
@@ -71,6 +76,14 @@ export async function serveMember(
     if (!channel.isClosed) void channel.close(AbortSignal.timeout(CLOSE_FLUSH_MS))
   }
   // A resumed member has a new channel by now: this loop's end is not its departure.
+  if (deps.roster.get(member.peerId) !== member || member.channel !== channel) {
+    closeStream()
+    return
+  }
+  if (departure === Reason.CONNECTION_LOST && (await deps.moved())) {
+    closeStream()
+    return
+  }
   if (deps.roster.get(member.peerId) !== member || member.channel !== channel) {
     closeStream()
     return

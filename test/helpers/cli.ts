@@ -114,13 +114,14 @@ export class Sandbox {
 }
 
 /**
- * mDNS multicasts on every interface of the machine; the tests talk to loopback only, so it is off
- * for them unless a test (inside its own network namespaces) asks for it.
+ * mDNS and UPnP's gateway search multicast on every interface of the machine; the tests talk to
+ * loopback only, so both are off for them unless a test (inside its own network namespaces) asks.
  */
 export function withoutMdns(args: string[]): string[] {
   const [group, command, ...rest] = args
   if (group !== 'p2p' || (command !== 'host' && command !== 'join')) return args
-  return [group, command, '--no-mdns', ...rest]
+  const upnp = rest.includes('--upnp') ? [] : ['--no-upnp']
+  return [group, command, '--no-mdns', ...upnp, ...rest.filter((a) => a !== '--upnp')]
 }
 
 export class CliProcess {

@@ -1,0 +1,65 @@
+/**
+ * @module What a member does with each frame the host sends it during the session.
+ */
+import type { AnyFrame } from '../protocol/frame.js'
+import { describeReason, reasonCode } from '../protocol/reasons.js'
+import type { Post } from '../protocol/wire/securechat.js'
+import { MessageRejectedError } from './errors.js'
+import type { EventFeed } from './events.js'
+import type { Participant } from './participant.js'
+
+/** A Post sent and not yet acknowledged: re-sent on resume until the host says what became of it. */
+export interface PendingPost {
+  post: Post
+  resolve: (seq: number) => void
+  reject: (err: Error) => void
+}
+
+export interface HostFrameTarget {
+  participant: Participant
+  pending: Map<number, PendingPost>
+  feed: EventFeed
+  renewCredential(token: string): void
+}
+
+/** Handles one frame from the host; returns the close reason when the host said goodbye. */
+export function handleHostFrame(received: AnyFrame, target: HostFrameTarget): string | undefined {
+  const { participant, pending, feed } = target
+  switch (received.kind) {
+    case 'deliver':
+      void participant.receive(received.body)
+      return undefined
+    case 'ack':
+      pending.get(received.body.counter)?.resolve(received.body.seq)
+      pending.delete(received.body.counter)
+      return undefined
+    case 'rejected': {
+      const { counter, reason, message } = received.body
+      pending.get(counter)?.reject(new MessageRejectedError(reason, message || describeReason(reason)))
+      pending.delete(counter)
+      feed.emit({ type: 'error', code: reasonCode(reason), message: describeReason(reason) })
+      return undefined
+    }
+    case 'memberJoined':
+      if (received.body.member !== undefined) void participant.memberJoined(received.body.member)
+      return undefined
+    case 'memberLeft':
+      void participant.memberLeft(received.body.peerId, reasonCode(received.body.reason))
+      return undefined
+    case 'presence':
+      void participant.presence(received.body.peerId, received.body.away)
+      return undefined
+    case 'credential':
+      target.renewCredential(received.body.resumeToken)
+      return undefined
+    case 'goodbye':
+      return reasonCode(received.body.reason)
+    default:
+      feed.emit({
+        type: 'error',
+        code: 'unexpected-frame',
+        message: `unexpected ${received.kind} from the host`
+      })
+      return undefined
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * @module What a host tells its user about its reach: relay reservations, and the addresses its invitations offer.
+ */
+import { networkInterfaces } from 'node:os'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import type { Libp2p } from 'libp2p'
+import { ipOf, isRelayed } from './addresses.js'
+import type { EventFeed } from './events.js'
+import { isPrivateIp } from './private-ip.js'
+import type { RelayKeeper, RelayStateChange } from './relay-keeper.js'
+
+/** The IPs this machine's own interfaces have. */
+function interfaceIps(): Set<string> {
+  const ips = new Set<string>()
+  for (const list of Object.values(networkInterfaces())) {
+    for (const info of list ?? []) ips.add(info.address.toLowerCase())
+  }
+  return ips
+}
+
+/**
+ * Public addresses the host did not find on its own interfaces: a router's mapping (UPnP) or an
+ * address others observed, which libp2p lists only once confirmed (AutoNAT, or the mapping itself).
+ */
+export function confirmedPublicAddresses(addresses: Multiaddr[], ownIps = interfaceIps()): Multiaddr[] {
+  return addresses.filter((a) => {
+    if (isRelayed(a)) return false
+    const ip = ipOf(a)
+    return ip !== undefined && !isPrivateIp(ip.ip) && !ownIps.has(ip.ip.toLowerCase())
+  })
+}
+
+export interface ReachWatchInit {
+  node: Libp2p
+  feed: EventFeed
+  /** The addresses an invitation offers now, in order. */
+  addresses(): Multiaddr[]
+}
+
+/**
+ * Turns the node's relay and address changes into room events: `relay` when a reservation is made or
+ * lost, `addresses` when what an invitation would offer changes. Returns the stop.
+ */
+export function watchReach(init: ReachWatchInit): () => void {
+  const { node, feed } = init
+  const keeper = (node.services as { relayKeeper?: RelayKeeper }).relayKeeper
+  let last = init.addresses().map(String).join(' ')
+  const onAddresses = (): void => {
+    const now = init.addresses().map(String)
+    if (now.join(' ') === last) return
+    last = now.join(' ')
+    feed.emit({ type: 'addresses', addresses: now })
+  }
+  const onRelay = (event: CustomEvent<RelayStateChange>): void => {
+    const { relay, state, addresses, reason } = event.detail
+    feed.emit({ type: 'relay', relay, state, addresses, ...(reason === undefined ? {} : { reason }) })
+    onAddresses()
+  }
+  node.addEventListener('self:peer:update', onAddresses)
+  keeper?.addEventListener('relay:state', onRelay)
+  return () => {
+    node.removeEventListener('self:peer:update', onAddresses)
+    keeper?.removeEventListener('relay:state', onRelay)
+  }
+}
+
+/** The relays a host keeps reservations on, and whether each holds one now. */
+export function relayStates(node: Libp2p): ReadonlyArray<{ relay: string; reserved: boolean }> {
+  return (node.services as { relayKeeper?: RelayKeeper }).relayKeeper?.states ?? []
+}

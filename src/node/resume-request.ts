@@ -1,0 +1,83 @@
+/**
+ * @module A member asking for its place back on a new stream: the signed Resume, and the host's answer.
+ */
+import type { Stream } from '@libp2p/interface'
+import { asBufferSource } from '../protocol/bytes.js'
+import { frame } from '../protocol/frame.js'
+import { describeReason } from '../protocol/reasons.js'
+import { type RsaKeyPair, sign } from '../protocol/rsa.js'
+import { resumeSignatureInput } from '../protocol/signing.js'
+import { Reason, type Resumed, type Welcome } from '../protocol/wire/securechat.js'
+import { FrameChannel } from './channel.js'
+import { JoinRefusedError } from './errors.js'
+
+/**
+ * Refusals of a resume that say "not now" rather than "never": the host is busy with handshakes, or
+ * timed the attempt out. The member tries again, with backoff, until its credential would expire.
+ */
+export const TRANSIENT_RESUME_REFUSALS: ReadonlySet<Reason> = new Set([
+  Reason.TOO_MANY_HANDSHAKES,
+  Reason.TIMEOUT,
+  Reason.LOCKED_OUT,
+  Reason.RATE_LIMITED
+])
+
+/**
+ * A member's stream to the host. A host that stops reading what the member sends is treated as a
+ * lost connection: the stream is cut, the member reconnects, and what it had not got through (kept
+ * until acknowledged) is sent again on resume, never dropped.
+ */
+export function memberChannel(stream: Stream): FrameChannel {
+  const channel: FrameChannel = new FrameChannel(stream, {
+    onOverflow: () => channel.abort(new Error('the host is not reading'))
+  })
+  return channel
+}
+
+export interface ResumeClaim {
+  keys: RsaKeyPair
+  roomId: Uint8Array
+  peerId: string
+  token: string
+  /** The last room sequence number this member has; the host replays what came after. */
+  lastSeq: number
+  now: () => number
+  signal: AbortSignal
+}
+
+/** What a granted resume gives back. */
+export type GrantedResume = Omit<Resumed, 'welcome'> & { welcome: Welcome }
+
+/**
+ * Sends the Resume (credential, last sequence number, a timestamped signature with the member key)
+ * on `channel` and reads the host's answer: the Resumed, or a refusal thrown as `JoinRefusedError`.
+ */
+export async function requestResume(channel: FrameChannel, claim: ResumeClaim): Promise<GrantedResume> {
+  const timestamp = claim.now()
+  const signature = await sign(
+    claim.keys.privateKey,
+    resumeSignatureInput(claim.roomId, claim.peerId, timestamp, claim.token)
+  )
+  channel.send(
+    frame('resume', {
+      token: claim.token,
+      lastSeq: claim.lastSeq,
+      timestamp,
+      publicKey: asBufferSource(claim.keys.publicKey.spki),
+      signature: asBufferSource(signature)
+    })
+  )
+  const reply = await channel.read(claim.signal).catch((err: unknown) => {
+    channel.abort(err as Error)
+    throw err
+  })
+  if (reply.kind === 'refusal') {
+    const { reason, message, attemptsLeft, retryAfter } = reply.body
+    throw new JoinRefusedError(reason, message || describeReason(reason), attemptsLeft, retryAfter)
+  }
+  if (reply.kind !== 'resumed' || reply.body.welcome === undefined) {
+    channel.abort(new Error('unexpected reply to resume'))
+    throw new JoinRefusedError(Reason.UNEXPECTED_FRAME, `unexpected ${reply.kind} in reply to resume`)
+  }
+  return { ...reply.body, welcome: reply.body.welcome }
+}
