@@ -22,6 +22,11 @@ export interface ChatScreenOptions {
 }
 
 /** The chat screen face: the session's life is session-runner.ts's; this draws it and reads the terminal. */
+/** The port of `host:port`. */
+function portOf(hostPort: string): string {
+  return hostPort.slice(hostPort.lastIndexOf(':') + 1)
+}
+
 /** A relay's address shortened for a notice: its host part and the end of its PeerId. */
 function shortRelay(address: string): string {
   const peer = /\/p2p\/([^/]+)$/.exec(address)?.[1] ?? ''
@@ -246,6 +251,14 @@ export class ChatScreen implements Face {
               ? 'now connected straight to the host; the relay is no longer used'
               : 'connected straight to the host'
             : 'connected to the host through the relay again'
+        )
+        return
+      case 'upnp':
+        this.notice(
+          event.state === 'mapped'
+            ? `router opened port ${portOf(event.internal)} → ${event.external}; invitations offer it once another peer confirms it`
+            : `the router would not forward port ${portOf(event.internal)} (${displayText(event.reason ?? 'refused')}); joiners from outside need a relay (--relay)`,
+          event.state === 'refused'
         )
         return
       case 'relay':

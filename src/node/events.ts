@@ -50,6 +50,14 @@ export type RoomEvent =
   | { type: 'refused'; peerId: string; address: string; reason: string }
   /** Host only: a reservation on a relay was made (with the relayed addresses it gives) or lost. */
   | { type: 'relay'; relay: string; state: 'reserved' | 'lost'; addresses: string[]; reason?: string }
+  /** Host only: the router forwarded the room's port (UPnP), or refused to. */
+  | {
+      type: 'upnp'
+      state: 'mapped' | 'refused'
+      internal: string
+      external?: string
+      reason?: string
+    }
   /** Host only: the addresses an invitation offers changed (a reservation, a router mapping, AutoNAT). */
   | { type: 'addresses'; addresses: string[] }
   /** Host only: a message went through the relay (what it saw: sizes and routing, never plaintext). */

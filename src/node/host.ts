@@ -37,7 +37,8 @@ import { type IssuedRoomInvitation, issueInvitation, withAddresses } from './inv
 import { InvitationBook, type InvitationRecord } from './invitations.js'
 import { createListeningNode, defaultListenAddresses } from './libp2p.js'
 import { Participant } from './participant.js'
-import { relayStates, watchReach } from './reach.js'
+import type { PortMappingResult } from './port-mapping.js'
+import { relayStates, upnpReporting, watchReach } from './reach.js'
 import { Readmission } from './readmission.js'
 import { type RelayRoom, relayPost } from './relay.js'
 import { ResumeAuthority } from './resume.js'
@@ -200,10 +201,17 @@ export class RoomHost {
     const answerHash = options.answerHash ?? (await hashAnswer(requireAnswer(options.answer)))
     const keys = options.relayOnly === true ? undefined : (options.keys ?? (await generateRsaKeyPair()))
     const wantsReach = (options.relays ?? []).length > 0 || (options.upnp ?? false) !== false
+    // The router may answer before the host exists: its answer waits here until there is a feed.
+    let onMapping = (_: PortMappingResult): void => {}
+    const upnp =
+      options.upnp === undefined || options.upnp === false
+        ? options.upnp
+        : upnpReporting(options.upnp, (r) => onMapping(r))
     const libp2p =
       node ??
       (await createListeningNode({
         ...options,
+        upnp,
         reach: options.reach ?? wantsReach,
         listen: options.listen ?? defaultListenAddresses(options.port ?? 0)
       }))
@@ -218,6 +226,7 @@ export class RoomHost {
       runOnLimitedConnection: true
     })
     host.stopReach = watchReach({ node: libp2p, feed: host.feed, addresses: () => host.addresses() })
+    onMapping = (result) => host.feed.emit({ type: 'upnp', ...result })
     return host
   }
 

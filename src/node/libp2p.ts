@@ -24,11 +24,11 @@ import {
   MAX_CONNECTIONS,
   MAX_INCOMING_PENDING_CONNECTIONS,
   MAX_PENDING_PER_SOURCE,
-  MDNS_SERVICE_TAG,
-  UPNP_PORT_MAPPING_DESCRIPTION
+  MDNS_SERVICE_TAG
 } from './constants.js'
 import { hostDialer } from './host-dialer.js'
 import { pendingPerSource } from './pending-gate.js'
+import { type PortMappingResult, reportingPortMappingClient } from './port-mapping.js'
 import { relayKeeper } from './relay-keeper.js'
 
 export interface NodeOptions {
@@ -58,8 +58,15 @@ export interface NodeOptions {
    * learns which of its public addresses others can dial). @default false
    */
   reach?: boolean
-  /** Ask the router (UPnP IGD) to forward the node's TCP port. Needs `reach`. @default false */
-  upnp?: boolean | Pick<UPnPNATInit, 'gateways' | 'externalAddress' | 'autoConfirmAddress'>
+  /**
+   * Ask the router (UPnP IGD) to forward the node's TCP port; `onMapping` hears what it answered.
+   * Needs `reach`. @default false
+   */
+  upnp?:
+    | boolean
+    | (Pick<UPnPNATInit, 'gateways' | 'externalAddress' | 'autoConfirmAddress'> & {
+        onMapping?: (result: PortMappingResult) => void
+      })
   /**
    * Relays (multiaddrs ending in `/p2p/<relay PeerId>`) to keep a reservation on, so the node can be
    * reached through them from behind NAT. Needs `reach`.
@@ -86,9 +93,10 @@ function services(options: NodeOptions): ServiceFactoryMap {
   chosen.autoNAT = autoNAT()
   if (reach) chosen.dcutr = dcutr()
   if (reach && options.upnp !== undefined && options.upnp !== false) {
+    const { onMapping, ...init } = options.upnp === true ? {} : options.upnp
     chosen.upnp = uPnPNAT({
-      portMappingDescription: UPNP_PORT_MAPPING_DESCRIPTION,
-      ...(options.upnp === true ? {} : options.upnp)
+      ...init,
+      portMappingClient: reportingPortMappingClient(onMapping ?? (() => {}))
     })
   }
   if (reach && (options.relays ?? []).length > 0) {

@@ -6,6 +6,8 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { ipOf, isRelayed } from './addresses.js'
 import type { EventFeed } from './events.js'
+import type { NodeOptions } from './libp2p.js'
+import type { PortMappingResult } from './port-mapping.js'
 import { isPrivateIp } from './private-ip.js'
 import type { RelayKeeper, RelayStateChange } from './relay-keeper.js'
 
@@ -67,4 +69,19 @@ export function watchReach(init: ReachWatchInit): () => void {
 /** The relays a host keeps reservations on, and whether each holds one now. */
 export function relayStates(node: Libp2p): ReadonlyArray<{ relay: string; reserved: boolean }> {
   return (node.services as { relayKeeper?: RelayKeeper }).relayKeeper?.states ?? []
+}
+
+/** The UPnP options with `onMapping` told first, then whatever the caller asked to hear. */
+export function upnpReporting(
+  upnp: true | Exclude<NodeOptions['upnp'], boolean | undefined>,
+  report: (result: PortMappingResult) => void
+): NodeOptions['upnp'] {
+  const given = upnp === true ? {} : upnp
+  return {
+    ...given,
+    onMapping: (result) => {
+      report(result)
+      given.onMapping?.(result)
+    }
+  }
 }
