@@ -77,8 +77,15 @@ export function invitationAddresses(listening: Multiaddr[], announced: Multiaddr
   const local = direct.filter((a) => ipOf(a) === undefined || isPrivateAddress(a))
   const lan = local.filter((a) => !isLoopback(a))
   const outside = direct.filter((a) => !local.includes(a))
+  // A relay lists its loopback address in the reservation too; useful only on the relay's machine.
   const relayed = listening.filter((a) => isRelayed(a))
-  const chosen = [...announced, ...(lan.length > 0 ? lan : local), ...outside, ...relayed]
+  const relayedAway = relayed.filter((a) => !isLoopback(a))
+  const chosen = [
+    ...announced,
+    ...(lan.length > 0 ? lan : local),
+    ...outside,
+    ...(relayedAway.length > 0 ? relayedAway : relayed)
+  ]
   const seen = new Set<string>()
   return chosen.filter((a) => {
     const key = a.toString()

@@ -93,3 +93,5 @@ export const RELAYED_DIAL_HEAD_START_MS = 750
 export const MOVE_GRACE_MS = 5000
 /** How often the host looks, during that grace, whether the member is back. */
 export const MOVE_POLL_MS = 100
+/** A relayed member's own try at the host's public addresses (learned from identify). */
+export const DIRECT_DIAL_TIMEOUT_MS = 5000

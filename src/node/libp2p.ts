@@ -4,7 +4,7 @@
  */
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { autoNAT } from '@libp2p/autonat'
+import { autoNATv2 } from '@libp2p/autonat-v2'
 import {
   type CircuitRelayServerInit,
   circuitRelayServer,
@@ -55,7 +55,7 @@ export interface NodeOptions {
   /**
    * Reach beyond the LAN: dial and listen on circuit relay v2 addresses, and upgrade a relayed
    * connection to a direct one with DCUtR. Brings identify (which DCUtR needs) and AutoNAT (so the node
-   * learns which of its public addresses others can dial). @default false
+   * learns which of its public addresses others can dial: AutoNAT v2). @default false
    */
   reach?: boolean
   /**
@@ -90,7 +90,9 @@ function services(options: NodeOptions): ServiceFactoryMap {
   const chosen: ServiceFactoryMap = { hostDialer: hostDialer() }
   if (!reach && !serving) return chosen
   chosen.identify = identify()
-  chosen.autoNAT = autoNAT()
+  // AutoNAT v2, not v1: v1's server (3.0.28) dials back over the connection the asker already has
+  // and then closes it, cutting that peer's relay connection; v2 dials back on a fresh one.
+  chosen.autoNAT = autoNATv2()
   if (reach) chosen.dcutr = dcutr()
   if (reach && options.upnp !== undefined && options.upnp !== false) {
     const { onMapping, ...init } = options.upnp === true ? {} : options.upnp

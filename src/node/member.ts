@@ -18,6 +18,7 @@ import { type Post, Reason, type Welcome } from '../protocol/wire/securechat.js'
 import type { FrameChannel } from './channel.js'
 import { CLOSE_FLUSH_MS, RESUME_ATTEMPT_TIMEOUT_MS, RESUME_TTL_MS } from './constants.js'
 import { connectionKind, dialHost, type HostLink, openRoomStream } from './dial-host.js'
+import { watchDirectPath } from './direct-path.js'
 import { JoinRefusedError, RoomClosedError, StreamEndedError } from './errors.js'
 import type { ConnectionKind, EventFeed, MemberInfo, RoomEvent } from './events.js'
 import { handleHostFrame, type PendingPost } from './member-frames.js'
@@ -72,6 +73,7 @@ export class RoomMember {
   private connection: Connection
   /** A move to a direct connection under way; true once it took. */
   private move: Promise<boolean> | undefined
+  private readonly stopDirectPath: () => void
   private connected = true
   private resumeToken: string
   private hostEpoch: Uint8Array
@@ -110,6 +112,12 @@ export class RoomMember {
     })
     this.participant.startAt(init.welcome.nextSeq)
     this.node.addEventListener('connection:open', this.onConnectionOpen)
+    this.stopDirectPath = watchDirectPath({
+      node: this.node,
+      hostPeerId: this.hostPeerId,
+      relayed: () => this.connected && this.connectionKind === 'relayed',
+      log: this.log
+    })
     this.session = this.run()
   }
 
@@ -403,6 +411,7 @@ export class RoomMember {
     if (this.closeReason !== undefined) return
     this.closeReason = reason
     this.node.removeEventListener('connection:open', this.onConnectionOpen)
+    this.stopDirectPath()
     this.stop.abort(new RoomClosedError(reason))
     for (const { reject } of this.pending.values()) reject(new RoomClosedError(`not in the room: ${reason}`))
     this.pending.clear()
