@@ -1,7 +1,8 @@
 /**
- * @module A relayed member trying the host's public addresses itself, the half of an upgrade DCUtR leaves out.
+ * @module A relayed member's own tries at a direct connection: the host's public addresses, and a
+ * fresh relayed connection for DCUtR once its own public address is confirmed.
  */
-import type { IdentifyResult, Logger } from '@libp2p/interface'
+import type { Connection, IdentifyResult, Logger } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { ipOf, isRelayed } from './addresses.js'
@@ -21,38 +22,56 @@ export function publicDirectAddresses(addresses: Multiaddr[]): Multiaddr[] {
 export interface DirectPathInit {
   node: Libp2p
   hostPeerId: string
-  /** True while the member's session runs through a relay. */
-  relayed(): boolean
+  /** The relayed connection the member's session runs on, or undefined while it runs direct. */
+  relayedConnection(): Connection | undefined
   log: Logger
 }
 
 /**
- * DCUtR starts from the host (the inbound side of the relayed connection) and dials only the
- * member's addresses, so a host that is reachable (its router mapped its port after the invitation
- * was printed) but a member that is not would stay relayed. Each time identify tells this member
- * the host's addresses while it is relayed, it dials the public ones; the connection that opens is
- * where the member's session then moves. Returns the stop.
+ * DCUtR starts from the host (the inbound side of the relayed connection), once, when that
+ * connection opens, and dials only the member's addresses confirmed by then. Two cases it leaves
+ * relayed: a host that became reachable after the invitation was printed (its router mapped its
+ * port), and a member whose own mapping is confirmed only after it joined (UPnP takes seconds).
+ * For the first, each time identify tells this member the host's addresses while it is relayed, it
+ * dials the public ones. For the second, once this member has a confirmed public address, it opens
+ * one fresh relayed connection to the host through the same relay, on which the host's DCUtR runs
+ * again and can now dial it. The session moves to whatever direct connection opens. Returns the stop.
  */
 export function watchDirectPath(init: DirectPathInit): () => void {
   const { node, hostPeerId, log } = init
   const dialer = (node.services as { hostDialer?: HostDialer }).hostDialer
   let trying = false
-  const onIdentify = (event: CustomEvent<IdentifyResult>): void => {
-    if (dialer === undefined || trying || !init.relayed()) return
-    if (event.detail.peerId.toString() !== hostPeerId) return
-    const addresses = publicDirectAddresses(event.detail.listenAddrs)
-    if (addresses.length === 0) return
+  const attempt = (direct: Multiaddr[], relayed: Multiaddr[], what: string): void => {
+    if (dialer === undefined || trying) return
     trying = true
     dialer
-      .race(addresses, [], { signal: AbortSignal.timeout(DIRECT_DIAL_TIMEOUT_MS) })
+      .race(direct, relayed, { signal: AbortSignal.timeout(DIRECT_DIAL_TIMEOUT_MS) })
       .then(
-        (connection) => log('reached the host directly at %a', connection.remoteAddr),
-        (err: unknown) => log('the host is not reachable directly: %s', (err as Error).message)
+        (connection) => log('%s: reached the host at %a', what, connection.remoteAddr),
+        (err: unknown) => log('%s: %s', what, (err as Error).message)
       )
       .finally(() => {
         trying = false
       })
   }
+  const onIdentify = (event: CustomEvent<IdentifyResult>): void => {
+    if (init.relayedConnection() === undefined || event.detail.peerId.toString() !== hostPeerId) return
+    const addresses = publicDirectAddresses(event.detail.listenAddrs)
+    if (addresses.length > 0) attempt(addresses, [], 'the host directly')
+  }
+  let retriggeredFor = ''
+  const onSelfUpdate = (): void => {
+    const relayed = init.relayedConnection()
+    if (relayed === undefined) return
+    const mine = publicDirectAddresses(node.getMultiaddrs()).map(String).sort().join(' ')
+    if (mine === '' || mine === retriggeredFor) return
+    retriggeredFor = mine
+    attempt([], [relayed.remoteAddr], 'a fresh relayed connection for DCUtR')
+  }
   node.addEventListener('peer:identify', onIdentify)
-  return () => node.removeEventListener('peer:identify', onIdentify)
+  node.addEventListener('self:peer:update', onSelfUpdate)
+  return () => {
+    node.removeEventListener('peer:identify', onIdentify)
+    node.removeEventListener('self:peer:update', onSelfUpdate)
+  }
 }

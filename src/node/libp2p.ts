@@ -17,10 +17,12 @@ import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
 import { type UPnPNATInit, uPnPNAT } from '@libp2p/upnp-nat'
 import { createLibp2p, type Libp2p, type ServiceFactoryMap } from 'libp2p'
+import { recheckAddressesOnChange } from './address-recheck.js'
 import {
   DIAL_TIMEOUT_MS,
   INBOUND_CONNECTION_THRESHOLD,
   INBOUND_UPGRADE_TIMEOUT_MS,
+  MAPPING_RECHECK_DELAY_MS,
   MAX_CONNECTIONS,
   MAX_INCOMING_PENDING_CONNECTIONS,
   MAX_PENDING_PER_SOURCE,
@@ -84,7 +86,7 @@ export function defaultListenAddresses(port: number): string[] {
 }
 
 /** The services a node runs: the host dialer always, the reach set with `reach` or `relayServer`. */
-function services(options: NodeOptions): ServiceFactoryMap {
+function services(options: NodeOptions, onMapped: () => void): ServiceFactoryMap {
   const reach = options.reach === true
   const serving = options.relayServer !== undefined
   const chosen: ServiceFactoryMap = { hostDialer: hostDialer() }
@@ -98,7 +100,10 @@ function services(options: NodeOptions): ServiceFactoryMap {
     const { onMapping, ...init } = options.upnp === true ? {} : options.upnp
     chosen.upnp = uPnPNAT({
       ...init,
-      portMappingClient: reportingPortMappingClient(onMapping ?? (() => {}))
+      portMappingClient: reportingPortMappingClient((result) => {
+        onMapping?.(result)
+        if (result.state === 'mapped') onMapped()
+      })
     })
   }
   if (reach && (options.relays ?? []).length > 0) {
@@ -123,14 +128,17 @@ function combinedGater(first: ConnectionGater, second: ConnectionGater | undefin
 
 /** The one place a securechat libp2p node is made: TCP + Noise + Yamux, limits set for a room. */
 export async function createSecureChatNode(options: NodeOptions = {}): Promise<Libp2p> {
-  return createLibp2p({
+  // A new mapping goes into the address book just after the router's answer: check it a moment later.
+  let recheck = (): void => {}
+  const onMapped = (): void => void setTimeout(() => recheck(), MAPPING_RECHECK_DELAY_MS).unref()
+  const node = await createLibp2p({
     privateKey: options.privateKey,
     addresses: {
       listen: options.listen ?? [],
       announce: options.announce ?? []
     },
     transports: options.reach === true ? [tcp(), circuitRelayTransport()] : [tcp()],
-    services: services(options),
+    services: services(options, onMapped),
     ...(options.mdns === undefined || options.mdns === false
       ? {}
       : {
@@ -156,6 +164,8 @@ export async function createSecureChatNode(options: NodeOptions = {}): Promise<L
       inboundUpgradeTimeout: options.inboundUpgradeTimeoutMs ?? INBOUND_UPGRADE_TIMEOUT_MS
     }
   })
+  if (options.reach === true) recheck = recheckAddressesOnChange(node).now
+  return node
 }
 
 /**

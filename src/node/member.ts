@@ -115,7 +115,8 @@ export class RoomMember {
     this.stopDirectPath = watchDirectPath({
       node: this.node,
       hostPeerId: this.hostPeerId,
-      relayed: () => this.connected && this.connectionKind === 'relayed',
+      relayedConnection: () =>
+        this.connected && this.connectionKind === 'relayed' ? this.connection : undefined,
       log: this.log
     })
     this.session = this.run()
@@ -313,6 +314,15 @@ export class RoomMember {
     await this.resumeOver(link, signal, { cause, moved: false })
   }
 
+  /** Once direct, the relayed connections to the host left over (the relay's circuits) are closed. */
+  private closeRelayedConnections(): void {
+    for (const c of this.node.getConnections()) {
+      if (c.remotePeer.toString() === this.hostPeerId && connectionKind(c) === 'relayed') {
+        void c.close().catch(() => {})
+      }
+    }
+  }
+
   /** The open direct connection to the host, if there is one. */
   private directConnection(): Connection | undefined {
     return this.node
@@ -389,6 +399,7 @@ export class RoomMember {
     for (const { post } of [...this.pending.values()].sort((a, b) => a.post.counter - b.post.counter)) {
       channel.send(frame('post', post))
     }
+    if (link.kind === 'direct') this.closeRelayedConnections()
     if (!how.moved) this.feed.emit({ type: 'back', missed, gapUnknown: gapUnknown || hostRestarted })
     if (how.cause !== 'resumed' || link.kind !== before) {
       this.feed.emit({ type: 'connection', connection: link.kind, cause: how.cause })
