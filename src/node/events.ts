@@ -28,7 +28,13 @@ export type RoomEvent =
    * the session moved to it; `relay-limit`: the relayed connection ended (the relay's time or byte
    * limit, or the relay went away) and the member resumed; `resumed`: back after any other drop.
    */
-  | { type: 'connection'; connection: ConnectionKind; cause: 'upgraded' | 'relay-limit' | 'resumed' }
+  | {
+      type: 'connection'
+      connection: ConnectionKind
+      cause: 'upgraded' | 'relay-limit' | 'resumed'
+      /** The host's address as this member's connection has it (a `/p2p-circuit` one when relayed). */
+      address: string
+    }
   | { type: 'member-joined'; nick: string; peerId: string; fingerprint: string }
   | { type: 'member-left'; nick: string; peerId: string; reason: string }
   /** A member's connection dropped; it keeps its place (and its messages are held) while it reconnects. */

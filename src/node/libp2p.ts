@@ -11,7 +11,7 @@ import {
   circuitRelayTransport
 } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
-import { identify } from '@libp2p/identify'
+import { identify, identifyPush } from '@libp2p/identify'
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
@@ -95,7 +95,12 @@ function services(options: NodeOptions, onMapped: () => void): ServiceFactoryMap
   // AutoNAT v2, not v1: v1's server (3.0.28) dials back over the connection the asker already has
   // and then closes it, cutting that peer's relay connection; v2 dials back on a fresh one.
   chosen.autoNAT = autoNATv2()
-  if (reach) chosen.dcutr = dcutr()
+  if (reach) {
+    chosen.dcutr = dcutr()
+    // Tells connected peers when our addresses change (a mapping confirmed after they joined): a
+    // relayed member then tries the host's new public address.
+    chosen.identifyPush = identifyPush()
+  }
   if (reach && options.upnp !== undefined && options.upnp !== false) {
     const { onMapping, ...init } = options.upnp === true ? {} : options.upnp
     chosen.upnp = uPnPNAT({

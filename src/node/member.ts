@@ -402,7 +402,12 @@ export class RoomMember {
     if (link.kind === 'direct') this.closeRelayedConnections()
     if (!how.moved) this.feed.emit({ type: 'back', missed, gapUnknown: gapUnknown || hostRestarted })
     if (how.cause !== 'resumed' || link.kind !== before) {
-      this.feed.emit({ type: 'connection', connection: link.kind, cause: how.cause })
+      this.feed.emit({
+        type: 'connection',
+        connection: link.kind,
+        cause: how.cause,
+        address: link.connection.remoteAddr.toString()
+      })
     }
   }
 
