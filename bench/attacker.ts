@@ -3,7 +3,7 @@
  * bystanders': libp2p nodes from 127.0.0.1 that speak /securechat/1.0.0 badly on purpose. `prepare`
  * makes one attack's nodes and connections (outside the measured window); `run` attacks for at most
  * `durationMs` (and at most `count` posts where that applies), then stops every node: the attacker
- * stops and disconnects by itself.
+ * stops and disconnects by itself (attack-kit.ts).
  */
 import type { Libp2p, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
@@ -12,7 +12,6 @@ import { writer } from 'protons-runtime'
 import { invitationTarget } from '../src/node/addresses.js'
 import { FrameChannel } from '../src/node/channel.js'
 import { MAX_HANDSHAKES_PER_SOURCE, MESSAGE_BURST, MESSAGE_RATE_PER_SECOND } from '../src/node/constants.js'
-import { createSecureChatNode } from '../src/node/libp2p.js'
 import { asBufferSource } from '../src/protocol/bytes.js'
 import { MAX_FRAME_BYTES, PROTOCOL_ID, WIRE_VERSION } from '../src/protocol/constants.js'
 import type { Recipient } from '../src/protocol/envelope.js'
@@ -20,7 +19,17 @@ import { decodeFrame, frame } from '../src/protocol/frame.js'
 import { sealMessage } from '../src/protocol/message.js'
 import { generateRsaKeyPair, type RsaKeyPair } from '../src/protocol/rsa.js'
 import { Post, Step, type Welcome } from '../src/protocol/wire/securechat.js'
-import { now, serve } from './ipc.js'
+import {
+  type Attack,
+  connectedNodes,
+  lanes,
+  type Prepared,
+  serveAttacker,
+  sleep,
+  type Tally,
+  until
+} from './attack-kit.js'
+import { now } from './ipc.js'
 
 export const ATTACKS = [
   'decode-bomb',
@@ -31,22 +40,7 @@ export const ATTACKS = [
 ] as const
 export type AttackKind = (typeof ATTACKS)[number]
 
-/** What one attack did, in its own units (attack.ts names them per scenario). */
-export interface Outcome {
-  /** Frames (decode bomb), streams (pinned buffers, endless prefix), answers (scrypt), posts (padded). */
-  sent: number
-  /** Bytes handed to the attacker's streams, less what was still unsent there at the end. */
-  bytes: number
-  /** Replies showing the host did the work: refusals, ROOM_CODE challenges (one scrypt run each), acks. */
-  answered: number
-  /** Replies that turned the attacker away instead (too many handshakes, rate limited, ...). */
-  refused: number
-  /** Connections the attacker still held at the end (the host closes those past its per-source limit). */
-  connections: number
-  ms: number
-  cpuUs: number
-  errors: string[]
-}
+export type { Outcome } from './attack-kit.js'
 
 export interface PrepareArgs {
   kind: AttackKind
@@ -76,46 +70,6 @@ const PADDED_OUTBOUND_BYTES = 128 * 2 ** 20
 const POST_TAG = (8 << 3) | 2
 const PADDING_TAG = (99 << 3) | 2
 
-class Tally {
-  sent = 0
-  bytes = 0
-  answered = 0
-  refused = 0
-  readonly errors: string[] = []
-
-  /** Notes a failure, unless it is the attack's own deadline cutting a step short. */
-  note(err: unknown, signal?: AbortSignal): void {
-    if (signal?.aborted === true) return
-    if (this.errors.length < 5) this.errors.push((err as Error).message ?? String(err))
-  }
-}
-
-type Attack = (tally: Tally, deadline: number, count: number) => Promise<void>
-interface Prepared {
-  nodes: Libp2p[]
-  attack: Attack
-  /** Bytes still unsent on the attacker's side when it stops (subtracted from `bytes`). */
-  unsent?: () => number
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)))
-const until = (deadline: number) => AbortSignal.timeout(Math.max(1, Math.ceil(deadline - now())))
-const lanes = (n: number, lane: (i: number) => Promise<void>) =>
-  Promise.all(Array.from({ length: n }, (_, i) => lane(i)))
-
-/** One node per connection (a node keeps one connection to a peer), each dialled already. */
-async function connectedNodes(count: number, target: Target): Promise<Libp2p[]> {
-  return Promise.all(
-    Array.from({ length: count }, async () => {
-      const node = await createSecureChatNode({ listen: [] })
-      await node.start()
-      // The host closes connections past its per-source limit: that shows in `connections`.
-      await node.dial(target.addresses, { signal: AbortSignal.timeout(10_000) }).catch(() => {})
-      return node
-    })
-  )
-}
-
 /** `0x42 0x00` over and over: Frame field 8 (post), length 0 — one empty Post each, ~1 MiB of them. */
 function decodeBombFrame(): Uint8Array {
   const body = new Uint8Array(Math.floor((MAX_FRAME_BYTES - 16) / 2) * 2)
@@ -129,7 +83,7 @@ function decodeBombFrame(): Uint8Array {
  * full decode, and the attacker nothing but the bytes.
  */
 async function decodeBomb(target: Target): Promise<Prepared> {
-  const nodes = await connectedNodes(DECODE_BOMB.connections, target)
+  const nodes = await connectedNodes(DECODE_BOMB.connections, target.addresses)
   const bomb = decodeBombFrame()
   const attack: Attack = async (tally, deadline) => {
     await lanes(nodes.length * DECODE_BOMB.streams, async (i) => {
@@ -196,7 +150,7 @@ function junkAttack(nodes: Libp2p[], count: number, target: Target, chunk: Uint8
  * at once too (0xff bytes would be an endless length prefix instead, the attack after this one).
  */
 async function pinnedBuffers(target: Target): Promise<Prepared> {
-  const nodes = await connectedNodes(PINNED.connections, target)
+  const nodes = await connectedNodes(PINNED.connections, target.addresses)
   return junkAttack(nodes, PINNED.connections * PINNED.streams, target, new Uint8Array(JUNK_CHUNK))
 }
 
@@ -206,7 +160,7 @@ async function pinnedBuffers(target: Target): Promise<Prepared> {
  */
 async function endlessPrefix(target: Target): Promise<Prepared> {
   const count = MAX_HANDSHAKES_PER_SOURCE
-  const nodes = await connectedNodes(Math.ceil(count / STREAMS_PER_CONNECTION), target)
+  const nodes = await connectedNodes(Math.ceil(count / STREAMS_PER_CONNECTION), target.addresses)
   return junkAttack(nodes, count, target, new Uint8Array(JUNK_CHUNK).fill(0xff))
 }
 
@@ -216,7 +170,7 @@ async function endlessPrefix(target: Target): Promise<Prepared> {
  */
 async function scryptFlood(target: Target, args: PrepareArgs): Promise<Prepared> {
   const parallel = MAX_HANDSHAKES_PER_SOURCE
-  const nodes = await connectedNodes(Math.ceil(parallel / STREAMS_PER_CONNECTION), target)
+  const nodes = await connectedNodes(Math.ceil(parallel / STREAMS_PER_CONNECTION), target.addresses)
   const attack: Attack = async (tally, deadline) => {
     await lanes(parallel, async (i) => {
       const node = nodes[i % nodes.length] as Libp2p
@@ -296,7 +250,7 @@ function paddedPostFrame(post: Post): Uint8Array {
  */
 async function paddedBacklog(target: Target, args: PrepareArgs): Promise<Prepared> {
   const [awayKeys, keys] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair()])
-  const [awayNode, node] = (await connectedNodes(2, target)) as [Libp2p, Libp2p]
+  const [awayNode, node] = (await connectedNodes(2, target.addresses)) as [Libp2p, Libp2p]
   await rawJoin(awayNode, target, args, 'away', awayKeys)
   const { channel, welcome } = await rawJoin(node, target, args, 'padder', keys)
   // Gone without a goodbye: the host keeps its place, and its backlog, for the resume window.
@@ -356,40 +310,7 @@ const PREPARE: Record<AttackKind, (target: Target, args: PrepareArgs) => Promise
   'padded-backlog': paddedBacklog
 }
 
-let prepared: Prepared | undefined
-
-async function prepare(args: PrepareArgs): Promise<void> {
-  if (prepared !== undefined) throw new Error('an attack is prepared already')
+serveAttacker(async (args: PrepareArgs) => {
   const { addresses, token } = invitationTarget(args.invitation)
-  prepared = await PREPARE[args.kind]({ addresses, token }, args)
-}
-
-async function run(args: { durationMs: number; count?: number }): Promise<Outcome> {
-  const p = prepared
-  prepared = undefined
-  if (p === undefined) throw new Error('no attack prepared')
-  const tally = new Tally()
-  const t0 = now()
-  const cpu0 = process.cpuUsage()
-  const failure = await p.attack(tally, t0 + args.durationMs, args.count ?? Number.POSITIVE_INFINITY).then(
-    () => undefined,
-    (err: Error) => err
-  )
-  const cpu = process.cpuUsage(cpu0)
-  const outcome: Outcome = {
-    sent: tally.sent,
-    bytes: tally.bytes - (p.unsent?.() ?? 0),
-    answered: tally.answered,
-    refused: tally.refused,
-    connections: p.nodes.filter((n) => n.getConnections().length > 0).length,
-    ms: now() - t0,
-    cpuUs: cpu.user + cpu.system,
-    errors: failure === undefined ? tally.errors : [failure.message, ...tally.errors]
-  }
-  await Promise.allSettled(p.nodes.map((n) => n.stop()))
-  return outcome
-}
-
-serve({ prepare, run }, async () => {
-  await Promise.allSettled((prepared?.nodes ?? []).map((n) => n.stop()))
+  return PREPARE[args.kind]({ addresses, token }, args)
 })

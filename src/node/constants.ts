@@ -97,3 +97,32 @@ export const MOVE_POLL_MS = 100
 export const DIRECT_DIAL_TIMEOUT_MS = 5000
 /** After the router maps a port, AutoNAT is asked to check the new address this much later. */
 export const MAPPING_RECHECK_DELAY_MS = 250
+
+// `securechat relay`: a circuit relay v2 server. Its limits are libp2p's or go-libp2p's figures
+// unless said otherwise; "source" is an IPv4 address or an IPv6 /64, as for the host.
+
+/** TCP port a relay listens on: beside the host's 4455, apart from IPFS's 4001, so one machine can run all three. */
+export const RELAY_DEFAULT_PORT = 4456
+/** How long a reservation lasts unless its host renews it (go-libp2p's figure; hosts renew 5 minutes before). */
+export const RELAY_RESERVATION_TTL_MS = 60 * 60_000
+/** Reservations held at once on the whole relay. */
+export const RELAY_MAX_RESERVATIONS = 128
+/** Reservations held at once for hosts connected from one source address. */
+export const RELAY_MAX_RESERVATIONS_PER_SOURCE = 8
+/** Connections open at once from one source address (a connection flood from one machine stops here). */
+export const RELAY_MAX_CONNECTIONS_PER_SOURCE = 16
+/** A relayed connection ends after this long (libp2p's default limit). */
+export const RELAY_CIRCUIT_DURATION_MS = 120_000
+/** A relayed connection ends after this many bytes, both directions together (libp2p's default limit). */
+export const RELAY_CIRCUIT_DATA_BYTES = 131_072
+/** One hop exchange (a RESERVE, or a CONNECT with its STOP exchange with the host) must finish within this. */
+export const RELAY_HOP_TIMEOUT_MS = 10_000
+/** Hop streams open at once on one connection; a circuit keeps its own, so this caps a dialer's circuits too. */
+export const RELAY_MAX_HOP_STREAMS_PER_CONNECTION = 16
+/** Circuits open at once to one host (its STOP streams from the relay). */
+export const RELAY_MAX_CIRCUITS_PER_HOST = 64
+/**
+ * Dialers' bytes open circuits may hold in all: circuit-relay-v2 keeps what a dialer sends until its
+ * circuit closes, so past this the circuit holding the most is cut (it matters on an unlimited relay).
+ */
+export const RELAY_MAX_HELD_BYTES = 128 * 2 ** 20

@@ -83,3 +83,32 @@ export class RelayAddressError extends SecureChatError {
   static override readonly name: string = 'RelayAddressError'
   override name = 'RelayAddressError'
 }
+
+/** A relay's `--identity` file could not be read, parsed or written. */
+export class IdentityFileError extends Error {
+  static override readonly name: string = 'IdentityFileError'
+  override name = 'IdentityFileError'
+}
+
+/** The relay server's options are out of range or contradict each other. */
+export class RelayConfigError extends Error {
+  static override readonly name: string = 'RelayConfigError'
+  override name = 'RelayConfigError'
+}
+
+/** A relay reservation ended (its TTL, its host gone): the abort reason of the reservation's signal. */
+export class ReservationEndedError extends Error {
+  static override readonly name: string = 'ReservationEndedError'
+  override name = 'ReservationEndedError'
+  readonly reason: 'ttl' | 'disconnected' | 'dropped'
+  constructor(reason: 'ttl' | 'disconnected' | 'dropped') {
+    super(`the reservation ended (${reason})`)
+    this.reason = reason
+  }
+}
+
+/** A circuit cut because open circuits held more of their dialers' bytes than the relay allows. */
+export class HeldBytesError extends Error {
+  static override readonly name: string = 'HeldBytesError'
+  override name = 'HeldBytesError'
+}

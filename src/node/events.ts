@@ -74,29 +74,30 @@ export type RoomEventOf<T extends RoomEventType> = Extract<RoomEvent, { type: T 
 
 /**
  * Delivers events to listeners and to async iterators. Each iterator has its own buffer, so a slow
- * consumer sees every event without blocking the room.
+ * consumer sees every event without blocking the room. A room's feed carries `RoomEvent`s; the relay
+ * server's, `RelayEvent`s (relay-events.ts): any union of `{ type }` objects whose end is `closed`.
  */
-export class EventFeed {
-  private readonly listeners = new Set<(event: RoomEvent) => void>()
+export class EventFeed<E extends { type: string } = RoomEvent> {
+  private readonly listeners = new Set<(event: E) => void>()
 
-  emit(event: RoomEvent): void {
+  emit(event: E): void {
     for (const listener of this.listeners) listener(event)
   }
 
   /** Calls `handler` for every event of `type` (or every event for '*'); returns the unsubscribe. */
-  on<T extends RoomEventType>(type: T | '*', handler: (event: RoomEventOf<T>) => void): () => void {
-    const listener = (event: RoomEvent): void => {
-      if (type === '*' || event.type === type) handler(event as RoomEventOf<T>)
+  on<T extends E['type']>(type: T | '*', handler: (event: Extract<E, { type: T }>) => void): () => void {
+    const listener = (event: E): void => {
+      if (type === '*' || event.type === type) handler(event as Extract<E, { type: T }>)
     }
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }
 
   /** Waits for the first event of `type` that satisfies `predicate`. */
-  once<T extends RoomEventType>(
+  once<T extends E['type']>(
     type: T,
-    options: { signal?: AbortSignal; predicate?: (event: RoomEventOf<T>) => boolean } = {}
-  ): Promise<RoomEventOf<T>> {
+    options: { signal?: AbortSignal; predicate?: (event: Extract<E, { type: T }>) => boolean } = {}
+  ): Promise<Extract<E, { type: T }>> {
     return new Promise((resolve, reject) => {
       const { signal, predicate } = options
       if (signal?.aborted) {
@@ -122,10 +123,10 @@ export class EventFeed {
    * and throws `EventsOverflowError` when its consumer falls `maxUnread` events behind (an iterator
    * nobody drains must not grow without bound). `maxUnread` @default MAX_UNREAD_EVENTS
    */
-  async *events(options: { signal?: AbortSignal; maxUnread?: number } = {}): AsyncGenerator<RoomEvent> {
-    const queue = pushable<RoomEvent>({ objectMode: true })
+  async *events(options: { signal?: AbortSignal; maxUnread?: number } = {}): AsyncGenerator<E> {
+    const queue = pushable<E>({ objectMode: true })
     const maxUnread = options.maxUnread ?? MAX_UNREAD_EVENTS
-    const off = this.on('*', (event) => {
+    const off = this.on<E['type']>('*', (event) => {
       if (queue.readableLength >= maxUnread) {
         off()
         queue.end(new EventsOverflowError(`more than ${maxUnread} events were left unread`))

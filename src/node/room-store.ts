@@ -9,7 +9,7 @@
  *
  * Every file here is a secret of the room; none of it is ever logged.
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { isAbsolute, join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
@@ -31,10 +31,15 @@ import { generateRoomSecret } from '../protocol/totp.js'
 import { parseAnswerHash } from './answer-hash.js'
 import { RoomStoreError } from './errors.js'
 import type { InvitationRecord } from './invitations.js'
+import {
+  makePrivateFolder,
+  PRIVATE_DIR_MODE,
+  PRIVATE_FILE_MODE,
+  tightenMode,
+  writePrivateFile
+} from './private-files.js'
 
 export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
-const FILE_MODE = 0o600
-const DIR_MODE = 0o700
 const ROOM_FILE_VERSION = 1
 
 export const ROOM_FILES = {
@@ -123,9 +128,9 @@ export class RoomStore {
   /** Reads the room, tightening loose permissions on the way; undefined when there is none yet. */
   async load(): Promise<StoredRoom | undefined> {
     if (!this.exists()) return undefined
-    this.tighten(this.folder, DIR_MODE)
+    this.tighten(this.folder, PRIVATE_DIR_MODE)
     for (const file of ['identity', 'memberKey', 'room', 'invitations', 'bans'] as const) {
-      this.tighten(this.path(file), FILE_MODE)
+      this.tighten(this.path(file), PRIVATE_FILE_MODE)
     }
     const settings = parseSettings(this.read('room'), this.path('room'))
     let privateKey: PrivateKey
@@ -265,35 +270,20 @@ export class RoomStore {
 
   private ensureFolder(): void {
     const rooms = join(this.folder, '..')
-    mkdirSync(rooms, { recursive: true, mode: DIR_MODE })
-    mkdirSync(this.folder, { recursive: true, mode: DIR_MODE })
-    this.tighten(join(rooms, '..'), DIR_MODE)
-    this.tighten(rooms, DIR_MODE)
-    this.tighten(this.folder, DIR_MODE)
+    makePrivateFolder(rooms)
+    makePrivateFolder(this.folder)
+    this.tighten(join(rooms, '..'), PRIVATE_DIR_MODE)
+    this.tighten(rooms, PRIVATE_DIR_MODE)
+    this.tighten(this.folder, PRIVATE_DIR_MODE)
   }
 
   /** Sets `mode` on a file or folder that is open to group or others, and says so. */
   private tighten(path: string, mode: number): void {
-    let current: number
-    try {
-      current = statSync(path).mode & 0o777
-    } catch {
-      return
-    }
-    if ((current & 0o077) === 0) return
-    chmodSync(path, mode)
-    this.warn(
-      `${path} was readable by others (mode ${current.toString(8).padStart(4, '0')}); set to ${mode.toString(8).padStart(4, '0')}`
-    )
+    tightenMode(path, mode, this.warn)
   }
 
   private writeAtomic(file: keyof typeof ROOM_FILES, data: string | Uint8Array): void {
-    const target = this.path(file)
-    const temporary = `${target}.${process.pid}.tmp`
-    writeFileSync(temporary, data, { mode: FILE_MODE })
-    // The mode of writeFileSync applies only to a new file; a leftover temporary keeps its own.
-    chmodSync(temporary, FILE_MODE)
-    renameSync(temporary, target)
+    writePrivateFile(this.path(file), data)
   }
 }
 
