@@ -7,6 +7,7 @@ import { CliError, ExitCode, type ExitCodeValue } from './exit-codes.js'
 import type { HostFlags } from './host-command.js'
 import { type Io, installSignalHandling, log, processIo, writeJson } from './io.js'
 import type { JoinFlags } from './join-command.js'
+import { addRelayCommand } from './relay-program.js'
 import { ANSWER_ENV, CODE_ENV, INVITATION_ENV } from './secrets.js'
 
 export function packageVersion(): string {
@@ -173,6 +174,8 @@ export function buildProgram(io: Io, done: (code: ExitCodeValue) => void): Comma
       const { joinCommand } = await import('./join-command.js')
       done(await joinCommand(invitation, flags, io))
     })
+
+  addRelayCommand(program, io, done)
 
   return program
 }

@@ -80,6 +80,14 @@ describe(`on a Node.js older than ${MIN_MAJOR}`, { skip }, () => {
     assert.equal(out.stderr, '')
   })
 
+  it('securechat relay gets the same sentence, and in --json mode the same error event', () => {
+    const human = run(BIN, ['relay', '--identity', '/nonexistent/relay.key'])
+    assertOneSentence(human, human.stderr)
+    const machine = run(BIN, ['relay', '--json'])
+    assertOneSentence(machine, machine.stdout)
+    assert.equal((JSON.parse(machine.stdout) as { code: string }).code, 'node-too-old')
+  })
+
   it('the pretest check of npm test exits 1 with one line on stderr', () => {
     const out = run(CHECK, [])
     assertOneSentence(out, out.stderr)
