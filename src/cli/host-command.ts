@@ -3,6 +3,7 @@
 import { RoomStoreError } from '../node/errors.js'
 import { createRoomHost, defaults, hashAnswer, type RoomHost, type RoomHostOptions } from '../node/index.js'
 import { defaultListenAddresses } from '../node/libp2p.js'
+import { currentRelayEvents } from '../node/reach.js'
 import { RoomStore, type StoredRoom } from '../node/room-store.js'
 import { describeNicknameProblem, nicknameProblem, normaliseNickname } from '../protocol/nickname.js'
 import { ChatScreen } from './chat-screen.js'
@@ -291,6 +292,8 @@ async function openRoom(
           room: flags.room ?? null,
           listening: controls.listening()
         })
+        // Reservations made before this face listened (the wait above) are said once here.
+        for (const event of currentRelayEvents(room.node)) writeJson(io, { ...event })
         stopCode = watchCode(room, (code) => writeJson(io, codeEvent(code)))
         stopAddresses = onAddresses((next) => writeJson(io, invitationEvent(next)))
       },
@@ -317,6 +320,7 @@ async function openRoom(
   t.print(`${style.dim('Security question:')} ${secrets.question}`)
   if (ownFingerprint !== undefined) t.print(`${style.dim('Your key fingerprint:')} ${ownFingerprint}`)
   t.print(`${style.dim('Listening on:')} ${controls.listening().join('  ')}`)
+  for (const event of currentRelayEvents(room.node)) screen.show(event)
   t.print('')
   screen.showInvitation(issued)
   t.print('')

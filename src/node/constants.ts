@@ -126,3 +126,8 @@ export const RELAY_MAX_CIRCUITS_PER_HOST = 64
  * circuit closes, so past this the circuit holding the most is cut (it matters on an unlimited relay).
  */
 export const RELAY_MAX_HELD_BYTES = 128 * 2 ** 20
+/**
+ * A direct connection to the host must stay open this long before a relayed member moves to it:
+ * AutoNAT's dial-backs open direct connections and close them within milliseconds.
+ */
+export const MOVE_SETTLE_MS = 500

@@ -24,6 +24,8 @@ export interface DirectPathInit {
   hostPeerId: string
   /** The relayed connection the member's session runs on, or undefined while it runs direct. */
   relayedConnection(): Connection | undefined
+  /** True unless the session runs on a direct connection (or has ended): reconnecting counts too. */
+  wantsDirect(): boolean
   log: Logger
 }
 
@@ -54,8 +56,10 @@ export function watchDirectPath(init: DirectPathInit): () => void {
         trying = false
       })
   }
+  // Identify runs on every new connection, so also on the relayed one a member resumes on after
+  // a relay's limit cut the last: that is when it often first hears of the host's new address.
   const onIdentify = (event: CustomEvent<IdentifyResult>): void => {
-    if (init.relayedConnection() === undefined || event.detail.peerId.toString() !== hostPeerId) return
+    if (!init.wantsDirect() || event.detail.peerId.toString() !== hostPeerId) return
     const addresses = publicDirectAddresses(event.detail.listenAddrs)
     if (addresses.length > 0) attempt(addresses, [], 'the host directly')
   }

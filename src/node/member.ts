@@ -16,7 +16,7 @@ import type { RsaKeyPair } from '../protocol/rsa.js'
 import type { SenderKey } from '../protocol/sender-key.js'
 import { type Post, Reason, type Welcome } from '../protocol/wire/securechat.js'
 import type { FrameChannel } from './channel.js'
-import { CLOSE_FLUSH_MS, RESUME_ATTEMPT_TIMEOUT_MS, RESUME_TTL_MS } from './constants.js'
+import { CLOSE_FLUSH_MS, MOVE_SETTLE_MS, RESUME_ATTEMPT_TIMEOUT_MS, RESUME_TTL_MS } from './constants.js'
 import { connectionKind, dialHost, type HostLink, openRoomStream } from './dial-host.js'
 import { watchDirectPath } from './direct-path.js'
 import { JoinRefusedError, RoomClosedError, StreamEndedError } from './errors.js'
@@ -117,6 +117,8 @@ export class RoomMember {
       hostPeerId: this.hostPeerId,
       relayedConnection: () =>
         this.connected && this.connectionKind === 'relayed' ? this.connection : undefined,
+      wantsDirect: () =>
+        this.closeReason === undefined && (!this.connected || this.connectionKind === 'relayed'),
       log: this.log
     })
     this.session = this.run()
@@ -333,12 +335,19 @@ export class RoomMember {
       )
   }
 
+  /**
+   * A direct connection to the host opened while this session is relayed. Not every one is meant to
+   * last (AutoNAT's dial-back opens one and closes it at once), so it must stay open a moment first.
+   */
   private readonly onConnectionOpen = (event: CustomEvent<Connection>): void => {
     const connection = event.detail
     if (connection.remotePeer.toString() !== this.hostPeerId || connectionKind(connection) !== 'direct')
       return
-    if (!this.connected || this.closeReason !== undefined || this.connectionKind !== 'relayed') return
-    void this.moveTo(connection)
+    const timer = setTimeout(() => {
+      if (connection.status !== 'open' || !this.connected || this.closeReason !== undefined) return
+      if (this.connectionKind === 'relayed') void this.moveTo(connection)
+    }, MOVE_SETTLE_MS)
+    timer.unref?.()
   }
 
   /**

@@ -5,7 +5,7 @@ import { networkInterfaces } from 'node:os'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { ipOf, isRelayed } from './addresses.js'
-import type { EventFeed } from './events.js'
+import type { EventFeed, RoomEvent } from './events.js'
 import type { NodeOptions } from './libp2p.js'
 import type { PortMappingResult } from './port-mapping.js'
 import { isPrivateIp } from './private-ip.js'
@@ -64,6 +64,23 @@ export function watchReach(init: ReachWatchInit): () => void {
     node.removeEventListener('self:peer:update', onAddresses)
     keeper?.removeEventListener('relay:state', onRelay)
   }
+}
+
+/**
+ * Each relay's state now, as the `relay` event that last said it: for a face that starts listening
+ * after the first reservations were made.
+ */
+export function currentRelayEvents(node: Libp2p): Extract<RoomEvent, { type: 'relay' }>[] {
+  const addresses = node.getMultiaddrs().map(String)
+  return relayStates(node).map(({ relay, reserved }) => {
+    const marker = `${relay.slice(relay.lastIndexOf('/p2p/'))}/p2p-circuit`
+    return {
+      type: 'relay' as const,
+      relay,
+      state: reserved ? ('reserved' as const) : ('lost' as const),
+      addresses: reserved ? addresses.filter((a) => a.includes(marker)) : []
+    }
+  })
 }
 
 /** The relays a host keeps reservations on, and whether each holds one now. */

@@ -45,7 +45,10 @@ class World {
         joinPath(this.sandbox.dir, 'relay.key'),
         ...extra
       ],
-      { wrap: this.net.exec(this.net.relay.ns) }
+      {
+        wrap: this.net.exec(this.net.relay.ns),
+        env: process.env.SC_DEBUG === undefined ? {} : { DEBUG: process.env.SC_DEBUG }
+      }
     )
     const ready = await relay.event('ready')
     const listening = ready['listening'] as string[]
@@ -83,7 +86,10 @@ class World {
         this.relayAddress,
         ...extra
       ],
-      { wrap: this.net.exec(where) }
+      {
+        wrap: this.net.exec(where),
+        env: process.env.SC_DEBUG === undefined ? {} : { DEBUG: process.env.SC_DEBUG }
+      }
     )
     await host.event('relay', (e) => e['state'] === 'reserved', 'a reservation on the relay')
     const invitation = await host.event(
@@ -110,7 +116,13 @@ class World {
         nick,
         ...extra
       ],
-      { wrap: this.net.exec(where), env: { SECURECHAT_INVITATION: invitation } }
+      {
+        wrap: this.net.exec(where),
+        env: {
+          SECURECHAT_INVITATION: invitation,
+          ...(process.env.SC_DEBUG === undefined ? {} : { DEBUG: process.env.SC_DEBUG })
+        }
+      }
     )
   }
 
@@ -137,7 +149,8 @@ async function explained(
   try {
     await body()
   } catch (err) {
-    for (const p of processes()) t.diagnostic(`${p.describe()}\n${p.stderr.slice(-1500)}`)
+    for (const p of processes())
+      t.diagnostic(`${p.describe()}\n${p.stderr.slice(-Number(process.env.SC_TAIL ?? 1500))}`)
     throw err
   }
 }
@@ -282,7 +295,9 @@ describe('the CLI across NATs (a simulated internet)', { skip: unavailable, conc
         () => all,
         async () => {
           await w.net.startUpnp('a')
-          all.push(await w.relay())
+          // A private relay (no limits), so that the move to a direct connection is the one switch; a
+          // limited relay's resumes are the symmetric-NAT test's.
+          all.push(await w.relay(['--unlimited']))
           // '--upnp' keeps UPnP on (the test helpers turn it off everywhere else).
           const { host, invitation } = await w.host('a', ['--upnp'])
           all.push(host)
