@@ -4,7 +4,7 @@
  * restarts. Hosts and dialers are libp2p nodes in this process, all on 127.0.0.1.
  */
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { multiaddr } from '@multiformats/multiaddr'
