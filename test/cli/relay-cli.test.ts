@@ -85,16 +85,20 @@ describe('securechat relay', () => {
     assert.match(relay.stdout, /The relay has stopped\./)
   })
 
-  it('a usage error (limits with --unlimited, a bad PeerId in --allow) exits 2 with one error event', async () => {
-    for (const extra of [
+  it('a usage error (limits with --unlimited, a bad PeerId in --allow, a tiny size) exits 2 with one error event, making no key', async () => {
+    const unused = join(sandbox.dir, 'unused', 'identity.key')
+    const cases = [
       ['--unlimited', '--circuit-data', '1MiB'],
-      ['--allow', 'not-a-peer-id']
-    ]) {
-      const relay = sandbox.run(['relay', '--json', ...LOOPBACK, '--identity', identity, ...extra])
+      ['--allow', 'not-a-peer-id'],
+      ['--circuit-data', '12']
+    ]
+    for (const extra of cases) {
+      const relay = sandbox.run(['relay', '--json', ...LOOPBACK, '--identity', unused, ...extra])
       assert.equal(await relay.exitCode(), 2)
       assert.equal(relay.events.length, 1)
       assert.equal(relay.events[0]?.type, 'error')
       assert.equal(relay.events[0]?.['code'], 'usage')
     }
+    assert.ok(!existsSync(unused), 'no identity was made')
   })
 })

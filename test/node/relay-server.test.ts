@@ -320,7 +320,7 @@ describe('hostile input against a running relay: it keeps serving, at little cos
     assert.ok(m.peak - m.before < 64 * 2 ** 20, `grew ${MiB(m.peak - m.before)}`)
   }
 
-  it('garbage and silent raw TCP sockets are dropped before Noise, and cost it their buffers only', async (t) => {
+  it('raw TCP garbage and silent sockets are dropped or held to the pending cap, costing only their buffers', async (t) => {
     const m = await attack('relay-garbage', ATTACK_MS, 32)
     report(t, m, ATTACK_MS)
     stillServing(m)
