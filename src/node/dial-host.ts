@@ -8,7 +8,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { PROTOCOL_ID } from '../protocol/constants.js'
 import { isRelayed } from './addresses.js'
-import { MDNS_DISCOVERY_WAIT_MS } from './constants.js'
+import { MDNS_DISCOVERY_WAIT_MS, MOVE_SETTLE_MS } from './constants.js'
 import type { ConnectionKind } from './events.js'
 import type { HostDialer } from './host-dialer.js'
 
@@ -36,6 +36,47 @@ export function connectionKind(connection: Connection): ConnectionKind {
 function existingConnection(node: Libp2p, peerId: PeerId): Connection | undefined {
   const open = node.getConnections(peerId).filter((c) => c.status === 'open')
   return open.find((c) => connectionKind(c) === 'direct') ?? open[0]
+}
+
+/** The open direct connection to the host, if there is one. */
+export function directConnectionTo(node: Libp2p, hostPeerId: string): Connection | undefined {
+  return node
+    .getConnections(peerIdFromString(hostPeerId))
+    .find((c) => c.status === 'open' && connectionKind(c) === 'direct')
+}
+
+/** Once a member runs direct, the relayed connections to the host left over are closed. */
+export function closeRelayedConnectionsTo(node: Libp2p, hostPeerId: string): void {
+  for (const c of node.getConnections(peerIdFromString(hostPeerId))) {
+    if (connectionKind(c) === 'relayed') void c.close().catch(() => {})
+  }
+}
+
+/**
+ * Calls `onDirect` with each direct connection to the host that is still open `MOVE_SETTLE_MS`
+ * after it opened. Not every one is meant to last: AutoNAT's dial-back opens one and closes it at
+ * once. Returns the stop.
+ */
+export function watchSettledDirect(
+  node: Libp2p,
+  hostPeerId: string,
+  onDirect: (connection: Connection) => void
+): () => void {
+  const timers = new Set<ReturnType<typeof setTimeout>>()
+  const onOpen = (event: CustomEvent<Connection>): void => {
+    const connection = event.detail
+    if (connection.remotePeer.toString() !== hostPeerId || connectionKind(connection) !== 'direct') return
+    const timer = setTimeout(() => {
+      timers.delete(timer)
+      if (connection.status === 'open') onDirect(connection)
+    }, MOVE_SETTLE_MS)
+    timers.add(timer)
+  }
+  node.addEventListener('connection:open', onOpen)
+  return () => {
+    node.removeEventListener('connection:open', onOpen)
+    for (const timer of timers) clearTimeout(timer)
+  }
 }
 
 /**

@@ -35,10 +35,9 @@ import { type HostConfig, type RoomHostOptions, resolveHostConfig } from './host
 import { type HostedMember, hostAsMember, memberInfo } from './hosted-member.js'
 import { type IssuedRoomInvitation, issueInvitation, withAddresses } from './invitation-issue.js'
 import { InvitationBook, type InvitationRecord } from './invitations.js'
-import { createListeningNode, defaultListenAddresses } from './libp2p.js'
+import { createListeningNode } from './libp2p.js'
 import { Participant } from './participant.js'
-import type { PortMappingResult } from './port-mapping.js'
-import { relayStates, upnpReporting, watchReach } from './reach.js'
+import { hostNodeOptions, MappingMailbox, relayStates, watchReach } from './reach.js'
 import { Readmission } from './readmission.js'
 import { type RelayRoom, relayPost } from './relay.js'
 import { ResumeAuthority } from './resume.js'
@@ -200,21 +199,9 @@ export class RoomHost {
   static async create(options: RoomHostOptions, node?: Libp2p): Promise<RoomHost> {
     const answerHash = options.answerHash ?? (await hashAnswer(requireAnswer(options.answer)))
     const keys = options.relayOnly === true ? undefined : (options.keys ?? (await generateRsaKeyPair()))
-    const wantsReach = (options.relays ?? []).length > 0 || (options.upnp ?? false) !== false
-    // The router may answer before the host exists: its answer waits here until there is a feed.
-    let onMapping = (_: PortMappingResult): void => {}
-    const upnp =
-      options.upnp === undefined || options.upnp === false
-        ? options.upnp
-        : upnpReporting(options.upnp, (r) => onMapping(r))
-    const libp2p =
-      node ??
-      (await createListeningNode({
-        ...options,
-        upnp,
-        reach: options.reach ?? wantsReach,
-        listen: options.listen ?? defaultListenAddresses(options.port ?? 0)
-      }))
+    // The router may answer before the host exists: its answer waits in `mapped` until there is a feed.
+    const mapped = new MappingMailbox()
+    const libp2p = node ?? (await createListeningNode(hostNodeOptions(options, mapped.report)))
     const selfFingerprint = keys === undefined ? undefined : await fingerprint(keys.publicKey.spki)
     const host = new RoomHost({ node: libp2p, options, answerHash, keys, selfFingerprint })
     libp2p.addEventListener('connection:open', (event) => host.guard.opened(event.detail))
@@ -226,7 +213,7 @@ export class RoomHost {
       runOnLimitedConnection: true
     })
     host.stopReach = watchReach({ node: libp2p, feed: host.feed, addresses: () => host.addresses() })
-    onMapping = (result) => host.feed.emit({ type: 'upnp', ...result })
+    mapped.deliverTo((result) => host.feed.emit({ type: 'upnp', ...result }))
     return host
   }
 

@@ -3,7 +3,6 @@
  */
 
 import { setMaxListeners } from 'node:events'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Connection } from '@libp2p/interface'
 import type { Logger } from '@libp2p/logger'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -16,14 +15,22 @@ import type { RsaKeyPair } from '../protocol/rsa.js'
 import type { SenderKey } from '../protocol/sender-key.js'
 import { type Post, Reason, type Welcome } from '../protocol/wire/securechat.js'
 import type { FrameChannel } from './channel.js'
-import { CLOSE_FLUSH_MS, MOVE_SETTLE_MS, RESUME_ATTEMPT_TIMEOUT_MS, RESUME_TTL_MS } from './constants.js'
-import { connectionKind, dialHost, type HostLink, openRoomStream } from './dial-host.js'
+import { CLOSE_FLUSH_MS, RESUME_ATTEMPT_TIMEOUT_MS, RESUME_TTL_MS } from './constants.js'
+import {
+  closeRelayedConnectionsTo,
+  connectionKind,
+  dialHost,
+  directConnectionTo,
+  type HostLink,
+  openRoomStream,
+  watchSettledDirect
+} from './dial-host.js'
 import { watchDirectPath } from './direct-path.js'
-import { JoinRefusedError, RoomClosedError, StreamEndedError } from './errors.js'
+import { RoomClosedError, StreamEndedError } from './errors.js'
 import type { ConnectionKind, EventFeed, MemberInfo, RoomEvent } from './events.js'
 import { handleHostFrame, type PendingPost } from './member-frames.js'
 import { Participant } from './participant.js'
-import { memberChannel, requestResume, TRANSIENT_RESUME_REFUSALS } from './resume-request.js'
+import { memberChannel, requestResume, retryResume } from './resume-request.js'
 
 export { memberChannel } from './resume-request.js'
 
@@ -74,6 +81,7 @@ export class RoomMember {
   /** A move to a direct connection under way; true once it took. */
   private move: Promise<boolean> | undefined
   private readonly stopDirectPath: () => void
+  private readonly stopWatchingDirect: () => void
   private connected = true
   private resumeToken: string
   private hostEpoch: Uint8Array
@@ -111,7 +119,11 @@ export class RoomMember {
       submit: (post, signal) => this.submit(post, signal)
     })
     this.participant.startAt(init.welcome.nextSeq)
-    this.node.addEventListener('connection:open', this.onConnectionOpen)
+    this.stopWatchingDirect = watchSettledDirect(this.node, this.hostPeerId, (connection) => {
+      if (this.connected && this.closeReason === undefined && this.connectionKind === 'relayed') {
+        void this.moveTo(connection)
+      }
+    })
     this.stopDirectPath = watchDirectPath({
       node: this.node,
       hostPeerId: this.hostPeerId,
@@ -248,7 +260,7 @@ export class RoomMember {
         return
       }
       // DCUtR closes the relayed connection once the direct one is up: that is a move, not a drop.
-      const direct = dropped === 'relayed' ? this.directConnection() : undefined
+      const direct = dropped === 'relayed' ? directConnectionTo(this.node, this.hostPeerId) : undefined
       if (direct !== undefined && (await this.moveTo(direct))) continue
       const outcome = await this.reconnect(dropped)
       if (outcome !== undefined) {
@@ -280,30 +292,22 @@ export class RoomMember {
   }
 
   /** Tries to resume with backoff until it works, the host refuses, or the credential must have expired. */
-  private async reconnect(dropped: ConnectionKind): Promise<string | undefined> {
-    const deadline = this.now() + RESUME_TTL_MS
-    let delay = this.backoff.initial
-    for (let attempt = 1; this.now() < deadline; attempt++) {
-      // Jitter: members who lost their connection together (one router) do not all come back at once.
-      const wait = Math.round(delay / 2 + Math.random() * (delay / 2))
-      this.feed.emit({
-        type: 'reconnecting',
-        attempt,
-        delayMs: wait,
-        ...(dropped === 'relayed' && attempt === 1 ? { cause: 'relay-limit' as const } : {})
-      })
-      try {
-        await sleep(wait, undefined, { signal: this.stop.signal })
-        await this.resumeOnce(dropped)
-        return undefined
-      } catch (err) {
-        if (this.stop.signal.aborted) return 'left'
-        if (err instanceof JoinRefusedError && !TRANSIENT_RESUME_REFUSALS.has(err.reason)) return err.code
-        this.log('resume attempt %d failed: %s', attempt, (err as Error).message)
-      }
-      delay = Math.min(delay * 2, this.backoff.max)
-    }
-    return 'connection-lost'
+  private reconnect(dropped: ConnectionKind): Promise<string | undefined> {
+    return retryResume({
+      backoff: this.backoff,
+      deadline: this.now() + RESUME_TTL_MS,
+      now: this.now,
+      signal: this.stop.signal,
+      onAttempt: (attempt, delayMs) =>
+        this.feed.emit({
+          type: 'reconnecting',
+          attempt,
+          delayMs,
+          ...(dropped === 'relayed' && attempt === 1 ? { cause: 'relay-limit' as const } : {})
+        }),
+      resume: () => this.resumeOnce(dropped),
+      log: this.log
+    })
   }
 
   private async resumeOnce(dropped: ConnectionKind): Promise<void> {
@@ -314,40 +318,6 @@ export class RoomMember {
     })
     const cause = dropped === 'relayed' ? (link.kind === 'direct' ? 'upgraded' : 'relay-limit') : 'resumed'
     await this.resumeOver(link, signal, { cause, moved: false })
-  }
-
-  /** Once direct, the relayed connections to the host left over (the relay's circuits) are closed. */
-  private closeRelayedConnections(): void {
-    for (const c of this.node.getConnections()) {
-      if (c.remotePeer.toString() === this.hostPeerId && connectionKind(c) === 'relayed') {
-        void c.close().catch(() => {})
-      }
-    }
-  }
-
-  /** The open direct connection to the host, if there is one. */
-  private directConnection(): Connection | undefined {
-    return this.node
-      .getConnections()
-      .find(
-        (c) =>
-          c.remotePeer.toString() === this.hostPeerId && c.status === 'open' && connectionKind(c) === 'direct'
-      )
-  }
-
-  /**
-   * A direct connection to the host opened while this session is relayed. Not every one is meant to
-   * last (AutoNAT's dial-back opens one and closes it at once), so it must stay open a moment first.
-   */
-  private readonly onConnectionOpen = (event: CustomEvent<Connection>): void => {
-    const connection = event.detail
-    if (connection.remotePeer.toString() !== this.hostPeerId || connectionKind(connection) !== 'direct')
-      return
-    const timer = setTimeout(() => {
-      if (connection.status !== 'open' || !this.connected || this.closeReason !== undefined) return
-      if (this.connectionKind === 'relayed') void this.moveTo(connection)
-    }, MOVE_SETTLE_MS)
-    timer.unref?.()
   }
 
   /**
@@ -408,7 +378,7 @@ export class RoomMember {
     for (const { post } of [...this.pending.values()].sort((a, b) => a.post.counter - b.post.counter)) {
       channel.send(frame('post', post))
     }
-    if (link.kind === 'direct') this.closeRelayedConnections()
+    if (link.kind === 'direct') closeRelayedConnectionsTo(this.node, this.hostPeerId)
     if (!how.moved) this.feed.emit({ type: 'back', missed, gapUnknown: gapUnknown || hostRestarted })
     if (how.cause !== 'resumed' || link.kind !== before) {
       this.feed.emit({
@@ -435,7 +405,7 @@ export class RoomMember {
   private finish(reason: string): void {
     if (this.closeReason !== undefined) return
     this.closeReason = reason
-    this.node.removeEventListener('connection:open', this.onConnectionOpen)
+    this.stopWatchingDirect()
     this.stopDirectPath()
     this.stop.abort(new RoomClosedError(reason))
     for (const { reject } of this.pending.values()) reject(new RoomClosedError(`not in the room: ${reason}`))

@@ -6,7 +6,8 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { ipOf, isRelayed } from './addresses.js'
 import type { EventFeed, RoomEvent } from './events.js'
-import type { NodeOptions } from './libp2p.js'
+import type { RoomHostOptions } from './host-config.js'
+import { defaultListenAddresses, type NodeOptions } from './libp2p.js'
 import type { PortMappingResult } from './port-mapping.js'
 import { isPrivateIp } from './private-ip.js'
 import type { RelayKeeper, RelayStateChange } from './relay-keeper.js'
@@ -100,5 +101,44 @@ export function upnpReporting(
       report(result)
       given.onMapping?.(result)
     }
+  }
+}
+
+/**
+ * Holds the router's answers (UPnP) until a listener is given, then hands them over as they come:
+ * the node, and so the router's first answer, may come before the room that reports it.
+ */
+export class MappingMailbox {
+  private held: PortMappingResult[] = []
+  private listener: ((result: PortMappingResult) => void) | undefined
+
+  readonly report = (result: PortMappingResult): void => {
+    if (this.listener === undefined) this.held.push(result)
+    else this.listener(result)
+  }
+
+  deliverTo(listener: (result: PortMappingResult) => void): void {
+    this.listener = listener
+    for (const result of this.held.splice(0)) listener(result)
+  }
+}
+
+/**
+ * The node options of a host: reach (relay transport, identify, AutoNAT, DCUtR) when it keeps a
+ * relay reservation or asks its router for a mapping, the router's answers to `onMapping`.
+ */
+export function hostNodeOptions(
+  options: RoomHostOptions,
+  onMapping: (result: PortMappingResult) => void
+): NodeOptions {
+  const wantsReach = (options.relays ?? []).length > 0 || (options.upnp ?? false) !== false
+  return {
+    ...options,
+    upnp:
+      options.upnp === undefined || options.upnp === false
+        ? options.upnp
+        : upnpReporting(options.upnp, onMapping),
+    reach: options.reach ?? wantsReach,
+    listen: options.listen ?? defaultListenAddresses(options.port ?? 0)
   }
 }

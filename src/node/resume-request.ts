@@ -1,7 +1,9 @@
 /**
- * @module A member asking for its place back on a new stream: the signed Resume, and the host's answer.
+ * @module A member asking for its place back on a new stream: the signed Resume, the host's answer, and the retries with backoff.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Stream } from '@libp2p/interface'
+import type { Logger } from '@libp2p/logger'
 import { asBufferSource } from '../protocol/bytes.js'
 import { frame } from '../protocol/frame.js'
 import { describeReason } from '../protocol/reasons.js'
@@ -80,4 +82,41 @@ export async function requestResume(channel: FrameChannel, claim: ResumeClaim): 
     throw new JoinRefusedError(Reason.UNEXPECTED_FRAME, `unexpected ${reply.kind} in reply to resume`)
   }
   return { ...reply.body, welcome: reply.body.welcome }
+}
+
+export interface RetryOptions {
+  /** First delay and cap, doubling in between; each wait is drawn from the step's upper half. */
+  backoff: { initial: number; max: number }
+  /** When to give up (the credential must have expired by then). */
+  deadline: number
+  now: () => number
+  /** The session's end: stops the retries, which then resolve `'left'`. */
+  signal: AbortSignal
+  onAttempt(attempt: number, delayMs: number): void
+  resume(): Promise<void>
+  log: Logger
+}
+
+/**
+ * Resumes with backoff until it works (undefined), the host refuses for good (its reason code), the
+ * session ends (`'left'`) or the deadline passes (`'connection-lost'`).
+ */
+export async function retryResume(options: RetryOptions): Promise<string | undefined> {
+  let delay = options.backoff.initial
+  for (let attempt = 1; options.now() < options.deadline; attempt++) {
+    // Jitter: members who lost their connection together (one router) do not all come back at once.
+    const wait = Math.round(delay / 2 + Math.random() * (delay / 2))
+    options.onAttempt(attempt, wait)
+    try {
+      await sleep(wait, undefined, { signal: options.signal })
+      await options.resume()
+      return undefined
+    } catch (err) {
+      if (options.signal.aborted) return 'left'
+      if (err instanceof JoinRefusedError && !TRANSIENT_RESUME_REFUSALS.has(err.reason)) return err.code
+      options.log('resume attempt %d failed: %s', attempt, (err as Error).message)
+    }
+    delay = Math.min(delay * 2, options.backoff.max)
+  }
+  return 'connection-lost'
 }
