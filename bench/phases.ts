@@ -93,6 +93,8 @@ export interface RelayedRun {
 export interface RelayedFanout {
   /** Half the members (odd ids) joined through the relay with its relayed-only invitation. */
   half: RelayedRun
+  /** Join attempts retried while the room grew. */
+  retries: number
   /** The same room after every relayed member moved to a direct connection, and each move's time. */
   moved?: RelayedRun & { moveMs: number[] }
 }
@@ -124,10 +126,11 @@ async function halfRelayed(bench: Bench, workers: Child[], relay: Relay, n: numb
       return { run, relayedMembers }
     }
     const half = await measure('')
-    if (!bench.plan.movedFanout) return { half }
+    if (!bench.plan.movedFanout) return { half, retries: cluster.retries }
     const moveMs = await cluster.goDirect()
     bench.log(`${moveMs.length} relayed members moved to direct: p50 ${r1(percentile(moveMs, 50))} ms each`)
-    return { half, moved: { ...(await measure(', after the move to direct')), moveMs } }
+    const moved = { ...(await measure(', after the move to direct')), moveMs }
+    return { half, retries: cluster.retries, moved }
   } finally {
     await cluster.close()
   }

@@ -201,7 +201,8 @@ function relayFanout(relayed: RelayedFanout | undefined, direct: FanoutRun | und
       relay_cpu_ms_per_msg: r2(run.relayCpuMs),
       cpu_ms_per_msg: r1(run.totalCpuMs),
       direct_cpu_ms_per_msg: direct === undefined ? null : r1(direct.totalCpuMs),
-      host_kib_out_per_msg: r1(run.hostBytesOut / 1024)
+      host_kib_out_per_msg: r1(run.hostBytesOut / 1024),
+      retries_while_growing: relayed?.retries ?? 0
     }
   }
   if (relayed === undefined) return []

@@ -76,6 +76,8 @@ export interface RelayFanoutRow {
   cpu_ms_per_msg: number | null
   direct_cpu_ms_per_msg: number | null
   host_kib_out_per_msg: number | null
+  /** Join attempts retried while this room grew (the same room in both rows). */
+  retries_while_growing: number
   /**
    * After the move: from a member's direct dial to its session running there (p50, one member at a
    * time); no hole punch in it.

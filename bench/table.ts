@@ -100,7 +100,8 @@ function relaySection(r: BenchResult): string[] {
     '',
     `Fan-out through the relay: ${cell(half?.members)} members, every second one relayed, beside the all-direct ` +
       `room above (same run, same rate); relayed = members on the relay when the run ended; CPU in ms per ` +
-      'message: host, relay process, all processes (relay included) / all direct',
+      `message: host, relay process, all processes (relay included) / all direct; join retries while ` +
+      `growing ${cell(half?.retries_while_growing)}`,
     grid(
       [
         'scenario',
