@@ -204,10 +204,12 @@ function rosters(args: { room: string }): { min: number; members: number; closed
  * Moves every relayed member of the room to a direct connection, one at a time (hole punches are
  * each member's own), as DCUtR would once it punched a hole: a direct dial to the host's first
  * direct address in `invitation`; the member's session then moves there by itself (a Resume on the
- * new connection). Returns, per member moved, the time from the dial to its session running there.
+ * new connection), and the relayed connection is closed, as DCUtR closes it. Returns, per member
+ * moved, the time from the dial to its session running there.
  */
 async function goDirect(args: { room: string; invitation: string }): Promise<{ ms: number[] }> {
-  const direct = invitationTarget(args.invitation).addresses.find((a) => !isRelayed(a))
+  const { addresses, hostPeerId } = invitationTarget(args.invitation)
+  const direct = addresses.find((a) => !isRelayed(a))
   if (direct === undefined) throw new Error('the invitation offers no direct address')
   const relayed = [...slotsOf(args.room).values()].filter(
     (slot) => slot.kind === 'room' && slot.member.connectionKind === 'relayed'
@@ -221,6 +223,11 @@ async function goDirect(args: { room: string; invitation: string }): Promise<{ m
       await delay(2)
     }
     ms.push(now() - t0)
+    const node = member.debug.node
+    const circuits = node
+      .getConnections()
+      .filter((c) => c.remotePeer.toString() === hostPeerId && isRelayed(c.remoteAddr))
+    await Promise.all(circuits.map((c) => c.close()))
   }
   return { ms }
 }
