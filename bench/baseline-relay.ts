@@ -89,7 +89,9 @@ export async function startBaselineRelay(node: Libp2p): Promise<BaselineRelay> {
         await peer.close().catch(() => {})
       }
     },
-    { maxInboundStreams: 4 }
+    // Deliberately yes: members that reach the bare relay through a circuit relay arrive on a limited
+    // connection, as the real room's relayed members do (its handler says the same).
+    { maxInboundStreams: 4, runOnLimitedConnection: true }
   )
   return {
     get members() {
@@ -116,8 +118,11 @@ export class BaselineClient {
     this.reader = this.readLoop(onMessage)
   }
 
+  /** `address` may be a relayed one (`…/p2p-circuit/p2p/<bare relay>`), from a node with `reach`. */
   static async connect(node: Libp2p, address: string, onMessage: (text: string) => void) {
-    const stream = await node.dialProtocol(multiaddr(address), BENCH_RELAY_PROTOCOL)
+    const stream = await node.dialProtocol(multiaddr(address), BENCH_RELAY_PROTOCOL, {
+      runOnLimitedConnection: true
+    })
     return new BaselineClient(stream, onMessage)
   }
 

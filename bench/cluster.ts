@@ -2,9 +2,12 @@
  * One room under test — the real host or the bare relay, each in its own process — and the members
  * spread over the worker processes (member i lives in worker i % k). Grows the room in batches of
  * joins, runs the fixed-rate fan-out and the saturating throughput run, and reads the host's counters.
+ * A room may hold a reservation on a circuit relay (its own process too) and have all or half of its
+ * members come through it.
  */
 import { fileURLToPath } from 'node:url'
 import { ANSWER } from './config.js'
+import type { Target } from './host-process.js'
 import { Child, now } from './ipc.js'
 import { mergeReceipts, type Receipt } from './payload.js'
 import { percentile } from './stats.js'
@@ -13,6 +16,26 @@ import { percentile } from './stats.js'
 const PRIME_DRAIN_MS = 60_000
 
 export type Kind = 'room' | 'baseline'
+
+/** A circuit relay v2 server in its own process, and its multiaddr (ending in `/p2p/<relay>`). */
+export interface Relay {
+  process: Child
+  address: string
+}
+
+/** Starts the relay process (`host-process.js relay`). */
+export async function startRelay(): Promise<Relay> {
+  const child = new Child('circuit-relay', here('./host-process.js'), ['relay'])
+  const { address } = await child.call<Target>('start')
+  if (address === undefined) throw new Error('the relay did not say its address')
+  return { process: child, address }
+}
+
+/** Through `relay`: every member (and every timed join) or every second member (odd ids) relayed. */
+export interface ThroughRelay {
+  relay: Relay
+  members: 'all' | 'half'
+}
 
 export interface HostStats {
   cpuUs: number
@@ -34,8 +57,10 @@ export interface FanoutRun {
   sendLagP99: number
   /** CPU time of the host process per message sent, in ms. */
   hostCpuMs: number
-  /** CPU time of the host and every worker process per message sent, in ms. */
+  /** CPU time of the host, every worker process and the relay (if the room uses one) per message sent, in ms. */
   totalCpuMs: number
+  /** CPU time of the circuit relay's process per message sent, in ms; NaN when the room uses none. */
+  relayCpuMs: number
   /** Bytes the host process wrote (to all sockets) per message sent. */
   hostBytesOut: number
   errors: string[]
@@ -55,31 +80,52 @@ export class Cluster {
   /** Names this room's members in the workers, which may hold two rooms at once. */
   readonly label: string
   readonly host: Child
+  /** The kind, and how its members come when through a relay: for the log. */
+  readonly name: string
   private readonly workers: Child[]
-  private target: { invitation?: string; address?: string } = {}
+  private readonly through: ThroughRelay | undefined
+  private target: Target = {}
   size = 0
   /** Join attempts retried so far (a retry is a failed dial or handshake on the loaded machine). */
   retries = 0
 
-  private constructor(kind: Kind, workers: Child[], execArgv: string[]) {
+  private constructor(kind: Kind, workers: Child[], execArgv: string[], through: ThroughRelay | undefined) {
     this.kind = kind
     this.label = `${kind}${++clusters}`
     this.workers = workers
+    this.through = through
+    this.name = through === undefined ? kind : `${kind}, ${through.members} relayed`
     this.host = new Child(`${kind}-host`, here('./host-process.js'), [kind], ['--expose-gc', ...execArgv])
   }
 
   static async start(
     kind: Kind,
     workers: Child[],
-    options: { execArgv?: string[]; scryptN?: number } = {}
+    options: { execArgv?: string[]; scryptN?: number; through?: ThroughRelay } = {}
   ): Promise<Cluster> {
-    const cluster = new Cluster(kind, workers, options.execArgv ?? [])
-    cluster.target = await cluster.host.call('start', { scryptN: options.scryptN })
+    const cluster = new Cluster(kind, workers, options.execArgv ?? [], options.through)
+    cluster.target = await cluster.host.call('start', {
+      scryptN: options.scryptN,
+      relay: options.through?.relay.address
+    })
     return cluster
   }
 
   private worker(id: number): Child {
     return this.workers[id % this.workers.length] as Child
+  }
+
+  /** Whether member `id` comes through the relay; a timed join does whenever the room has one. */
+  private relayed(id: number | 'timed'): boolean {
+    if (this.through === undefined) return false
+    return id === 'timed' || this.through.members === 'all' || id % 2 === 1
+  }
+
+  /** What member `id` is given: the invitation (room) or the address (baseline), relayed or not. */
+  private entry(id: number | 'timed'): string | undefined {
+    const relayed = this.relayed(id)
+    if (this.kind === 'room') return relayed ? this.target.relayedInvitation : this.target.invitation
+    return relayed ? this.target.relayedAddress : this.target.address
   }
 
   private code(): Promise<string> {
@@ -91,23 +137,25 @@ export class Cluster {
     while (this.size < n) {
       const ids = Array.from({ length: Math.min(batch, n - this.size) }, (_, i) => this.size + i)
       const code = this.kind === 'room' ? await this.code() : ''
-      const byWorker = new Map<Child, number[]>()
-      for (const id of ids) byWorker.set(this.worker(id), [...(byWorker.get(this.worker(id)) ?? []), id])
+      // One call per worker and entry (a room may give half its members the relayed invitation).
+      const calls = new Map<string, { w: Child; entry: string | undefined; ids: number[] }>()
+      for (const id of ids) {
+        const key = `${id % this.workers.length} ${this.relayed(id)}`
+        const call = calls.get(key) ?? { w: this.worker(id), entry: this.entry(id), ids: [] }
+        call.ids.push(id)
+        calls.set(key, call)
+      }
       const results = await Promise.all(
-        [...byWorker].map(([w, wids]) =>
+        [...calls.values()].map(({ w, entry, ids: wids }) =>
           this.kind === 'room'
             ? w.call<{ retries: number }>('join', {
                 room: this.label,
-                invitation: this.target.invitation,
+                invitation: entry,
                 answer: ANSWER,
                 code,
                 ids: wids
               })
-            : w.call<{ retries: number }>('baselineJoin', {
-                room: this.label,
-                address: this.target.address,
-                ids: wids
-              })
+            : w.call<{ retries: number }>('baselineJoin', { room: this.label, address: entry, ids: wids })
         )
       )
       this.retries += results.reduce((s, r) => s + r.retries, 0)
@@ -144,15 +192,39 @@ export class Cluster {
 
   /**
    * One timed join from worker 0 with a node of its own (room: dial to Welcome, then leave; baseline:
-   * bare dial plus stream open). Undefined when it failed.
+   * bare dial plus stream open), through the relay when the room has one. Undefined when it failed.
    */
   async timedJoin(index: number): Promise<number | undefined> {
     const w = this.workers[0] as Child
     const args =
       this.kind === 'room'
-        ? { invitation: this.target.invitation, answer: ANSWER, code: await this.code(), index }
-        : { address: this.target.address }
+        ? { invitation: this.entry('timed'), answer: ANSWER, code: await this.code(), index }
+        : { address: this.entry('timed') }
     return (await w.call<{ ms?: number }>('timedJoin', args)).ms
+  }
+
+  /** How many of the room's members run their session through the relay now. */
+  async relayedMembers(): Promise<number> {
+    const views = await Promise.all(
+      this.workers.map((w) => w.call<{ relayed: number }>('rosters', { room: this.label }))
+    )
+    return views.reduce((sum, v) => sum + v.relayed, 0)
+  }
+
+  /**
+   * Moves every relayed member to a direct connection (what DCUtR's hole punch would give), one at
+   * a time, and returns, per member, the time from its direct dial to its session running there.
+   */
+  async goDirect(): Promise<number[]> {
+    const ms: number[] = []
+    for (const w of this.workers) {
+      const moved = await w.call<{ ms: number[] }>('goDirect', {
+        room: this.label,
+        invitation: this.target.invitation
+      })
+      ms.push(...moved.ms)
+    }
+    return ms
   }
 
   private async collect(reset: boolean): Promise<{ receipts: Map<string, Receipt>; errors: string[] }> {
@@ -208,6 +280,7 @@ export class Cluster {
       sendLagP99: percentile(lags, 99),
       hostCpuMs: (cpu1.host - cpu0.host) / 1000 / opts.messages,
       totalCpuMs: (cpu1.total - cpu0.total) / 1000 / opts.messages,
+      relayCpuMs: this.through === undefined ? Number.NaN : (cpu1.relay - cpu0.relay) / 1000 / opts.messages,
       hostBytesOut: (cpu1.bytesOut - cpu0.bytesOut) / opts.messages,
       errors: collected.errors
     }
@@ -304,15 +377,25 @@ export class Cluster {
     }
   }
 
-  /** CPU time so far (µs) of the host process, and of the host plus every worker. */
-  private async cpu(): Promise<{ host: number; total: number; bytesOut: number }> {
-    const [host, ...workers] = await Promise.all([
+  /**
+   * CPU time so far (µs) of the host process, of the relay's when the room uses one, and of all of
+   * them plus every worker.
+   */
+  private async cpu(): Promise<{ host: number; relay: number; total: number; bytesOut: number }> {
+    const [host, relay, ...workers] = await Promise.all([
       this.hostStats(),
+      this.through?.relay.process.call<HostStats>('stats'),
       ...this.workers.map((w) => w.call<WorkerStats>('stats'))
     ])
     const hostUs = (host as HostStats).cpuUs
+    const relayUs = (relay as HostStats | undefined)?.cpuUs ?? 0
     const workerUs = (workers as WorkerStats[]).reduce((s, w) => s + w.cpu.user + w.cpu.system, 0)
-    return { host: hostUs, total: hostUs + workerUs, bytesOut: (host as HostStats).bytesOut }
+    return {
+      host: hostUs,
+      relay: relayUs,
+      total: hostUs + relayUs + workerUs,
+      bytesOut: (host as HostStats).bytesOut
+    }
   }
 
   hostStats(gc = false): Promise<HostStats> {

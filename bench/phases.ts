@@ -4,9 +4,9 @@
  */
 import { join } from 'node:path'
 import { DEFAULT_SCRYPT_PARAMS } from '../src/node/answer-hash.js'
-import { Cluster, type FanoutRun } from './cluster.js'
+import { Cluster, type FanoutRun, type Relay } from './cluster.js'
 import { type Child, now } from './ipc.js'
-import { type Bench, SCALE_LIMIT_MS } from './plan.js'
+import { type Bench, RELAYED_FANOUT_MEMBERS, SCALE_LIMIT_MS } from './plan.js'
 import type { ScaleStep } from './result.js'
 import { percentile, round } from './stats.js'
 
@@ -23,32 +23,44 @@ function describe(run: FanoutRun): string {
   )
 }
 
-/** Joins and bare dials, interleaved so that both see the same load on the machine. */
-export async function joinsAndDials(bench: Bench, workers: Child[]) {
-  const room = await Cluster.start('room', workers)
-  const base = await Cluster.start('baseline', workers)
-  bench.track(room.host, base.host)
+/** The timed joins (or bare dials) of one series, and how many failed (left out of the times). */
+export interface Timed {
+  ms: number[]
+  failures: number
+}
+
+/**
+ * Joins and bare dials, direct and through the circuit relay (a host and a bare relay that each
+ * hold a reservation on it, dialled at their relayed addresses alone), interleaved so that all four
+ * see the same load on the machine.
+ */
+export async function joinsAndDials(bench: Bench, workers: Child[], relay: Relay) {
+  const through = { relay, members: 'all' } as const
+  const clusters = [
+    await Cluster.start('room', workers),
+    await Cluster.start('baseline', workers),
+    await Cluster.start('room', workers, { through }),
+    await Cluster.start('baseline', workers, { through })
+  ]
+  bench.track(...clusters.map((c) => c.host))
+  const series = clusters.map(() => ({ ms: [], failures: 0 }) as Timed)
   const warmup = 3
-  const joins: number[] = []
-  const dials: number[] = []
-  let joinFailures = 0
-  let dialFailures = 0
   for (let i = 0; i < bench.plan.joins + warmup; i++) {
-    for (const cluster of i % 2 === 0 ? [room, base] : [base, room]) {
-      const ms = await cluster.timedJoin(i)
+    for (let k = 0; k < clusters.length; k++) {
+      const at = (i + k) % clusters.length
+      const ms = await (clusters[at] as Cluster).timedJoin(i)
       if (i < warmup) continue
-      if (cluster === room) {
-        if (ms === undefined) joinFailures++
-        else joins.push(ms)
-      } else if (ms === undefined) dialFailures++
-      else dials.push(ms)
+      const s = series[at] as Timed
+      if (ms === undefined) s.failures++
+      else s.ms.push(ms)
     }
   }
-  bench.log(
-    `joins: p50 ${r2(percentile(joins, 50))} ms (${joinFailures} failed); bare dials: p50 ${r2(percentile(dials, 50))} ms`
-  )
-  await Promise.all([room.close(), base.close()])
-  return { joins, joinFailures, dials, dialFailures }
+  const [joins, dials, relayedJoins, relayedDials] = series as [Timed, Timed, Timed, Timed]
+  const p50 = (t: Timed) => `p50 ${r2(percentile(t.ms, 50))} ms (${t.failures} failed)`
+  bench.log(`joins: ${p50(joins)}; bare dials: ${p50(dials)}`)
+  bench.log(`through the relay: joins ${p50(relayedJoins)}; bare dials ${p50(relayedDials)}`)
+  await Promise.all(clusters.map((c) => c.close()))
+  return { joins, dials, relayedJoins, relayedDials }
 }
 
 /** Joins against a host with the product's default scrypt cost, which the main join figures leave out. */
@@ -72,12 +84,65 @@ export interface RoomRuns {
   heap: [number, number][]
 }
 
+/** One fan-out run of a room through the relay, and how many members were relayed when it ended. */
+export interface RelayedRun {
+  run: FanoutRun
+  relayedMembers: number
+}
+
+export interface RelayedFanout {
+  /** Half the members (odd ids) joined through the relay with its relayed-only invitation. */
+  half: RelayedRun
+  /** Join attempts retried while the room grew. */
+  retries: number
+  /** The same room after every relayed member moved to a direct connection, and each move's time. */
+  moved?: RelayedRun & { moveMs: number[] }
+}
+
+const fanoutOptions = (bench: Bench) => ({
+  messages: bench.plan.messages,
+  warmup: bench.plan.warmup,
+  rate: bench.rate,
+  drainMs: 10_000
+})
+
+/**
+ * A room whose host holds a reservation on the relay, half of its members relayed: one fan-out run,
+ * then (when the plan says so) one after the relayed members moved to direct connections.
+ */
+async function halfRelayed(bench: Bench, workers: Child[], relay: Relay, n: number): Promise<RelayedFanout> {
+  const cluster = await Cluster.start('room', workers, { through: { relay, members: 'half' } })
+  bench.track(cluster.host)
+  try {
+    const t0 = now()
+    await cluster.grow(n)
+    bench.log(`${cluster.name}: ${n} members (joined in ${r1((now() - t0) / 1000)} s)`)
+    const measure = async (what: string): Promise<RelayedRun> => {
+      const run = await cluster.fanout(fanoutOptions(bench))
+      const relayedMembers = await cluster.relayedMembers()
+      bench.log(
+        `${cluster.name}${what}: fan-out at ${n} (${relayedMembers} relayed at the end): ${describe(run)}`
+      )
+      return { run, relayedMembers }
+    }
+    const half = await measure('')
+    if (!bench.plan.movedFanout) return { half, retries: cluster.retries }
+    const moveMs = await cluster.goDirect()
+    bench.log(`${moveMs.length} relayed members moved to direct: p50 ${r1(percentile(moveMs, 50))} ms each`)
+    const moved = { ...(await measure(', after the move to direct')), moveMs }
+    return { half, retries: cluster.retries, moved }
+  } finally {
+    await cluster.close()
+  }
+}
+
 /**
  * Both rooms stay up side by side and each fan-out size is measured in one, then the other, so the
- * pair sees the same machine. Past the fan-out sizes only the real room grows, for the scale steps,
- * until one fails or the time budget would be overrun.
+ * pair sees the same machine; at RELAYED_FANOUT_MEMBERS a third room, half of it through the relay,
+ * follows them. Past the fan-out sizes only the real room grows, for the scale steps, until one
+ * fails or the time budget would be overrun.
  */
-export async function fanoutAndScale(bench: Bench, workers: Child[]) {
+export async function fanoutAndScale(bench: Bench, workers: Child[], relay: Relay) {
   const room = await Cluster.start('room', workers)
   const base = await Cluster.start('baseline', workers)
   bench.track(room.host, base.host)
@@ -87,6 +152,7 @@ export async function fanoutAndScale(bench: Bench, workers: Child[]) {
   const sizes = [...new Set([...bench.plan.fanoutSizes, ...bench.plan.scaleSizes])].sort((a, b) => a - b)
   let scaleFailed = false
   let stoppedBy: string | null = null
+  let relayed: RelayedFanout | undefined
   for (const n of sizes) {
     const withBaseline = bench.plan.fanoutSizes.includes(n)
     if (scaleFailed && !withBaseline) break
@@ -113,15 +179,11 @@ export async function fanoutAndScale(bench: Bench, workers: Child[]) {
       )
     }
     for (const [cluster, runs] of pair) {
-      const run = await cluster.fanout({
-        messages: bench.plan.messages,
-        warmup: bench.plan.warmup,
-        rate: bench.rate,
-        drainMs: 10_000
-      })
+      const run = await cluster.fanout(fanoutOptions(bench))
       bench.log(`${cluster.kind}: fan-out at ${n}: ${describe(run)}`)
       runs.fanout.set(n, run)
     }
+    if (n === RELAYED_FANOUT_MEMBERS) relayed = await halfRelayed(bench, workers, relay, n)
     const run = real.fanout.get(n) as FanoutRun
     if (bench.plan.scaleSizes.includes(n) && !scaleFailed) {
       const p99 = percentile(run.latencies, 99)
@@ -143,7 +205,7 @@ export async function fanoutAndScale(bench: Bench, workers: Child[]) {
   }
   const retries = { room: room.retries, baseline: base.retries }
   await Promise.all([room.close(), base.close()])
-  return { real, bare, steps, stoppedBy, retries }
+  return { real, bare, steps, stoppedBy, retries, relayed }
 }
 
 export async function throughput(bench: Bench, kind: 'room' | 'baseline', workers: Child[]) {

@@ -1,9 +1,18 @@
 /** Turns the phases' measurements into the result object (`--json`) and checks the issue's targets. */
 import { availableParallelism } from 'node:os'
+import type { FanoutRun } from './cluster.js'
 import type { CryptoCost } from './crypto-cost.js'
-import type { RoomRuns } from './phases.js'
-import { type Bench, SCALE_LIMIT_MS } from './plan.js'
-import type { AttackRow, BenchResult, FanoutRow, ScaleStep, Target } from './result.js'
+import type { RelayedFanout, RelayedRun, RoomRuns, Timed } from './phases.js'
+import { type Bench, RELAYED_FANOUT_MEMBERS, SCALE_LIMIT_MS } from './plan.js'
+import type {
+  AttackRow,
+  BenchResult,
+  FanoutRow,
+  RelayFanoutRow,
+  RelayJoin,
+  ScaleStep,
+  Target
+} from './result.js'
 import { percentile, round } from './stats.js'
 
 const r2 = (v: number) => round(v, 2)
@@ -20,7 +29,7 @@ export interface Measured {
   workers: number
   loadAvgStart: number
   crypto: CryptoCost
-  joining: { joins: number[]; joinFailures: number; dials: number[]; dialFailures: number }
+  joining: { joins: Timed; dials: Timed; relayedJoins: Timed; relayedDials: Timed }
   slowJoins: number[]
   realThroughput: Throughput
   baseThroughput: Throughput
@@ -30,6 +39,7 @@ export interface Measured {
     steps: ScaleStep[]
     stoppedBy: string | null
     retries: { room: number; baseline: number }
+    relayed: RelayedFanout | undefined
   }
   attack: AttackRow[]
 }
@@ -67,19 +77,32 @@ export function buildResult(bench: Bench, m: Measured): BenchResult {
     workers: m.workers,
     load_avg_start: round(m.loadAvgStart, 2),
     join: {
-      p50_ms: r2(percentile(joining.joins, 50)),
-      p95_ms: r2(percentile(joining.joins, 95)),
-      baseline_p50_ms: r2(percentile(joining.dials, 50)),
-      baseline_p95_ms: r2(percentile(joining.dials, 95)),
-      count: joining.joins.length,
-      failures: joining.joinFailures,
-      baseline_failures: joining.dialFailures,
+      p50_ms: r2(percentile(joining.joins.ms, 50)),
+      p95_ms: r2(percentile(joining.joins.ms, 95)),
+      baseline_p50_ms: r2(percentile(joining.dials.ms, 50)),
+      baseline_p95_ms: r2(percentile(joining.dials.ms, 95)),
+      count: joining.joins.ms.length,
+      failures: joining.joins.failures,
+      baseline_failures: joining.dials.failures,
       default_scrypt_p50_ms: r2(percentile(slowJoins, 50)),
       default_scrypt_count: slowJoins.length,
       retries_while_growing: rooms.retries.room,
       baseline_retries_while_growing: rooms.retries.baseline
     },
     fanout,
+    relay: {
+      setup:
+        'circuit relay v2 server in its own process on 127.0.0.1, no per-connection limits (a private ' +
+        'relay); relayed members and joiners are given the invitation with its relayed addresses alone',
+      join: relayJoin(joining),
+      fanout: relayFanout(rooms.relayed, rooms.real.fanout.get(RELAYED_FANOUT_MEMBERS)),
+      dcutr_upgrade: {
+        measured: false,
+        where:
+          'test/e2e, in network namespaces behind NAT (see README): on loopback DCUtR has no NAT to ' +
+          'punch through and dials only public addresses'
+      }
+    },
     throughput: {
       msgs_per_s: r1(realThroughput.msgsPerS),
       baseline_msgs_per_s: r1(baseThroughput.msgsPerS),
@@ -124,6 +147,75 @@ export function buildResult(bench: Bench, m: Measured): BenchResult {
   return result
 }
 
+/** The relayed joins and bare dials beside the direct ones: ratios, extras and the issue's bound. */
+function relayJoin(joining: Measured['joining']): RelayJoin {
+  const at = (t: Timed, p: number) => percentile(t.ms, p)
+  const figures = (p: number) => {
+    const direct = at(joining.joins, p)
+    const relayed = at(joining.relayedJoins, p)
+    const relayExtra = at(joining.relayedDials, p) - at(joining.dials, p)
+    return { ratio: round(relayed / direct, 2), extra: r2(relayed - direct), relayExtra, direct }
+  }
+  const p50 = figures(50)
+  const p95 = figures(95)
+  return {
+    p50_ms: r2(at(joining.relayedJoins, 50)),
+    p95_ms: r2(at(joining.relayedJoins, 95)),
+    count: joining.relayedJoins.ms.length,
+    failures: joining.relayedJoins.failures,
+    baseline_p50_ms: r2(at(joining.relayedDials, 50)),
+    baseline_p95_ms: r2(at(joining.relayedDials, 95)),
+    baseline_count: joining.relayedDials.ms.length,
+    baseline_failures: joining.relayedDials.failures,
+    ratio_p50: p50.ratio,
+    ratio_p95: p95.ratio,
+    extra_p50_ms: p50.extra,
+    extra_p95_ms: p95.extra,
+    baseline_extra_p50_ms: r2(p50.relayExtra),
+    baseline_extra_p95_ms: r2(p95.relayExtra),
+    limit_p50_ms: r2(2 * p50.direct + p50.relayExtra),
+    limit_p95_ms: r2(2 * p95.direct + p95.relayExtra)
+  }
+}
+
+/** The half-relayed room's runs beside the all-direct room's run at the same size. */
+function relayFanout(relayed: RelayedFanout | undefined, direct: FanoutRun | undefined): RelayFanoutRow[] {
+  const row = (scenario: string, { run, relayedMembers }: RelayedRun): RelayFanoutRow => {
+    const p50 = percentile(run.latencies, 50)
+    const p99 = percentile(run.latencies, 99)
+    const d50 = direct === undefined ? Number.NaN : percentile(direct.latencies, 50)
+    const d99 = direct === undefined ? Number.NaN : percentile(direct.latencies, 99)
+    return {
+      scenario,
+      members: run.members,
+      relayed_members: relayedMembers,
+      p50_ms: r2(p50),
+      p99_ms: r2(p99),
+      direct_p50_ms: r2(d50),
+      direct_p99_ms: r2(d99),
+      p50_ratio: round(p50 / d50, 2),
+      p99_ratio: round(p99 / d99, 2),
+      messages: run.messages,
+      lost: run.lost,
+      host_cpu_ms_per_msg: r2(run.hostCpuMs),
+      relay_cpu_ms_per_msg: r2(run.relayCpuMs),
+      cpu_ms_per_msg: r1(run.totalCpuMs),
+      direct_cpu_ms_per_msg: direct === undefined ? null : r1(direct.totalCpuMs),
+      host_kib_out_per_msg: r1(run.hostBytesOut / 1024),
+      retries_while_growing: relayed?.retries ?? 0
+    }
+  }
+  if (relayed === undefined) return []
+  const rows = [row('half relayed', relayed.half)]
+  if (relayed.moved !== undefined) {
+    rows.push({
+      ...row('after the move to direct', relayed.moved),
+      move_p50_ms: r1(percentile(relayed.moved.moveMs, 50))
+    })
+  }
+  return rows
+}
+
 /**
  * Growth per member, in KiB, from the second room size measured to the largest: the first size
  * (2 members) also carries the process's one-time warm-up.
@@ -149,6 +241,29 @@ function targets(result: BenchResult): Target[] {
     '≤ 100',
     (j.default_scrypt_p50_ms ?? Infinity) <= 100
   )
+  const rj = result.relay.join
+  add(
+    'relayed join p50 (ms)',
+    rj.p50_ms,
+    `≤ 2 × direct + relay's extra = ${rj.limit_p50_ms ?? '—'}`,
+    (rj.p50_ms ?? Infinity) <= (rj.limit_p50_ms ?? -Infinity)
+  )
+  add(
+    '  relayed join p95 (ms) (info)',
+    rj.p95_ms,
+    `≤ 2 × direct + relay's extra = ${rj.limit_p95_ms ?? '—'}`,
+    (rj.p95_ms ?? Infinity) <= (rj.limit_p95_ms ?? -Infinity)
+  )
+  const moved = result.relay.fanout.find((f) => f.scenario === 'after the move to direct')
+  if (moved !== undefined) {
+    add(
+      `fan-out p99 at ${moved.members} after the move to direct / all direct`,
+      moved.p99_ratio,
+      '≤ 1.1',
+      (moved.p99_ratio ?? Infinity) <= 1.1
+    )
+    add('  same, p50 (info)', moved.p50_ratio, '≤ 1.1', (moved.p50_ratio ?? Infinity) <= 1.1)
+  }
   const f50 = result.fanout.find((f) => f.members === 50)
   const fanRatio =
     f50?.p99_ms != null && f50.baseline_p99_ms ? round(f50.p99_ms / f50.baseline_p99_ms, 2) : null

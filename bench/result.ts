@@ -23,6 +23,68 @@ export interface FanoutRow {
   baseline_host_kib_out_per_msg: number | null
 }
 
+/**
+ * Joins through a circuit relay beside the direct ones of `join` (the same phase, interleaved): the
+ * whole `joinRoom` from a fresh node with the relayed-only invitation (dial to the relay, the
+ * circuit, Noise and Yamux over it, the four gates, the Welcome), and a bare libp2p dial plus
+ * protocol negotiation through the same relay to a bare node holding a reservation there.
+ */
+export interface RelayJoin {
+  p50_ms: number | null
+  p95_ms: number | null
+  count: number
+  failures: number
+  baseline_p50_ms: number | null
+  baseline_p95_ms: number | null
+  baseline_count: number
+  baseline_failures: number
+  /** Relayed join / direct join. */
+  ratio_p50: number | null
+  ratio_p95: number | null
+  /** Relayed join − direct join: what the relay adds to a securechat join. */
+  extra_p50_ms: number | null
+  extra_p95_ms: number | null
+  /** Bare relayed dial − bare direct dial: the relay's own extra round trips. */
+  baseline_extra_p50_ms: number | null
+  baseline_extra_p95_ms: number | null
+  /** The issue's bound on the relayed join: 2 × the direct join + the relay's extra round trips. */
+  limit_p50_ms: number | null
+  limit_p95_ms: number | null
+}
+
+/**
+ * A fan-out run of a room through the relay, beside the all-direct room of `fanout` at the same size
+ * (the same run, measured just before it). CPU in ms per message; `cpu_ms_per_msg` is every process
+ * the room uses, the relay's included.
+ */
+export interface RelayFanoutRow {
+  /** `half relayed`, or `after the move to direct` (the same room, its relayed members moved). */
+  scenario: string
+  members: number
+  /** Members whose session ran through the relay when the run ended. */
+  relayed_members: number
+  p50_ms: number | null
+  p99_ms: number | null
+  direct_p50_ms: number | null
+  direct_p99_ms: number | null
+  p50_ratio: number | null
+  p99_ratio: number | null
+  messages: number
+  lost: number
+  host_cpu_ms_per_msg: number | null
+  relay_cpu_ms_per_msg: number | null
+  cpu_ms_per_msg: number | null
+  direct_cpu_ms_per_msg: number | null
+  host_kib_out_per_msg: number | null
+  /** Join attempts retried while this room grew (the same room in both rows). */
+  retries_while_growing: number
+  /**
+   * After the move: from a member's direct dial to its session running there (p50, one member at a
+   * time); no hole punch in it.
+   */
+  move_p50_ms?: number | null
+}
+
 export interface ScaleStep {
   members: number
   p50_ms: number | null
@@ -118,6 +180,15 @@ export interface BenchResult {
     baseline_retries_while_growing: number
   }
   fanout: FanoutRow[]
+  /** Through a circuit relay v2 server in its own process on 127.0.0.1. */
+  relay: {
+    /** How the relay ran, in words. */
+    setup: string
+    join: RelayJoin
+    fanout: RelayFanoutRow[]
+    /** Time from the relayed connection to the direct one (DCUtR): not measured here; where it is. */
+    dcutr_upgrade: { measured: false; where: string }
+  }
   throughput: {
     msgs_per_s: number | null
     baseline_msgs_per_s: number | null

@@ -1,8 +1,8 @@
 /**
  * `npm run bench [-- --quick] [-- --json]`: securechat against a bare libp2p relay on loopback, then
- * under attack. The coordinator (this process) drives a host process, k member worker processes and
- * an attacker process over IPC and prints a table, or with --json one JSON object (progress goes to
- * stderr either way).
+ * under attack. The coordinator (this process) drives a host process, k member worker processes, a
+ * circuit relay v2 process (joins and a fan-out through it) and an attacker process over IPC and
+ * prints a table, or with --json one JSON object (progress goes to stderr either way).
  *
  * Options: --quick, --json, --rate <msg/s> (fan-out send rate, default 2), --workers <k> (member
  * worker processes, default 3), --profile <dir> (CPU profiles of the host, the bare relay and worker 0
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { underAttack } from './attack.js'
 import { ATTACKS, type AttackKind } from './attacker.js'
+import { startRelay } from './cluster.js'
 import { type CryptoCost, measureCryptoCost } from './crypto-cost.js'
 import { Child, now } from './ipc.js'
 import { defaultScryptJoins, fanoutAndScale, joinsAndDials, throughput } from './phases.js'
@@ -126,12 +127,15 @@ async function main(): Promise<void> {
   log(`crypto: seal ${r2(crypto.sender_seal_ms)} ms, open ${r2(crypto.receiver_open_ms)} ms`)
 
   const workers = await startWorkers(workerCount, Math.max(...plan.fanoutSizes, ...plan.scaleSizes))
+  const relay = await startRelay()
+  children.push(relay.process)
 
-  const joining = await joinsAndDials(bench, workers)
+  const joining = await joinsAndDials(bench, workers, relay)
   const slowJoins = await defaultScryptJoins(bench, workers)
   const baseThroughput = await throughput(bench, 'baseline', workers)
   const realThroughput = await throughput(bench, 'room', workers)
-  const rooms = await fanoutAndScale(bench, workers)
+  const rooms = await fanoutAndScale(bench, workers, relay)
+  await relay.process.stop()
   // Last: an attack's after-effects must not reach the other phases.
   const attack = await underAttack(bench, workers, attacks)
 

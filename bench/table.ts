@@ -1,5 +1,6 @@
 /** The human-readable report of a benchmark run. */
 import type { AttackOnlyResult, AttackRow, BenchResult, MemoryFigures } from './result.js'
+import { round } from './stats.js'
 
 type Cell = string | number | null | undefined
 
@@ -64,6 +65,86 @@ function attackSection(rows: AttackRow[]): string[] {
       (a) =>
         `  ${a.scenario.padEnd(width)}  ${cell(a.attack_s)} s, CPU ${cell(a.attacker_cpu_pct)}%: ${a.summary}`
     )
+  ]
+}
+
+/** Joins and the fan-out through the circuit relay, beside the direct figures of the same run. */
+function relaySection(r: BenchResult): string[] {
+  const { join: j, fanout, setup, dcutr_upgrade: dcutr } = r.relay
+  const half = fanout[0]
+  const moved = fanout.find((f) => f.move_p50_ms !== undefined)
+  const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : round(a - b, 2))
+  return [
+    `Through a circuit relay: ${setup}`,
+    `Join through the relay: whole joinRoom from a fresh node (dial to the relay, circuit, Noise, the four ` +
+      `gates, Welcome), ${j.count} joins; baseline: bare dial + stream open through the same relay to a bare ` +
+      `node holding a reservation there; failed ${j.failures} / ${j.baseline_failures}`,
+    grid(
+      ['', 'p50 ms', 'p95 ms'],
+      [
+        ['securechat, relayed', j.p50_ms, j.p95_ms],
+        ['securechat, direct (above)', r.join.p50_ms, r.join.p95_ms],
+        ['relayed / direct', times(j.ratio_p50), times(j.ratio_p95)],
+        ['baseline, relayed', j.baseline_p50_ms, j.baseline_p95_ms],
+        ['baseline, direct (above)', r.join.baseline_p50_ms, r.join.baseline_p95_ms],
+        ['extra: securechat relayed − direct', j.extra_p50_ms, j.extra_p95_ms],
+        [
+          "extra: baseline relayed − direct (the relay's round trips)",
+          j.baseline_extra_p50_ms,
+          j.baseline_extra_p95_ms
+        ],
+        ["target: ≤ 2 × direct + the relay's round trips", j.limit_p50_ms, j.limit_p95_ms],
+        ['  margin (target − relayed)', diff(j.limit_p50_ms, j.p50_ms), diff(j.limit_p95_ms, j.p95_ms)]
+      ]
+    ),
+    '',
+    `Fan-out through the relay: ${cell(half?.members)} members, every second one relayed, beside the all-direct ` +
+      `room above (same run, same rate); relayed = members on the relay when the run ended; CPU in ms per ` +
+      `message: host, relay process, all processes (relay included) / all direct; join retries while ` +
+      `growing ${cell(half?.retries_while_growing)}`,
+    grid(
+      [
+        'scenario',
+        'relayed',
+        'p50 ms',
+        'p99 ms',
+        'direct p50',
+        'direct p99',
+        'p50 ratio',
+        'p99 ratio',
+        'msgs',
+        'lost',
+        'host CPU',
+        'relay CPU',
+        'all CPU',
+        'direct all CPU',
+        'host KiB out'
+      ],
+      fanout.map((f) => [
+        f.scenario,
+        f.relayed_members,
+        f.p50_ms,
+        f.p99_ms,
+        f.direct_p50_ms,
+        f.direct_p99_ms,
+        times(f.p50_ratio),
+        times(f.p99_ratio),
+        f.messages,
+        f.lost,
+        f.host_cpu_ms_per_msg,
+        f.relay_cpu_ms_per_msg,
+        f.cpu_ms_per_msg,
+        f.direct_cpu_ms_per_msg,
+        f.host_kib_out_per_msg
+      ])
+    ),
+    ...(moved === undefined
+      ? []
+      : [
+          `The move to direct: per member, one at a time, a direct connection opened by hand (what DCUtR ` +
+            `gives), then the session's Resume on it: p50 ${cell(moved.move_p50_ms)} ms`
+        ]),
+    `DCUtR upgrade (relayed → direct connection): measured in ${dcutr.where}`
   ]
 }
 
@@ -150,6 +231,8 @@ export function renderTable(r: BenchResult): string {
       ])
     )
   )
+  out.push('')
+  out.push(...relaySection(r))
   out.push('')
   out.push(
     `Throughput: ${r.throughput.members}-member room, every member sending, window ${r.throughput.window}, ` +

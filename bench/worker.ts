@@ -3,9 +3,11 @@
  * the real room are `RoomMember`s from `joinRoom`; members of the baseline are `BaselineClient`s. A
  * worker may hold members of two rooms at once (the real one and the baseline, measured in turn), so
  * every call names its room. Receivers record, per message, how many got it and when the last did.
+ * A member given a relayed-only invitation (or a relayed address) goes through the circuit relay.
  */
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Libp2p } from '@libp2p/interface'
+import { invitationTarget, isRelayed } from '../src/node/addresses.js'
 import { joinRoom } from '../src/node/join.js'
 import { createSecureChatNode } from '../src/node/libp2p.js'
 import type { RoomMember } from '../src/node/member.js'
@@ -15,7 +17,10 @@ import { now, serve } from './ipc.js'
 import { payload, Receipts } from './payload.js'
 import { startProfile, stopProfile } from './profile.js'
 
-type Slot = { kind: 'room'; member: RoomMember } | { kind: 'baseline'; client: BaselineClient; node: Libp2p }
+/** A relayed member's node is the worker's own (to listen on 127.0.0.1 only), stopped with the member. */
+type Slot =
+  | { kind: 'room'; member: RoomMember; node?: Libp2p }
+  | { kind: 'baseline'; client: BaselineClient; node: Libp2p }
 
 /** Per room, members by their index in it; the coordinator gives member i to worker i % k. */
 const rooms = new Map<string, Map<number, Slot>>()
@@ -79,10 +84,29 @@ interface Credentials {
   code: string
 }
 
+/** Whether joinRoom would dial through a relay: the invitation offers only relayed addresses here. */
+function throughRelay(invitation: string): boolean {
+  return invitationTarget(invitation).addresses.some((a) => isRelayed(a))
+}
+
+/**
+ * A started node for one member: through a relay it has `reach` and listens, as joinRoom's own would
+ * (DCUtR needs a dialable side), but on 127.0.0.1 alone; otherwise it only dials.
+ */
+async function memberNode(relayed: boolean): Promise<Libp2p> {
+  const node = await createSecureChatNode(
+    relayed ? { reach: true, listen: ['/ip4/127.0.0.1/tcp/0'] } : { listen: [] }
+  )
+  await node.start()
+  return node
+}
+
 async function join(args: Credentials & { room: string; ids: number[] }) {
   let retries = 0
+  const relayed = throughRelay(args.invitation)
   const ms = await Promise.all(
     args.ids.map(async (id) => {
+      const node = relayed ? await memberNode(true) : undefined
       const t0 = now()
       const joined = await withRetry(`join m${id}`, (retry) =>
         joinRoom(
@@ -90,12 +114,19 @@ async function join(args: Credentials & { room: string; ids: number[] }) {
           // A retry takes a new nickname, in case the host kept the failed attempt's seat.
           { answer: args.answer, code: args.code, nickname: retry === 0 ? `m${id}` : `m${id}r${retry}` },
           // A dropped connection must show as lost messages, not be resumed behind the benchmark's back.
-          { keys: keyFor(id), reconnect: false }
+          { keys: keyFor(id), reconnect: false, ...(node === undefined ? {} : { node }) }
         )
-      )
+      ).catch(async (err) => {
+        await node?.stop()
+        throw err
+      })
       retries += joined.retries
       joined.value.on('message', (e) => receipts.record(e.text, now()))
-      slotsOf(args.room).set(id, { kind: 'room', member: joined.value })
+      slotsOf(args.room).set(id, {
+        kind: 'room',
+        member: joined.value,
+        ...(node === undefined ? {} : { node })
+      })
       return now() - t0
     })
   )
@@ -106,8 +137,7 @@ async function baselineJoin(args: { room: string; address: string; ids: number[]
   let retries = 0
   const ms = await Promise.all(
     args.ids.map(async (id) => {
-      const node = await createSecureChatNode({ listen: [] })
-      await node.start()
+      const node = await memberNode(isRelayed(args.address))
       const t0 = now()
       const joined = await withRetry(`connect b${id}`, () =>
         BaselineClient.connect(node, args.address, (text) => receipts.record(text, now()))
@@ -122,11 +152,12 @@ async function baselineJoin(args: { room: string; address: string; ids: number[]
 
 /**
  * One timed join from a started node of its own, dial to Welcome (roster loaded), then leave; or,
- * with `address`, one bare dial plus stream open to the baseline relay. Undefined when it failed.
+ * with `address`, one bare dial plus stream open to the baseline relay. Either may go through the
+ * circuit relay (a relayed-only invitation or address): the node is fresh, so the time includes
+ * its dial to the relay. Undefined when it failed.
  */
 async function timedJoin(args: (Credentials & { index: number }) | { address: string }) {
-  const node = await createSecureChatNode({ listen: [] })
-  await node.start()
+  const node = await memberNode('address' in args ? isRelayed(args.address) : throughRelay(args.invitation))
   try {
     const t0 = now()
     if ('address' in args) {
@@ -151,17 +182,54 @@ async function timedJoin(args: (Credentials & { index: number }) | { address: st
   }
 }
 
-/** The fewest others any local member of the room knows of: a sender seals only for its roster. */
-function rosters(args: { room: string }): { min: number; members: number; closed: number } {
+/**
+ * The fewest others any local member of the room knows of (a sender seals only for its roster), and
+ * how many local members' sessions run through a relay now.
+ */
+function rosters(args: { room: string }): { min: number; members: number; closed: number; relayed: number } {
   let min = Number.POSITIVE_INFINITY
   let closed = 0
+  let relayed = 0
   const slots = slotsOf(args.room)
   for (const slot of slots.values()) {
     if (slot.kind !== 'room') continue
     if (slot.member.closed) closed++
+    if (slot.member.connectionKind === 'relayed') relayed++
     min = Math.min(min, slot.member.members.length)
   }
-  return { min: Number.isFinite(min) ? min : -1, members: slots.size, closed }
+  return { min: Number.isFinite(min) ? min : -1, members: slots.size, closed, relayed }
+}
+
+/**
+ * Moves every relayed member of the room to a direct connection, one at a time (hole punches are
+ * each member's own), as DCUtR would once it punched a hole: a direct dial to the host's first
+ * direct address in `invitation`; the member's session then moves there by itself (a Resume on the
+ * new connection), and the relayed connection is closed, as DCUtR closes it. Returns, per member
+ * moved, the time from the dial to its session running there.
+ */
+async function goDirect(args: { room: string; invitation: string }): Promise<{ ms: number[] }> {
+  const { addresses, hostPeerId } = invitationTarget(args.invitation)
+  const direct = addresses.find((a) => !isRelayed(a))
+  if (direct === undefined) throw new Error('the invitation offers no direct address')
+  const relayed = [...slotsOf(args.room).values()].filter(
+    (slot) => slot.kind === 'room' && slot.member.connectionKind === 'relayed'
+  ) as Extract<Slot, { kind: 'room' }>[]
+  const ms: number[] = []
+  for (const { member } of relayed) {
+    const t0 = now()
+    await member.debug.node.dial(direct)
+    while (member.connectionKind !== 'direct') {
+      if (now() > t0 + 10_000) throw new Error(`${member.nickname} did not move to the direct connection`)
+      await delay(2)
+    }
+    ms.push(now() - t0)
+    const node = member.debug.node
+    const circuits = node
+      .getConnections()
+      .filter((c) => c.remotePeer.toString() === hostPeerId && isRelayed(c.remoteAddr))
+    await Promise.all(circuits.map((c) => c.close()))
+  }
+  return { ms }
 }
 
 function sendFrom(room: string, id: number, text: string): Promise<unknown> {
@@ -259,8 +327,10 @@ async function closeRoom(args: { room: string }): Promise<void> {
   rooms.delete(args.room)
   await Promise.allSettled(
     slots.map(async (slot) => {
-      if (slot.kind === 'room') await slot.member.close({ signal: AbortSignal.timeout(3000) })
-      else {
+      if (slot.kind === 'room') {
+        await slot.member.close({ signal: AbortSignal.timeout(3000) })
+        await slot.node?.stop()
+      } else {
         await slot.client.close()
         await slot.node.stop()
       }
@@ -275,6 +345,7 @@ serve(
     baselineJoin,
     timedJoin,
     rosters,
+    goDirect,
     send,
     saturate,
     steady,
