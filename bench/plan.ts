@@ -40,6 +40,8 @@ export interface Plan {
   cryptoIterations: number
   /** Also run the half-relayed fan-out again after its relayed members moved to direct connections. */
   movedFanout: boolean
+  /** DCUtR upgrades timed in network namespaces (root only); 0 skips them (about 15 s of set-up). */
+  dcutrTrials: number
   attack: AttackPlan
   /** Scale steps beyond the fan-out sizes start only if they can end within this (from the start). */
   budgetMs: number
@@ -58,6 +60,7 @@ export const PLANS: Record<'quick' | 'full', Plan> = {
     cryptoIterations: 40,
     // About 11 s more: the full run has it.
     movedFanout: false,
+    dcutrTrials: 0,
     attack: ATTACK_PLAN,
     budgetMs: 110_000,
     timeoutMs: 250_000
@@ -72,6 +75,7 @@ export const PLANS: Record<'quick' | 'full', Plan> = {
     defaultScryptJoins: 10,
     cryptoIterations: 200,
     movedFanout: true,
+    dcutrTrials: 10,
     attack: ATTACK_PLAN,
     budgetMs: 540_000,
     timeoutMs: 680_000

@@ -1,7 +1,9 @@
 /** Turns the phases' measurements into the result object (`--json`) and checks the issue's targets. */
+
 import { availableParallelism } from 'node:os'
 import type { FanoutRun } from './cluster.js'
 import type { CryptoCost } from './crypto-cost.js'
+import type { DcutrResult } from './dcutr.js'
 import type { RelayedFanout, RelayedRun, RoomRuns, Timed } from './phases.js'
 import { type Bench, RELAYED_FANOUT_MEMBERS, SCALE_LIMIT_MS } from './plan.js'
 import type {
@@ -41,6 +43,7 @@ export interface Measured {
     retries: { room: number; baseline: number }
     relayed: RelayedFanout | undefined
   }
+  dcutr: DcutrResult
   attack: AttackRow[]
 }
 
@@ -96,12 +99,7 @@ export function buildResult(bench: Bench, m: Measured): BenchResult {
         'relay); relayed members and joiners are given the invitation with its relayed addresses alone',
       join: relayJoin(joining),
       fanout: relayFanout(rooms.relayed, rooms.real.fanout.get(RELAYED_FANOUT_MEMBERS)),
-      dcutr_upgrade: {
-        measured: false,
-        where:
-          'test/e2e, in network namespaces behind NAT (see README): on loopback DCUtR has no NAT to ' +
-          'punch through and dials only public addresses'
-      }
+      dcutr_upgrade: m.dcutr
     },
     throughput: {
       msgs_per_s: r1(realThroughput.msgsPerS),

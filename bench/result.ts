@@ -1,5 +1,7 @@
 /** The shape `npm run bench -- --json` prints. Times in ms; null where a figure could not be measured. */
+
 import type { CryptoCost } from './crypto-cost.js'
+import type { DcutrResult } from './dcutr.js'
 
 export interface FanoutRow {
   members: number
@@ -186,8 +188,8 @@ export interface BenchResult {
     setup: string
     join: RelayJoin
     fanout: RelayFanoutRow[]
-    /** Time from the relayed connection to the direct one (DCUtR): not measured here; where it is. */
-    dcutr_upgrade: { measured: false; where: string }
+    /** Time from the relayed connection to the direct one (DCUtR), in network namespaces behind NAT. */
+    dcutr_upgrade: DcutrResult
   }
   throughput: {
     msgs_per_s: number | null

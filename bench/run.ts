@@ -18,6 +18,7 @@ import { underAttack } from './attack.js'
 import { ATTACKS, type AttackKind } from './attacker.js'
 import { startRelay } from './cluster.js'
 import { type CryptoCost, measureCryptoCost } from './crypto-cost.js'
+import { type DcutrResult, measureDcutrUpgrade } from './dcutr.js'
 import { Child, now } from './ipc.js'
 import { defaultScryptJoins, fanoutAndScale, joinsAndDials, throughput } from './phases.js'
 import { type Bench, PLANS } from './plan.js'
@@ -136,6 +137,11 @@ async function main(): Promise<void> {
   const realThroughput = await throughput(bench, 'room', workers)
   const rooms = await fanoutAndScale(bench, workers, relay)
   await relay.process.stop()
+  const dcutr: DcutrResult =
+    plan.dcutrTrials > 0
+      ? await measureDcutrUpgrade(plan.dcutrTrials)
+      : { measured: false, why: 'the full run measures it (network namespaces, about 15 s)' }
+  log(dcutr.measured ? `DCUtR upgrade: p50 ${dcutr.p50_ms} ms` : `DCUtR upgrade not measured: ${dcutr.why}`)
   // Last: an attack's after-effects must not reach the other phases.
   const attack = await underAttack(bench, workers, attacks)
 
@@ -149,6 +155,7 @@ async function main(): Promise<void> {
     realThroughput,
     baseThroughput,
     rooms,
+    dcutr,
     attack
   })
   await Promise.all(workers.map((w) => w.stop()))

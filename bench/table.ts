@@ -144,7 +144,10 @@ function relaySection(r: BenchResult): string[] {
           `The move to direct: per member, one at a time, a direct connection opened by hand (what DCUtR ` +
             `gives), then the session's Resume on it: p50 ${cell(moved.move_p50_ms)} ms`
         ]),
-    `DCUtR upgrade (relayed → direct connection): measured in ${dcutr.where}`
+    dcutr.measured
+      ? `DCUtR upgrade (relayed → direct connection), ${dcutr.trials} trials in network namespaces: ` +
+        `p50 ${cell(dcutr.p50_ms)} ms, p95 ${cell(dcutr.p95_ms)} ms, ${dcutr.failures} failed (${dcutr.setup})`
+      : `DCUtR upgrade (relayed → direct connection): not measured (${dcutr.why})`
   ]
 }
 

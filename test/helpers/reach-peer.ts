@@ -32,6 +32,8 @@ export type PeerCommand =
   | { cmd: 'dial'; addr: string }
   | { cmd: 'echo'; peer: string; bytes: number; chunk?: number }
   | { cmd: 'connections' }
+  /** Closes every connection to `peer` (a bench trial starts again from no connection). */
+  | { cmd: 'hangup'; peer: string }
   | { cmd: 'addresses' }
   | { cmd: 'stop' }
 
@@ -198,6 +200,12 @@ async function main(config: PeerConfig): Promise<void> {
         } catch (err) {
           emit('dial-failed', { ms: Date.now() - t0, addr: command.addr, ...errorInfo(err) })
         }
+        return
+      }
+      case 'hangup': {
+        const closing = node.getConnections().filter((c) => c.remotePeer.toString() === command.peer)
+        await Promise.allSettled(closing.map((c) => c.close()))
+        emit('hung-up', { peer: command.peer, closed: closing.length })
         return
       }
       case 'echo': {
