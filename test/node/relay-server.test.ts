@@ -336,7 +336,12 @@ describe('hostile input against a running relay: it keeps serving, at little cos
       m.outcome.connections <= PER_SOURCE.connections - 2,
       `the attacker kept ${m.outcome.connections}`
     )
-    assert.ok(relay.refused.connections > 0, 'connections past the cap were refused')
+    // Every node past the cap is left without a connection: refused by the per-source rule, or (on a
+    // loaded machine, dials piling up) by the pending cap before it, which the relay does not count.
+    assert.ok(
+      m.outcome.refused >= 64 - (PER_SOURCE.connections - 2),
+      `${m.outcome.refused} of 64 nodes were kept out (the relay's own rule refused ${relay.refused.connections})`
+    )
   })
 
   it('50 PeerIds reserving from one source get its share of reservations, the rest are refused', async (t) => {
