@@ -149,8 +149,19 @@ async function explained(
   try {
     await body()
   } catch (err) {
-    for (const p of processes())
-      t.diagnostic(`${p.describe()}\n${p.stderr.slice(-Number(process.env.SC_TAIL ?? 1500))}`)
+    for (const p of processes()) {
+      const counts = new Map<string, number>()
+      for (const e of p.events) counts.set(e.type, (counts.get(e.type) ?? 0) + 1)
+      const last = p.events
+        .filter((e) => !['message', 'relayed', 'sent', 'code'].includes(e.type))
+        .slice(-8)
+        .map((e) => JSON.stringify(e).slice(0, 200))
+      t.diagnostic(
+        `${p.describe().split('\n')[0]}; events: ${[...counts].map(([k, n]) => `${k} ${n}`).join(', ')}`
+      )
+      for (const line of last) t.diagnostic(`  ${line}`)
+      t.diagnostic(p.stderr.slice(-Number(process.env.SC_TAIL ?? 1500)))
+    }
     throw err
   }
 }
