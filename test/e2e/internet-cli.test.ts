@@ -140,6 +140,19 @@ async function joined(member: CliProcess): Promise<JsonEvent> {
   return member.event('joined', () => true, 'admission')
 }
 
+/** Resolves once `member` has `nick` in its roster: in its Welcome, or joined since. */
+async function knows(member: CliProcess, nick: string): Promise<void> {
+  await member.until(
+    () =>
+      member.events.some(
+        (e) =>
+          (e.type === 'joined' && (e['members'] as { nick: string }[]).some((m) => m.nick === nick)) ||
+          (e.type === 'member-joined' && e['nick'] === nick)
+      ) || undefined,
+    `${nick} in the roster`
+  )
+}
+
 /** Says what each process printed last when a test body fails. */
 async function explained(
   t: TestContext,
@@ -191,6 +204,8 @@ describe('the CLI across NATs (a simulated internet)', { skip: unavailable, conc
             const event = await joined(member)
             assert.equal(event['connection'], 'relayed', 'no direct path between two homes behind NAT')
           }
+          // Bob seals for the members he knows: wait until he knows carol (whichever joined first).
+          await knows(bob, 'carol')
           bob.send('hello from home B')
           await carol.event('message', (e) => e['text'] === 'hello from home B')
           await host.event('message', (e) => e['text'] === 'hello from home B')
@@ -316,6 +331,9 @@ describe('the CLI across NATs (a simulated internet)', { skip: unavailable, conc
           const carol = w.join('c', invitation, await currentCode(host), 'carol')
           all.push(bob, carol)
           for (const member of [bob, carol]) await joined(member)
+          // A message is sealed for the members its sender knows: each must know the other first.
+          await knows(bob, 'carol')
+          await knows(carol, 'bob')
           const senders = [host, bob, carol]
           const started = Date.now()
           // Paced, so the switch to a direct connection (seconds after the router maps the port) falls
