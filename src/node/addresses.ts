@@ -1,4 +1,5 @@
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
+import { MAX_ADDRESS_BYTES, MAX_INVITATION_ADDRESSES } from '../protocol/constants.js'
 import { decodeInvitation, InvalidInvitationError } from '../protocol/invitation.js'
 import { isPrivateIp } from './private-ip.js'
 
@@ -29,6 +30,20 @@ export function sourceAddress(address: Multiaddr): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip.ip)
   if (mapped?.[1] !== undefined) return mapped[1]
   return `${ipv6Groups(ip.ip).slice(0, 4).join(':')}::/64`
+}
+
+/**
+ * The source of an upgraded connection. Through a relay, the remote PeerId in the address is the
+ * one the relay claimed; the connection's own is the one Noise authenticated, so that one is used.
+ */
+export function connectionSource(connection: {
+  remoteAddr: Multiaddr
+  remotePeer: { toString(): string }
+}): string {
+  if (!isRelayed(connection.remoteAddr)) return sourceAddress(connection.remoteAddr)
+  const [relayPart = ''] = connection.remoteAddr.toString().split('/p2p-circuit')
+  const relay = /\/p2p\/([^/]+)$/.exec(relayPart)?.[1] ?? relayPart
+  return `relay:${relay}>${connection.remotePeer.toString()}`
 }
 
 function relayedSource(address: Multiaddr): string {
@@ -87,12 +102,14 @@ export function invitationAddresses(listening: Multiaddr[], announced: Multiaddr
     ...(relayedAway.length > 0 ? relayedAway : relayed)
   ]
   const seen = new Set<string>()
-  return chosen.filter((a) => {
+  const unique = chosen.filter((a) => {
     const key = a.toString()
     if (seen.has(key)) return false
     seen.add(key)
-    return true
+    return a.bytes.byteLength <= MAX_ADDRESS_BYTES
   })
+  // What a reader accepts, the first ones kept: the order above is the order of preference.
+  return unique.slice(0, MAX_INVITATION_ADDRESSES)
 }
 
 /** Decodes the invitation's addresses and checks they all name one host, before anything is dialled. */

@@ -8,7 +8,7 @@ import type { Connection, Stream } from '@libp2p/interface'
 import type { Logger } from '@libp2p/logger'
 import { MAX_FRAME_BYTES, MAX_HANDSHAKE_FRAME_BYTES } from '../protocol/constants.js'
 import type { Post } from '../protocol/wire/securechat.js'
-import { sourceAddress } from './addresses.js'
+import { connectionSource } from './addresses.js'
 import type { Admission, HandshakeContext } from './admission.js'
 import { FrameChannel } from './channel.js'
 import type { ConnectionGuard } from './connection-guard.js'
@@ -84,7 +84,7 @@ export class Arrivals {
     let vouched = false
     const ctx: HandshakeContext = {
       peerId,
-      source: sourceAddress(connection.remoteAddr),
+      source: connectionSource(connection),
       connection,
       vouch: () => {
         if (vouched) return

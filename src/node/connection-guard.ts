@@ -5,7 +5,7 @@
  */
 import type { Connection } from '@libp2p/interface'
 import type { Logger } from '@libp2p/logger'
-import { sourceAddress } from './addresses.js'
+import { connectionSource } from './addresses.js'
 
 export interface ConnectionGuardOptions {
   /** Unvouched connections one source address may hold; past it the oldest is closed. */
@@ -49,7 +49,7 @@ export class ConnectionGuard {
     if (connection.direction !== 'inbound') return
     const entry: Tracked = {
       connection,
-      source: sourceAddress(connection.remoteAddr),
+      source: connectionSource(connection),
       vouched: 0,
       streams: 0,
       everVouched: false,

@@ -79,6 +79,8 @@ export const UPNP_PORT_MAPPING_DESCRIPTION = 'securechat'
 /** A lost relay reservation is asked for again after this, doubling up to the cap below, with jitter. */
 export const RELAY_RETRY_INITIAL_MS = 1000
 export const RELAY_RETRY_MAX_MS = 30_000
+/** A reservation that lasted this long resets the backoff when it is lost; a shorter one does not. */
+export const STABLE_RESERVATION_MS = 60_000
 /** One reservation attempt: dial the relay, reserve a slot. */
 export const RESERVATION_TIMEOUT_MS = 10_000
 /**

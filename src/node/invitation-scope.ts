@@ -2,7 +2,8 @@
  * Which of the host's addresses an invitation offers. By default only private ones (LAN, loopback,
  * unique-local IPv6): a public address says where the host is to anyone the invitation reaches, so
  * offering one is a choice (`--public`), except those the host asked for: announced ones, and those
- * its router mapped and AutoNAT confirmed. Relayed addresses name the relay, and are always offered.
+ * its router mapped and AutoNAT confirmed. Relayed addresses (built from the relay addresses the host
+ * was given, so they show the relay's IP, not the host's) are always offered.
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { decodeInvitation, encodeInvitation } from '../protocol/invitation.js'

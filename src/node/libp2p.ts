@@ -16,6 +16,7 @@ import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
 import { type UPnPNATInit, uPnPNAT } from '@libp2p/upnp-nat'
+import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p, type ServiceFactoryMap } from 'libp2p'
 import { recheckAddressesOnChange } from './address-recheck.js'
 import {
@@ -31,7 +32,8 @@ import {
 import { hostDialer } from './host-dialer.js'
 import { pendingPerSource } from './pending-gate.js'
 import { type PortMappingResult, reportingPortMappingClient } from './port-mapping.js'
-import { relayKeeper } from './relay-keeper.js'
+import { relayKeeper, relayPeerId } from './relay-keeper.js'
+import { stopGate } from './stop-gate.js'
 
 export interface NodeOptions {
   /** Listen multiaddrs; none for a node that only dials (a joiner). */
@@ -111,8 +113,16 @@ function services(options: NodeOptions, onMapped: () => void): ServiceFactoryMap
       })
     })
   }
-  if (reach && (options.relays ?? []).length > 0) {
-    chosen.relayKeeper = relayKeeper({ relays: options.relays ?? [] })
+  if (reach) {
+    const relays = options.relays ?? []
+    // The relays it reserves on: named as relays, or as `<relay>/p2p-circuit` listen addresses.
+    const throughListen = (options.listen ?? [])
+      .filter((a) => a.endsWith('/p2p-circuit'))
+      .map((a) => a.slice(0, -'/p2p-circuit'.length))
+    chosen.stopGate = stopGate({
+      relays: [...relays, ...throughListen].map((r) => relayPeerId(multiaddr(r)))
+    })
+    if (relays.length > 0) chosen.relayKeeper = relayKeeper({ relays })
   }
   if (serving) chosen.relay = circuitRelayServer(options.relayServer)
   return chosen

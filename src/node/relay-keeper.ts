@@ -3,11 +3,23 @@
  */
 
 import { setMaxListeners } from 'node:events'
-import type { ComponentLogger, Libp2pEvents, Logger, Startable, TypedEventTarget } from '@libp2p/interface'
+import type {
+  ComponentLogger,
+  Libp2pEvents,
+  Logger,
+  PeerId,
+  Startable,
+  TypedEventTarget
+} from '@libp2p/interface'
 import type { AddressManager, ConnectionManager, TransportManager } from '@libp2p/interface-internal'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
-import { RELAY_RETRY_INITIAL_MS, RELAY_RETRY_MAX_MS, RESERVATION_TIMEOUT_MS } from './constants.js'
+import {
+  RELAY_RETRY_INITIAL_MS,
+  RELAY_RETRY_MAX_MS,
+  RESERVATION_TIMEOUT_MS,
+  STABLE_RESERVATION_MS
+} from './constants.js'
 import { RelayAddressError } from './errors.js'
 
 export interface RelayKeeperInit {
@@ -20,6 +32,7 @@ export interface RelayKeeperInit {
 }
 
 export interface RelayKeeperComponents {
+  peerId: PeerId
   transportManager: TransportManager
   connectionManager: ConnectionManager
   addressManager: AddressManager
@@ -49,6 +62,8 @@ interface Kept {
   address: Multiaddr
   peerId: string
   reserved: boolean
+  /** When the current reservation was made (0 when none). */
+  reservedAt: number
   /** What the last event said, so an outage is reported once, not at every retry. */
   said?: 'reserved' | 'lost'
   attempting: boolean
@@ -99,6 +114,7 @@ export class DefaultRelayKeeper
         address,
         peerId: relayPeerId(address),
         reserved: false,
+        reservedAt: 0,
         attempting: false,
         delay: this.retry.initial
       }
@@ -154,13 +170,18 @@ export class DefaultRelayKeeper
 
   private reserved(kept: Kept, addresses: string[]): void {
     kept.reserved = true
-    kept.delay = this.retry.initial
+    kept.reservedAt = Date.now()
     clearTimeout(kept.timer)
     this.log('reservation on %s: %s', kept.peerId, addresses.join(' '))
-    this.say(kept, { relay: kept.address.toString(), state: 'reserved', addresses })
+    // Said with the address the host was given, not the relay's list, which the relay chose.
+    const own = `${kept.address.toString()}/p2p-circuit/p2p/${this.components.peerId.toString()}`
+    this.say(kept, { relay: kept.address.toString(), state: 'reserved', addresses: [own] })
   }
 
   private lost(kept: Kept, reason: string): void {
+    // A relay that grants and then drops at once gets no fresh start: the backoff goes on growing.
+    if (kept.reserved && Date.now() - kept.reservedAt >= STABLE_RESERVATION_MS)
+      kept.delay = this.retry.initial
     kept.reserved = false
     this.log('reservation on %s lost: %s', kept.peerId, reason)
     this.say(kept, { relay: kept.address.toString(), state: 'lost', addresses: [], reason })

@@ -21,7 +21,17 @@ export interface InvitationParts {
 }
 
 /** One line, URL-safe, no spaces: `sc1` followed by base64url of the Invitation protobuf. */
+/**
+ * Encodes an invitation; refuses one a reader would refuse (more than `MAX_INVITATION_ADDRESSES`
+ * addresses, an empty or over-long one), rather than hand out an invitation that leads nowhere.
+ */
 export function encodeInvitation(parts: InvitationParts): string {
+  if (parts.addresses.length === 0 || parts.addresses.length > MAX_INVITATION_ADDRESSES) {
+    throw new InvalidInvitationError(`an invitation holds 1 to ${MAX_INVITATION_ADDRESSES} addresses`)
+  }
+  if (parts.addresses.some((a) => a.byteLength === 0 || a.byteLength > MAX_ADDRESS_BYTES)) {
+    throw new InvalidInvitationError('invitation holds a malformed address')
+  }
   const bytes = Invitation.encode({
     version: WIRE_VERSION,
     addresses: parts.addresses.map(asBufferSource),

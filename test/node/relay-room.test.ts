@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net'
 import { after, before, describe, it } from 'node:test'
-import type { CircuitRelayServerInit } from '@libp2p/circuit-relay-v2'
+import { type CircuitRelayServerInit, RELAY_V2_STOP_CODEC } from '@libp2p/circuit-relay-v2'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { isRelayed } from '../../src/node/addresses.js'
@@ -15,6 +15,7 @@ import { JoinRefusedError } from '../../src/node/errors.js'
 import type { RoomHost } from '../../src/node/host.js'
 import { createSecureChatNode } from '../../src/node/libp2p.js'
 import type { RoomMember } from '../../src/node/member.js'
+import type { StopGate } from '../../src/node/stop-gate.js'
 import { decodeInvitation, encodeInvitation } from '../../src/protocol/invitation.js'
 import { ANSWER, eventually, join, memberKeys, record, startHost, until } from '../helpers/room.js'
 
@@ -214,6 +215,29 @@ describe('a room through a relay', () => {
       assert.equal(carol.connectionKind, 'relayed')
       await carol.close()
     } finally {
+      await host.close()
+    }
+  })
+
+  it('a stranger posing as a relay (STOP streams, no reservation) is refused: nothing joins the invitation', async () => {
+    const host = await reservedHost(relay)
+    const stranger = await createSecureChatNode({ reach: true, listen: [] })
+    await stranger.start()
+    try {
+      const before = (await host.invite()).addresses
+      const [direct] = before.filter((a) => !isRelayed(a))
+      for (let i = 0; i < 50; i++) {
+        const stream = await stranger
+          .dialProtocol(multiaddr(direct as string), RELAY_V2_STOP_CODEC, { runOnLimitedConnection: true })
+          .catch(() => undefined)
+        stream?.abort(new Error('done'))
+      }
+      const gate = (host.node.services as { stopGate: StopGate }).stopGate
+      await eventually(() => gate.refused >= 50, 'all 50 STOP streams refused')
+      assert.deepEqual((await host.invite()).addresses, before, 'the invitation offers what it did before')
+      assert.ok(!(await host.invite()).addresses.some((a) => a.includes(stranger.peerId.toString())))
+    } finally {
+      await stranger.stop()
       await host.close()
     }
   })
