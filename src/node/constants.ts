@@ -97,6 +97,8 @@ export const MOVE_GRACE_MS = 5000
 export const MOVE_POLL_MS = 100
 /** A relayed member's own try at the host's public addresses (learned from identify). */
 export const DIRECT_DIAL_TIMEOUT_MS = 5000
+/** Of those, at most this many are dialled. */
+export const MAX_DIRECT_ADDRESSES = 4
 /** After the router maps a port, AutoNAT is asked to check the new address this much later. */
 export const MAPPING_RECHECK_DELAY_MS = 250
 

@@ -6,7 +6,7 @@ import type { Connection, IdentifyResult, Logger } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { ipOf, isRelayed } from './addresses.js'
-import { DIRECT_DIAL_TIMEOUT_MS } from './constants.js'
+import { DIRECT_DIAL_TIMEOUT_MS, MAX_DIRECT_ADDRESSES } from './constants.js'
 import type { HostDialer } from './host-dialer.js'
 import { isPrivateIp } from './private-ip.js'
 
@@ -60,7 +60,8 @@ export function watchDirectPath(init: DirectPathInit): () => void {
   // a relay's limit cut the last: that is when it often first hears of the host's new address.
   const onIdentify = (event: CustomEvent<IdentifyResult>): void => {
     if (!init.wantsDirect() || event.detail.peerId.toString() !== hostPeerId) return
-    const addresses = publicDirectAddresses(event.detail.listenAddrs)
+    // A few at most: the host is trusted with the room, not to make its members dial a long list.
+    const addresses = publicDirectAddresses(event.detail.listenAddrs).slice(0, MAX_DIRECT_ADDRESSES)
     if (addresses.length > 0) attempt(addresses, [], 'the host directly')
   }
   let retriggeredFor = ''

@@ -72,16 +72,13 @@ export function watchReach(init: ReachWatchInit): () => void {
  * after the first reservations were made.
  */
 export function currentRelayEvents(node: Libp2p): Extract<RoomEvent, { type: 'relay' }>[] {
-  const addresses = node.getMultiaddrs().map(String)
-  return relayStates(node).map(({ relay, reserved }) => {
-    const marker = `${relay.slice(relay.lastIndexOf('/p2p/'))}/p2p-circuit`
-    return {
-      type: 'relay' as const,
-      relay,
-      state: reserved ? ('reserved' as const) : ('lost' as const),
-      addresses: reserved ? addresses.filter((a) => a.includes(marker)) : []
-    }
-  })
+  return relayStates(node).map(({ relay, reserved }) => ({
+    type: 'relay' as const,
+    relay,
+    state: reserved ? ('reserved' as const) : ('lost' as const),
+    // As the keeper says it: from the relay address the host was given, not the relay's own list.
+    addresses: reserved ? [`${relay}/p2p-circuit/p2p/${node.peerId.toString()}`] : []
+  }))
 }
 
 /** The relays a host keeps reservations on, and whether each holds one now. */
