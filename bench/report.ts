@@ -15,7 +15,7 @@ import type {
   ScaleStep,
   Target
 } from './result.js'
-import { percentile, round } from './stats.js'
+import { growthExponent, percentile, round } from './stats.js'
 
 const r2 = (v: number) => round(v, 2)
 const r1 = (v: number) => round(v, 1)
@@ -45,6 +45,19 @@ export interface Measured {
   }
   dcutr: DcutrResult
   attack: AttackRow[]
+}
+
+/** The fitted growth of the host's cost per message against the room's size (BenchResult.growth). */
+function growthOf(fanout: FanoutRow[]): BenchResult['growth'] {
+  const fit = (pick: (f: FanoutRow) => number | null): number | null =>
+    r2(growthExponent(fanout.map((f) => [f.members, pick(f)] as const)) ?? Number.NaN)
+  return {
+    sizes: fanout.map((f) => f.members),
+    host_kib_out_exponent: fit((f) => f.host_kib_out_per_msg),
+    baseline_host_kib_out_exponent: fit((f) => f.baseline_host_kib_out_per_msg),
+    host_cpu_exponent: fit((f) => f.host_cpu_ms_per_msg),
+    baseline_host_cpu_exponent: fit((f) => f.baseline_host_cpu_ms_per_msg)
+  }
 }
 
 export function buildResult(bench: Bench, m: Measured): BenchResult {
@@ -93,6 +106,7 @@ export function buildResult(bench: Bench, m: Measured): BenchResult {
       baseline_retries_while_growing: rooms.retries.baseline
     },
     fanout,
+    growth: growthOf(fanout),
     relay: {
       setup:
         'circuit relay v2 server in its own process on 127.0.0.1, no per-connection limits (a private ' +

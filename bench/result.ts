@@ -182,6 +182,17 @@ export interface BenchResult {
     baseline_retries_while_growing: number
   }
   fanout: FanoutRow[]
+  /**
+   * How the host's cost per message grows with the room, fitted over the fan-out sizes: the exponent
+   * k of cost ≈ c·N^k (≈ 1 is linear, ≈ 2 quadratic), securechat and the bare relay.
+   */
+  growth: {
+    sizes: number[]
+    host_kib_out_exponent: number | null
+    baseline_host_kib_out_exponent: number | null
+    host_cpu_exponent: number | null
+    baseline_host_cpu_exponent: number | null
+  }
   /** Through a circuit relay v2 server in its own process on 127.0.0.1. */
   relay: {
     /** How the relay ran, in words. */

@@ -52,3 +52,23 @@ export function ratio(a: number | null | undefined, b: number | null | undefined
   if (a === null || a === undefined || b === null || b === undefined || b === 0) return Number.NaN
   return a / b
 }
+
+/**
+ * The exponent k of y ≈ c·n^k fitted to `points` by least squares on their logarithms: about 1 when
+ * y grows linearly with n, 2 when with its square. Null with fewer than two usable points.
+ */
+export function growthExponent(points: ReadonlyArray<readonly [number, number | null]>): number | null {
+  const usable = points.filter((p): p is readonly [number, number] => p[1] !== null && p[1] > 0 && p[0] > 0)
+  if (usable.length < 2) return null
+  const xs = usable.map(([n]) => Math.log(n))
+  const ys = usable.map(([, y]) => Math.log(y))
+  const mx = mean(xs)
+  const my = mean(ys)
+  let num = 0
+  let den = 0
+  for (let i = 0; i < xs.length; i++) {
+    num += ((xs[i] as number) - mx) * ((ys[i] as number) - my)
+    den += ((xs[i] as number) - mx) ** 2
+  }
+  return den === 0 ? null : num / den
+}

@@ -234,6 +234,12 @@ export function renderTable(r: BenchResult): string {
       ])
     )
   )
+  const g = r.growth
+  out.push(
+    `Growth with the room (cost per message ≈ c·N^k over ${g.sizes.join(', ')} members; k ≈ 1 is linear): ` +
+      `host bytes out k = ${cell(g.host_kib_out_exponent)} (bare relay ${cell(g.baseline_host_kib_out_exponent)}), ` +
+      `host CPU k = ${cell(g.host_cpu_exponent)} (bare relay ${cell(g.baseline_host_cpu_exponent)})`
+  )
   out.push('')
   out.push(...relaySection(r))
   out.push('')
