@@ -52,7 +52,7 @@ The answer is never a command-line argument: use --answer-file, ${ANSWER_ENV}, o
 Examples:
   securechat p2p host --question "Which river runs past the office?"
   securechat p2p host --room team --ttl 7d --max-uses 10
-  securechat p2p host --relay /dns4/relay.example.org/tcp/4001/p2p/12D3KooW...
+  securechat p2p host --relay /dns4/relay.example.org/tcp/4456/p2p/12D3KooW...
   securechat p2p host --json --question "..." --answer-file ./answer.txt --nick bot
 `
 
