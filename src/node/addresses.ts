@@ -41,16 +41,20 @@ export function connectionSource(connection: {
   remotePeer: { toString(): string }
 }): string {
   if (!isRelayed(connection.remoteAddr)) return sourceAddress(connection.remoteAddr)
-  const [relayPart = ''] = connection.remoteAddr.toString().split('/p2p-circuit')
-  const relay = /\/p2p\/([^/]+)$/.exec(relayPart)?.[1] ?? relayPart
-  return `relay:${relay}>${connection.remotePeer.toString()}`
+  return relayedSource(connection.remoteAddr, connection.remotePeer.toString())
 }
 
-function relayedSource(address: Multiaddr): string {
+/** `relay:<relay PeerId>><remote PeerId>`; the remote one from the address unless it is known better. */
+function relayedSource(address: Multiaddr, remotePeer?: string): string {
   const [relayPart = '', ...rest] = address.toString().split('/p2p-circuit')
   const relay = /\/p2p\/([^/]+)$/.exec(relayPart)?.[1] ?? relayPart
-  const peer = /\/p2p\/([^/]+)/.exec(rest.join(''))?.[1] ?? 'unknown'
+  const peer = remotePeer ?? /\/p2p\/([^/]+)/.exec(rest.join(''))?.[1] ?? 'unknown'
   return `relay:${relay}>${peer}`
+}
+
+/** The address a host is reached at through `relay` (a multiaddr ending in the relay's PeerId). */
+export function relayedAddress(relay: Multiaddr | string, hostPeerId: string): string {
+  return `${relay.toString()}/p2p-circuit/p2p/${hostPeerId}`
 }
 
 /** The eight groups of an IPv6 address, `::` expanded, lower case, no leading zeros. */

@@ -32,17 +32,19 @@ export function connectionKind(connection: Connection): ConnectionKind {
   return connection.limits !== undefined || isRelayed(connection.remoteAddr) ? 'relayed' : 'direct'
 }
 
-/** An open connection to the host already there, a direct one before a relayed one. */
-function existingConnection(node: Libp2p, peerId: PeerId): Connection | undefined {
+/** The open connections to the host, direct ones first. */
+function openConnectionsTo(node: Libp2p, peerId: PeerId): Connection[] {
   const open = node.getConnections(peerId).filter((c) => c.status === 'open')
-  return open.find((c) => connectionKind(c) === 'direct') ?? open[0]
+  return [
+    ...open.filter((c) => connectionKind(c) === 'direct'),
+    ...open.filter((c) => connectionKind(c) !== 'direct')
+  ]
 }
 
 /** The open direct connection to the host, if there is one. */
 export function directConnectionTo(node: Libp2p, hostPeerId: string): Connection | undefined {
-  return node
-    .getConnections(peerIdFromString(hostPeerId))
-    .find((c) => c.status === 'open' && connectionKind(c) === 'direct')
+  const [first] = openConnectionsTo(node, peerIdFromString(hostPeerId))
+  return first !== undefined && connectionKind(first) === 'direct' ? first : undefined
 }
 
 /** Once a member runs direct, the relayed connections to the host left over are closed. */
@@ -101,7 +103,7 @@ export async function dialHost(
 ): Promise<HostLink> {
   const peerId = peerIdFromString(hostPeerId)
   try {
-    const existing = existingConnection(node, peerId)
+    const [existing] = openConnectionsTo(node, peerId)
     if (existing !== undefined) return await openRoomStream(existing, options.signal)
     const dialer = (node.services as { hostDialer: HostDialer }).hostDialer
     const connection = await dialer.race(

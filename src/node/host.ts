@@ -22,7 +22,7 @@ import { ROOM_ID_BYTES } from '../protocol/invitation.js'
 import { fingerprint, generateRsaKeyPair, type RsaKeyPair } from '../protocol/rsa.js'
 import { generateRoomSecret, roomCode, roomCodeUri, secondsLeft } from '../protocol/totp.js'
 import { Reason } from '../protocol/wire/securechat.js'
-import { invitationAddresses, isRelayed, withPeerId } from './addresses.js'
+import { invitationAddresses, isRelayed, relayedAddress, withPeerId } from './addresses.js'
 import { Admission } from './admission.js'
 import { hashAnswer } from './answer-hash.js'
 import { Arrivals } from './arrival.js'
@@ -268,7 +268,7 @@ export class RoomHost {
     // a relay answered: a relay (or anyone posing as one) could answer with any address at all.
     const relayed = this.relays
       .filter((r) => r.reserved)
-      .map((r) => multiaddr(`${r.relay}/p2p-circuit/p2p/${this.peerId}`))
+      .map((r) => multiaddr(relayedAddress(r.relay, this.peerId)))
     const direct = this.node.getMultiaddrs().filter((a) => !isRelayed(a))
     return invitationAddresses([...direct, ...relayed], announced)
   }

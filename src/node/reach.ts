@@ -4,7 +4,7 @@
 import { networkInterfaces } from 'node:os'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
-import { ipOf, isRelayed } from './addresses.js'
+import { ipOf, isRelayed, relayedAddress } from './addresses.js'
 import type { EventFeed, RoomEvent } from './events.js'
 import type { RoomHostOptions } from './host-config.js'
 import { defaultListenAddresses, type NodeOptions } from './libp2p.js'
@@ -77,7 +77,7 @@ export function currentRelayEvents(node: Libp2p): Extract<RoomEvent, { type: 're
     relay,
     state: reserved ? ('reserved' as const) : ('lost' as const),
     // As the keeper says it: from the relay address the host was given, not the relay's own list.
-    addresses: reserved ? [`${relay}/p2p-circuit/p2p/${node.peerId.toString()}`] : []
+    addresses: reserved ? [relayedAddress(relay, node.peerId.toString())] : []
   }))
 }
 

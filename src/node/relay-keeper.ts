@@ -14,6 +14,7 @@ import type {
 import type { AddressManager, ConnectionManager, TransportManager } from '@libp2p/interface-internal'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
+import { relayedAddress } from './addresses.js'
 import {
   RELAY_RETRY_INITIAL_MS,
   RELAY_RETRY_MAX_MS,
@@ -174,7 +175,7 @@ export class DefaultRelayKeeper
     clearTimeout(kept.timer)
     this.log('reservation on %s: %s', kept.peerId, addresses.join(' '))
     // Said with the address the host was given, not the relay's list, which the relay chose.
-    const own = `${kept.address.toString()}/p2p-circuit/p2p/${this.components.peerId.toString()}`
+    const own = relayedAddress(kept.address, this.components.peerId.toString())
     this.say(kept, { relay: kept.address.toString(), state: 'reserved', addresses: [own] })
   }
 

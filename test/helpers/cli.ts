@@ -61,8 +61,15 @@ export class Sandbox {
     return child
   }
 
-  /** A host in --json mode on loopback with the standard question and answer file. */
-  host(extra: string[] = [], options: { env?: Record<string, string> } = {}): CliProcess {
+  /**
+   * A host in --json mode with the standard question and answer file, on loopback unless `listen`
+   * says otherwise (empty: the default listen addresses, e.g. inside a network namespace).
+   */
+  host(
+    extra: string[] = [],
+    options: { env?: Record<string, string>; wrap?: string[]; listen?: string[] } = {}
+  ): CliProcess {
+    const { listen = LOOPBACK, ...runOptions } = options
     return this.run(
       [
         'p2p',
@@ -74,26 +81,31 @@ export class Sandbox {
         this.answerFile,
         '--nick',
         'host',
-        ...LOOPBACK,
+        ...listen,
         ...extra
       ],
-      options
+      runOptions
     )
   }
 
   /** A joiner in --json mode with the right answer unless told otherwise. */
+  /**
+   * A joiner in --json mode with the right answer unless told otherwise. With `invitationFromEnv`
+   * the invitation goes in SECURECHAT_INVITATION instead of the arguments.
+   */
   join(
     invitation: string,
     code: string,
     nick: string,
     extra: string[] = [],
-    options: { env?: Record<string, string> } = {}
+    options: { env?: Record<string, string>; wrap?: string[]; invitationFromEnv?: boolean } = {}
   ): CliProcess {
+    const { invitationFromEnv = false, env = {}, ...runOptions } = options
     return this.run(
       [
         'p2p',
         'join',
-        invitation,
+        ...(invitationFromEnv ? [] : [invitation]),
         '--json',
         '--answer-file',
         this.answerFile,
@@ -103,7 +115,7 @@ export class Sandbox {
         nick,
         ...extra
       ],
-      options
+      { ...runOptions, env: invitationFromEnv ? { ...env, SECURECHAT_INVITATION: invitation } : env }
     )
   }
 
