@@ -15,3 +15,9 @@ export async function arrayBuffers(): Promise<number> {
   }
   return process.memoryUsage().arrayBuffers
 }
+
+/** JS heap in use once garbage is collected: where leaked listeners and their closures live. */
+export async function heapUsed(): Promise<number> {
+  await arrayBuffers()
+  return process.memoryUsage().heapUsed
+}
