@@ -7,7 +7,8 @@
  * Options: --quick, --json, --rate <msg/s> (fan-out send rate, default 2), --workers <k> (member
  * worker processes, default 3), --profile <dir> (CPU profiles of the host, the bare relay and worker 0
  * during the throughput runs), --save <file> (also write the JSON there), --only attack (the attack
- * phase alone, about a minute), --attacks <a,b,...> (only these attacks; names in attacker.ts).
+ * phase alone, about a minute), --only throughput (the two throughput runs alone, about half a minute),
+ * --attacks <a,b,...> (only these attacks; names in attacker.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg } from 'node:os'
@@ -49,11 +50,11 @@ if (
   !(rate > 0) ||
   !Number.isInteger(workerCount) ||
   workerCount < 1 ||
-  ![undefined, 'attack'].includes(args.only) ||
+  ![undefined, 'attack', 'throughput'].includes(args.only) ||
   !attacks.every((a) => ATTACKS.includes(a))
 ) {
   process.stderr.write(
-    'usage: run.js [--quick] [--json] [--rate <msg/s> > 0] [--workers <k ≥ 1>] [--only attack] ' +
+    'usage: run.js [--quick] [--json] [--rate <msg/s> > 0] [--workers <k ≥ 1>] [--only attack|throughput] ' +
       `[--attacks ${ATTACKS.join(',')}] ...\n`
   )
   process.exit(64)
@@ -118,10 +119,21 @@ async function attackAlone(): Promise<void> {
   await output(result, () => renderAttackOnly(result))
 }
 
+/** `--only throughput`: the bare relay's and the room's saturated runs, for profiling between changes. */
+async function throughputAlone(): Promise<void> {
+  const workers = await startWorkers(workerCount, 10)
+  const baseline = await throughput(bench, 'baseline', workers)
+  const room = await throughput(bench, 'room', workers)
+  await Promise.all(workers.map((w) => w.stop()))
+  const ratio = round(room.msgsPerS / baseline.msgsPerS, 3)
+  process.stdout.write(`${JSON.stringify({ node: process.version, baseline, room, ratio })}\n`)
+}
+
 async function main(): Promise<void> {
   if (bench.profileDir !== undefined) await mkdir(bench.profileDir, { recursive: true })
   log(`${mode} run: rate ${rate} msg/s, ${workerCount} worker processes, load average ${loadAvgStart}`)
   if (args.only === 'attack') return attackAlone()
+  if (args.only === 'throughput') return throughputAlone()
 
   // Crypto first, alone on the machine.
   const crypto: CryptoCost = await measureCryptoCost({ members: 10, iterations: plan.cryptoIterations })
