@@ -1,6 +1,6 @@
 /**
  * The attacker, in a process of its own so that its CPU is neither the coordinator's nor the
- * bystanders': libp2p nodes from 127.0.0.1 that speak /securechat/1.0.0 badly on purpose. `prepare`
+ * bystanders': libp2p nodes from 127.0.0.1 that speak /securechat/2.0.0 badly on purpose. `prepare`
  * makes one attack's nodes and connections (outside the measured window); `run` attacks for at most
  * `durationMs` (and at most `count` posts where that applies), then stops every node: the attacker
  * stops and disconnects by itself (attack-kit.ts).
@@ -16,8 +16,8 @@ import { asBufferSource } from '../src/protocol/bytes.js'
 import { MAX_FRAME_BYTES, PROTOCOL_ID, WIRE_VERSION } from '../src/protocol/constants.js'
 import type { Recipient } from '../src/protocol/envelope.js'
 import { decodeFrame, frame } from '../src/protocol/frame.js'
+import { generateMemberKeyPair, type MemberKeyPair } from '../src/protocol/member-keys.js'
 import { sealMessage } from '../src/protocol/message.js'
-import { generateRsaKeyPair, type RsaKeyPair } from '../src/protocol/rsa.js'
 import { Post, Step, type Welcome } from '../src/protocol/wire/securechat.js'
 import {
   type Attack,
@@ -207,7 +207,7 @@ async function rawJoin(
   target: Target,
   args: PrepareArgs,
   nickname: string,
-  keys: RsaKeyPair
+  keys: MemberKeyPair
 ): Promise<{ channel: FrameChannel; welcome: Welcome }> {
   const signal = AbortSignal.timeout(20_000)
   const stream = await node.dialProtocol(target.addresses, PROTOCOL_ID, { signal })
@@ -223,7 +223,12 @@ async function rawJoin(
         ? frame('answer', { answer: args.answer })
         : step === Step.ROOM_CODE
           ? frame('roomCode', { code: args.code })
-          : frame('register', { nickname, publicKey: asBufferSource(keys.publicKey.spki) })
+          : frame('register', {
+              nickname,
+              publicKey: asBufferSource(keys.publicKey.spki),
+              signingKey: asBufferSource(keys.signing.publicKey.raw),
+              signingKeyBinding: asBufferSource(keys.binding)
+            })
     )
   }
 }
@@ -249,7 +254,7 @@ function paddedPostFrame(post: Post): Uint8Array {
  * so that every post goes to the away member's backlog; as fast as the host's rate limit allows.
  */
 async function paddedBacklog(target: Target, args: PrepareArgs): Promise<Prepared> {
-  const [awayKeys, keys] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair()])
+  const [awayKeys, keys] = await Promise.all([generateMemberKeyPair(), generateMemberKeyPair()])
   const [awayNode, node] = (await connectedNodes(2, target.addresses)) as [Libp2p, Libp2p]
   await rawJoin(awayNode, target, args, 'away', awayKeys)
   const { channel, welcome } = await rawJoin(node, target, args, 'padder', keys)
@@ -280,10 +285,9 @@ async function paddedBacklog(target: Target, args: PrepareArgs): Promise<Prepare
         roomId: welcome.roomId,
         sender,
         counter: firstCounter + i + 1,
-        timestamp: Date.now(),
         text: `padded ${i}`,
         recipients: [recipient],
-        signingKey: keys.privateKey
+        signingKey: keys.signing.privateKey
       })
       const bytes = paddedPostFrame(post)
       if (!channel.sendEncoded(bytes)) {

@@ -1,6 +1,8 @@
 /**
  * Crypto time per message, measured directly in one process: the sender's `sealMessage` for a room of
- * `members` (members − 1 recipients), each receiver's `openDelivered`, and the host's signature check.
+ * `members` (members − 1 recipients), each receiver's `openDelivered`, and the host's signature check
+ * (Ed25519 over the header and ciphertext; the recipients digest is computed once per room, not per
+ * message, on both sides).
  * A message goes under the sender's key (what every message costs); a re-key, when the membership
  * changes, costs one RSA-wrapped announcement — measured apart (`rekey_*`).
  * Wall time per call, one at a time (WebCrypto's work runs on libuv's pool, so wall ≈ CPU + a hop),
@@ -8,15 +10,18 @@
  */
 import { DEFAULT_SCRYPT_PARAMS, hashAnswer, verifyAnswer } from '../src/node/answer-hash.js'
 import { randomBytes } from '../src/protocol/bytes.js'
+import { generateMemberKeyPair } from '../src/protocol/member-keys.js'
 import {
+  type MessageSender,
+  messageHeader,
   openDelivered,
   openDeliveredContent,
-  postHeader,
   sealMessage,
   verifyMessageSignature
 } from '../src/protocol/message.js'
 import { generateRsaKeyPair } from '../src/protocol/rsa.js'
 import { generateSenderKey } from '../src/protocol/sender-key.js'
+import { recipientsDigest } from '../src/protocol/signing.js'
 import type { Deliver, Post } from '../src/protocol/wire/securechat.js'
 import { ANSWER } from './config.js'
 import { now } from './ipc.js'
@@ -58,56 +63,68 @@ export async function measureCryptoCost(options: {
   iterations: number
 }): Promise<CryptoCost> {
   const { members, iterations } = options
-  const keys = await Promise.all(Array.from({ length: members }, () => generateRsaKeyPair()))
-  const [senderKeys, receiverKeys] = keys as [(typeof keys)[0], (typeof keys)[0]]
+  // The sender signs with its Ed25519 key; the receivers need only their RSA keys (to unwrap).
+  const [senderKeys, ...receivers] = await Promise.all([
+    generateMemberKeyPair(),
+    ...Array.from({ length: members - 1 }, () => generateRsaKeyPair())
+  ])
+  const receiverKeys = receivers[0]
+  if (receiverKeys === undefined) throw new Error('crypto-cost: a room of at least 2 members')
   const roomId = randomBytes(16)
   const sender = fakePeerId(0)
-  const recipients = keys.slice(1).map((k, i) => ({ id: fakePeerId(i + 1), publicKey: k.publicKey }))
+  const recipients = receivers.map((k, i) => ({ id: fakePeerId(i + 1), publicKey: k.publicKey }))
+  // Every recipient but the sender: the whole room, which the host delivers without a list.
+  const digest = await recipientsDigest(recipients.map((r) => r.id))
+  const from: MessageSender = { peerId: sender, signingKey: senderKeys.signing.publicKey }
   const text = payload('crypto', now())
   const senderKey = await generateSenderKey(1)
   const lookup = (_: string, epoch: number) => (epoch === senderKey.epoch ? senderKey.key : undefined)
-  const seal = (i: number, rekey = false) =>
+  // The counter is the sender's µs clock, strictly increasing: it is also the AES-GCM nonce, which
+  // must never repeat under the sender key, so each seal takes the next one.
+  let counter = Date.now() * 1000
+  const seal = (rekey = false) =>
     sealMessage({
       roomId,
       sender,
-      counter: i + 1,
-      timestamp: Date.now(),
+      counter: ++counter,
       text: rekey ? '' : text,
       recipients,
-      signingKey: senderKeys.privateKey,
+      recipientsDigest: digest,
+      signingKey: senderKeys.signing.privateKey,
       ...(rekey ? { announce: senderKey } : { senderKey })
     })
   const deliverOf = (post: Post): Deliver => ({
     seq: 1,
-    sender,
+    sender: 1,
     counter: post.counter,
-    timestamp: post.timestamp,
-    recipients: post.recipients,
-    iv: post.iv,
+    recipients: [],
     ciphertext: post.ciphertext,
     wrappedKey: post.keys[0]?.key ?? new Uint8Array(0),
     signature: post.signature,
     epoch: post.epoch
   })
 
-  const [sealMs, sealCpu] = await timed(iterations, (i) => seal(i))
-  const [rekeySealMs] = await timed(Math.max(5, iterations / 4), (i) => seal(i, true))
+  const [sealMs, sealCpu] = await timed(iterations, () => seal())
+  const [rekeySealMs] = await timed(Math.max(5, iterations / 4), () => seal(true))
 
-  const post = await seal(0)
+  const post = await seal()
   const deliver = deliverOf(post)
-  const announcement = deliverOf(await seal(0, true))
-  const opened = await openDelivered(roomId, deliver, senderKeys.publicKey, receiverKeys.privateKey, lookup)
+  const announcement = deliverOf(await seal(true))
+  const opened = await openDelivered(roomId, deliver, from, digest, receiverKeys.privateKey, lookup)
   if (opened !== text) throw new Error('crypto-cost: the delivered message did not open to its text')
   const [openMs, openCpu] = await timed(iterations * 2, () =>
-    openDelivered(roomId, deliver, senderKeys.publicKey, receiverKeys.privateKey, lookup)
+    openDelivered(roomId, deliver, from, digest, receiverKeys.privateKey, lookup)
   )
   const [rekeyOpenMs] = await timed(iterations, () =>
-    openDeliveredContent(roomId, announcement, senderKeys.publicKey, receiverKeys.privateKey)
+    openDeliveredContent(roomId, announcement, from, digest, receiverKeys.privateKey)
   )
 
-  const header = postHeader(roomId, sender, post)
+  const header = messageHeader(roomId, sender, post, digest)
+  if (!(await verifyMessageSignature(header, post, senderKeys.signing.publicKey))) {
+    throw new Error('crypto-cost: the host could not verify the message')
+  }
   const [verifyMs] = await timed(iterations * 2, () =>
-    verifyMessageSignature(header, post, senderKeys.publicKey)
+    verifyMessageSignature(header, post, senderKeys.signing.publicKey)
   )
 
   const oaep = { name: 'RSA-OAEP', hash: 'SHA-256' }

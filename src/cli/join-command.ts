@@ -4,8 +4,13 @@
  * left and asked again on a new connection (the host closes the stream on a wrong answer or code).
  */
 import { JoinRefusedError, joinRoom, type RoomMember } from '../node/index.js'
+import {
+  generateMemberKeyPair,
+  type MemberKeyPair,
+  memberFingerprint,
+  publicKeysOf
+} from '../protocol/member-keys.js'
 import { describeNicknameProblem, nicknameProblem, normaliseNickname } from '../protocol/nickname.js'
-import { fingerprint, generateRsaKeyPair, type RsaKeyPair } from '../protocol/rsa.js'
 import { ChatScreen } from './chat-screen.js'
 import { colourEnabled, Style } from './colours.js'
 import { CancelledError, type ExitCodeValue, UsageError } from './exit-codes.js'
@@ -73,8 +78,8 @@ export async function joinCommand(
       throw new UsageError(`--json needs the room code: give --code <digits> or set ${CODE_ENV}`)
     }
     if (nick === undefined) throw new UsageError('--json needs a nickname: give --nick <name>')
-    const keys = await generateRsaKeyPair()
-    const ownFingerprint = await fingerprint(keys.publicKey.spki)
+    const keys = await generateMemberKeyPair()
+    const ownFingerprint = await memberFingerprint(publicKeysOf(keys))
     log('joining (machine mode)')
     const member = await joinRoom(
       invitation,
@@ -102,8 +107,8 @@ export async function joinCommand(
   const terminal = new Terminal({ input: io.stdin, output: io.stdout })
   try {
     const invitation = given ?? (await askInvitation(terminal))
-    const keys = await generateRsaKeyPair()
-    const ownFingerprint = await fingerprint(keys.publicKey.spki)
+    const keys = await generateMemberKeyPair()
+    const ownFingerprint = await memberFingerprint(publicKeysOf(keys))
     const member = await joinInteractively(
       invitation,
       { answer, code, nick },
@@ -161,7 +166,7 @@ async function askNickname(terminal: Terminal, prompt: string): Promise<string> 
 async function joinInteractively(
   invitation: string,
   given: { answer: string | undefined; code: string | undefined; nick: string | undefined },
-  joinOptions: { keys: RsaKeyPair; mdns: boolean; upnp: boolean },
+  joinOptions: { keys: MemberKeyPair; mdns: boolean; upnp: boolean },
   terminal: Terminal,
   style: Style
 ): Promise<RoomMember> {

@@ -5,7 +5,7 @@
 import type { Connection } from '@libp2p/interface'
 import type { Logger } from '@libp2p/logger'
 import { type AnyFrame, frame } from '../protocol/frame.js'
-import { fingerprint } from '../protocol/rsa.js'
+import { memberFingerprint } from '../protocol/member-keys.js'
 import { verifyRoomCode } from '../protocol/totp.js'
 import { Reason } from '../protocol/wire/securechat.js'
 import { verifyAnswer } from './answer-hash.js'
@@ -92,8 +92,8 @@ export class Admission {
         nickname: admission.nickname,
         publicKeySpki: admission.publicKeySpki
       }
-      const [memberFingerprint, resumeToken] = await Promise.all([
-        fingerprint(admission.publicKeySpki),
+      const [fingerprint, resumeToken] = await Promise.all([
+        memberFingerprint({ publicKeySpki: admission.publicKeySpki, signingKey: admission.signingKey.raw }),
         this.init.resume.issue(subject)
       ])
       // Re-checked after the last await: the room may have changed while the joiner typed.
@@ -105,10 +105,15 @@ export class Admission {
       roster.checkRoomFor(admission.nickname)
       book.use(admission.invitation.id)
       const member: HostedMember = {
-        ...subject,
-        ...freshSession(config, config.now),
+        peerId: ctx.peerId,
+        nickname: admission.nickname,
         publicKey: admission.publicKey,
-        fingerprint: memberFingerprint,
+        publicKeySpki: admission.publicKeySpki,
+        signingKey: admission.signingKey,
+        signingKeyBinding: admission.signingKeyBinding,
+        index: roster.nextIndex(),
+        ...freshSession(config, config.now),
+        fingerprint,
         local: false,
         channel
       }

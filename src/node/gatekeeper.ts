@@ -6,11 +6,11 @@ import { TimeoutError } from '@libp2p/interface'
 import { WIRE_VERSION } from '../protocol/constants.js'
 import { type AnyFrame, FrameError, type FrameKind, type FrameOf, frame } from '../protocol/frame.js'
 import { describeNicknameProblem, nicknameProblem, normaliseNickname } from '../protocol/nickname.js'
-import { importPublicKey, type RsaPublicKey } from '../protocol/rsa.js'
 import { Reason, Step } from '../protocol/wire/securechat.js'
 import type { FrameChannel } from './channel.js'
 import { RefusedError } from './errors.js'
 import type { InvitationRecord } from './invitations.js'
+import { type MemberIdentity, presentedIdentity } from './member-identity.js'
 
 /** What the gatekeeper needs of the room, for one handshake; the host supplies it. */
 export interface Gates {
@@ -38,11 +38,9 @@ export interface HandshakeTimeouts {
   maxNicknameTries: number
 }
 
-export interface Admission {
+export interface Admission extends MemberIdentity {
   invitation: InvitationRecord
   nickname: string
-  publicKey: RsaPublicKey
-  publicKeySpki: Uint8Array
 }
 
 /**
@@ -80,12 +78,10 @@ export async function runHandshake(
   step(Step.NICKNAME)
   for (let tries = 1; ; tries++) {
     const register = await expect(channel, 'register', timeouts.stepMs, signal)
-    const publicKey = await importMemberKey(register.publicKey)
+    const identity = await presentedIdentity(register)
     const nickname = normaliseNickname(register.nickname)
     const refusal = nicknameRefusal(nickname, gates)
-    // The key bytes are kept for the member's whole stay: a copy of their own, not a view of the frame.
-    if (refusal === undefined)
-      return { invitation, nickname, publicKey, publicKeySpki: register.publicKey.slice() }
+    if (refusal === undefined) return { invitation, nickname, ...identity }
     if (tries >= timeouts.maxNicknameTries) throw refusal
     channel.send(
       frame('refusal', {
@@ -105,14 +101,6 @@ function nicknameRefusal(nickname: string, gates: Gates): RefusedError | undefin
     return new RefusedError(Reason.NICKNAME_INVALID, describeNicknameProblem(problem))
   const taken = gates.nicknameTaken(nickname)
   return taken === undefined ? undefined : new RefusedError(Reason.NICKNAME_TAKEN, taken)
-}
-
-async function importMemberKey(spki: Uint8Array): Promise<RsaPublicKey> {
-  try {
-    return await importPublicKey(spki)
-  } catch {
-    throw new RefusedError(Reason.KEY_INVALID, 'the public key is not an RSA key of 2048 to 4096 bits')
-  }
 }
 
 /**

@@ -2,6 +2,7 @@
  * @module The options of `createRoomHost`, and the read-only config they resolve to once, defaults filled.
  */
 import { MAX_MEMBERS } from '../protocol/constants.js'
+import type { MemberKeyPair } from '../protocol/member-keys.js'
 import type { RsaKeyPair } from '../protocol/rsa.js'
 import type { Post } from '../protocol/wire/securechat.js'
 import {
@@ -41,8 +42,11 @@ export interface RoomHostOptions extends Omit<NodeOptions, 'listen'> {
   nickname?: string
   /** Admit and relay, but hold no key that opens the room's messages. @default false */
   relayOnly?: boolean
-  /** The host's RSA member key; generated when absent. */
-  keys?: RsaKeyPair
+  /**
+   * The host's member keys: RSA, and the Ed25519 key it signs with (made and bound when only the RSA
+   * pair is given, as a stored room's first start on this version does). Generated when absent.
+   */
+  keys?: RsaKeyPair | MemberKeyPair
   listen?: string[]
   /** TCP port of the default listen addresses (0 = any free one). @default 0 */
   port?: number

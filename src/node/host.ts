@@ -19,9 +19,15 @@ import { randomBytes } from '../protocol/bytes.js'
 import { PROTOCOL_ID } from '../protocol/constants.js'
 import { Fernet } from '../protocol/fernet.js'
 import { ROOM_ID_BYTES } from '../protocol/invitation.js'
-import { fingerprint, generateRsaKeyPair, type RsaKeyPair } from '../protocol/rsa.js'
+import {
+  generateMemberKeyPair,
+  type MemberKeyPair,
+  memberFingerprint,
+  publicKeysOf,
+  withSigningKey
+} from '../protocol/member-keys.js'
 import { generateRoomSecret, roomCode, roomCodeUri, secondsLeft } from '../protocol/totp.js'
-import { Reason } from '../protocol/wire/securechat.js'
+import { type Post, Reason } from '../protocol/wire/securechat.js'
 import { invitationAddresses, isRelayed, relayedAddress, withPeerId } from './addresses.js'
 import { Admission } from './admission.js'
 import { hashAnswer } from './answer-hash.js'
@@ -39,8 +45,10 @@ import { createListeningNode } from './libp2p.js'
 import { Participant } from './participant.js'
 import { hostNodeOptions, MappingMailbox, relayStates, watchReach } from './reach.js'
 import { Readmission } from './readmission.js'
-import { type RelayRoom, relayPost } from './relay.js'
+import { type RelayRoom, relayPost, verifyPost } from './relay.js'
 import { ResumeAuthority } from './resume.js'
+import { answerRetiredProtocols, stopAnsweringRetiredProtocols } from './retired-protocol.js'
+import { RoomDigests } from './room-recipients.js'
 import { Roster } from './roster.js'
 import { SerialQueue } from './serial-queue.js'
 
@@ -52,7 +60,7 @@ interface HostInit {
   node: Libp2p
   options: RoomHostOptions
   answerHash: string
-  keys: RsaKeyPair | undefined
+  keys: MemberKeyPair | undefined
   selfFingerprint: string | undefined
 }
 
@@ -140,8 +148,15 @@ export class RoomHost {
       nextSeq: () => this.seq + 1
     })
     if (this.self !== undefined && init.keys !== undefined && init.selfFingerprint !== undefined) {
-      const self = { peerId: this.peerId, nickname: this.self.nickname, fingerprint: init.selfFingerprint }
-      this.roster.members.set(this.peerId, hostAsMember(self, init.keys.publicKey, this.config))
+      const self = {
+        peerId: this.peerId,
+        nickname: this.self.nickname,
+        fingerprint: init.selfFingerprint,
+        index: this.roster.nextIndex()
+      }
+      const { publicKey, signing, binding } = init.keys
+      const keys = { publicKey, signingKey: signing.publicKey, signingKeyBinding: binding }
+      this.roster.seat(hostAsMember(self, keys, this.config))
     }
     const barred = (peerId: string): void => this.barred(peerId)
     this.admission = new Admission({
@@ -167,9 +182,14 @@ export class RoomHost {
       closeTimeoutMs: CLOSE_FLUSH_MS,
       log: this.log.newScope('connections')
     })
+    const roster = this.roster
     this.relayRoom = {
       roomId: this.roomId,
-      members: this.roster.members,
+      members: roster.members,
+      get version() {
+        return roster.version
+      },
+      digests: new RoomDigests(roster),
       limits: this.config,
       nextSeq: () => ++this.seq,
       deliverLocally: (deliver) => void this.self?.receive(deliver)
@@ -186,7 +206,10 @@ export class RoomHost {
       signal: this.shutdown.signal,
       barred,
       isClosing: () => this.closed,
-      relay: (post, sender) => this.relayQueue.run(() => this.relay(post, sender))
+      relay: (post, sender) => {
+        const signatureHolds = verifyPost(this.relayRoom, post, sender)
+        return this.relayQueue.run(() => this.relay(post, sender, signatureHolds))
+      }
     })
     this.credentialTimer = setInterval(
       () => void this.readmission.renewCredentials(),
@@ -198,11 +221,16 @@ export class RoomHost {
   /** Starts the node (unless one is given), registers the protocol and opens the room. */
   static async create(options: RoomHostOptions, node?: Libp2p): Promise<RoomHost> {
     const answerHash = options.answerHash ?? (await hashAnswer(requireAnswer(options.answer)))
-    const keys = options.relayOnly === true ? undefined : (options.keys ?? (await generateRsaKeyPair()))
+    const keys =
+      options.relayOnly === true
+        ? undefined
+        : options.keys === undefined
+          ? await generateMemberKeyPair()
+          : await withSigningKey(options.keys)
     // The router may answer before the host exists: its answer waits in `mapped` until there is a feed.
     const mapped = new MappingMailbox()
     const libp2p = node ?? (await createListeningNode(hostNodeOptions(options, mapped.report)))
-    const selfFingerprint = keys === undefined ? undefined : await fingerprint(keys.publicKey.spki)
+    const selfFingerprint = keys === undefined ? undefined : await memberFingerprint(publicKeysOf(keys))
     const host = new RoomHost({ node: libp2p, options, answerHash, keys, selfFingerprint })
     libp2p.addEventListener('connection:open', (event) => host.guard.opened(event.detail))
     await libp2p.handle(PROTOCOL_ID, (stream, connection) => host.arrivals.handle(stream, connection), {
@@ -212,6 +240,7 @@ export class RoomHost {
       // The relay sees only Noise ciphertext, and the gates and limits are the same as direct.
       runOnLimitedConnection: true
     })
+    await answerRetiredProtocols(libp2p)
     host.stopReach = watchReach({ node: libp2p, feed: host.feed, addresses: () => host.addresses() })
     mapped.deliverTo((result) => host.feed.emit({ type: 'upnp', ...result }))
     return host
@@ -360,6 +389,7 @@ export class RoomHost {
     this.guard.stop()
     await this.roster.closeAll(reason, options.signal ?? AbortSignal.timeout(CLOSE_FLUSH_MS))
     await this.node.unhandle(PROTOCOL_ID).catch((err: unknown) => this.log.error('unhandle failed: %e', err))
+    await stopAnsweringRetiredProtocols(this.node)
     // Goodbyes and refusals just written may still be queued in the muxer or the socket: closing the
     // connections gracefully flushes them, stopping the node alone would not.
     await new Promise((resolve) => setImmediate(resolve))
@@ -376,9 +406,9 @@ export class RoomHost {
   }
 
   /** Relays one Post (serially, through `relayQueue`) and tells the host's listeners what passed. */
-  private async relay(post: Parameters<typeof relayPost>[1], sender: HostedMember): Promise<number> {
+  private async relay(post: Post, sender: HostedMember, signatureHolds?: Promise<boolean>): Promise<number> {
     this.relayTap?.(post, sender.peerId)
-    const seq = await relayPost(this.relayRoom, post, sender)
+    const seq = await relayPost(this.relayRoom, post, sender, signatureHolds)
     this.relayLog.trace('seq %d from %s to %d recipients', seq, sender.peerId, post.recipients.length)
     this.feed.emit({
       type: 'relayed',

@@ -3,6 +3,7 @@
  * replayed when it resumes.
  */
 import type { RsaPublicKey } from '../protocol/rsa.js'
+import type { SigningPublicKey } from '../protocol/signing-key.js'
 import type { Deliver, Member } from '../protocol/wire/securechat.js'
 import type { FrameChannel } from './channel.js'
 import type { MemberInfo } from './events.js'
@@ -15,6 +16,11 @@ export interface HostedMember {
   nickname: string
   publicKey: RsaPublicKey
   publicKeySpki: Uint8Array
+  /** The Ed25519 key its messages are signed with, and the RSA-PSS signature binding it to `publicKey`. */
+  signingKey: SigningPublicKey
+  signingKeyBinding: Uint8Array
+  /** Its number in the room, from 1, never reused by this host: deliveries name their sender by it. */
+  index: number
   fingerprint: string
   /** The host itself, whose messages are delivered in-process. */
   local: boolean
@@ -69,14 +75,14 @@ export function freshSession(limits: MemberLimits, now: () => number): MemberSes
 
 /** The host itself as a member of its room: its messages are delivered in-process, never held. */
 export function hostAsMember(
-  self: { peerId: string; nickname: string; fingerprint: string },
-  publicKey: RsaPublicKey,
+  self: Pick<HostedMember, 'peerId' | 'nickname' | 'fingerprint' | 'index'>,
+  keys: Pick<HostedMember, 'publicKey' | 'signingKey' | 'signingKeyBinding'>,
   limits: MemberLimits & { now: () => number }
 ): HostedMember {
   return {
     ...self,
-    publicKey,
-    publicKeySpki: publicKey.spki,
+    ...keys,
+    publicKeySpki: keys.publicKey.spki,
     ...freshSession(limits, limits.now),
     local: true,
     channel: undefined
@@ -94,30 +100,52 @@ export function memberRecord(m: HostedMember): Member {
     peerId: m.peerId,
     nickname: m.nickname,
     publicKey: m.publicKeySpki as Uint8Array<ArrayBuffer>,
-    fingerprint: m.fingerprint
+    fingerprint: m.fingerprint,
+    signingKey: m.signingKey.raw as Uint8Array<ArrayBuffer>,
+    signingKeyBinding: m.signingKeyBinding as Uint8Array<ArrayBuffer>,
+    index: m.index
   }
 }
 
 /** Bookkeeping of one held delivery besides its buffers (object, sequence numbers, strings). */
 const DELIVERY_OVERHEAD_BYTES = 64
 
+/** A PeerId string in the heap: its characters (two bytes each) and the string's header. */
+const recipientBytes = (id: string): number => 16 + 2 * id.length
+
+/** Recipient lists shared by several held deliveries, and what each holder is charged for one. */
+const listShares = new WeakMap<readonly string[], number>()
+
+function listBytes(list: readonly string[]): number {
+  return list.reduce((sum, id) => sum + recipientBytes(id), 0)
+}
+
+/**
+ * Says that `list` is one array held by `holders` deliveries (a message's recipients present in the
+ * room): each is charged its share. Made-up recipients add to the list but not to its holders, so
+ * padding a list makes each real holder pay more, never less.
+ */
+export function shareRecipientList(list: readonly string[], holders: number): void {
+  listShares.set(list, Math.ceil(listBytes(list) / Math.max(1, holders)))
+}
+
 /**
  * What a held delivery really keeps alive: every buffer its byte fields are views into, counted whole
- * (a view into a received frame would keep the whole frame), and its recipient list, so the backlog's
- * byte bound is true of memory and not only of the fields' lengths. The relay copies what it keeps
- * into buffers of their own.
+ * (a view into a received frame would keep the whole frame), so the backlog's byte bound is true of
+ * memory and not only of the fields' lengths. The relay copies what it keeps into buffers of their own.
+ * Its recipient list is charged whole, or its share when the list is one array shared by several
+ * holders (`shareRecipientList`).
  */
 export function deliveryBytes(deliver: Deliver): number {
   const buffers = new Set<ArrayBufferLike>([
-    deliver.iv.buffer,
     deliver.ciphertext.buffer,
     deliver.wrappedKey.buffer,
     deliver.signature.buffer
   ])
   let bytes = DELIVERY_OVERHEAD_BYTES
   for (const buffer of buffers) bytes += buffer.byteLength
-  // The recipient list is kept too: up to 256 strings of up to 128 characters (two bytes each).
-  for (const recipient of deliver.recipients) bytes += 16 + 2 * recipient.length
+  const list = deliver.recipients
+  if (list.length > 0) bytes += listShares.get(list) ?? listBytes(list)
   return bytes
 }
 

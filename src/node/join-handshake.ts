@@ -2,8 +2,10 @@
  * @module The joiner's side of the admission handshake, the mirror of the host's `gatekeeper.ts`:
  * Hello with the token, then whatever the host asks (answer, room code, nickname) until a Welcome.
  */
+import { asBufferSource } from '../protocol/bytes.js'
 import { WIRE_VERSION } from '../protocol/constants.js'
 import { type AnyFrame, frame } from '../protocol/frame.js'
+import type { MemberKeyPair } from '../protocol/member-keys.js'
 import { describeReason, reasonCode } from '../protocol/reasons.js'
 import { Reason, Step, type Welcome } from '../protocol/wire/securechat.js'
 import type { FrameChannel } from './channel.js'
@@ -30,11 +32,16 @@ export async function handshake(
   channel: FrameChannel,
   credentials: JoinCredentials,
   token: string,
-  publicKey: Uint8Array,
+  keys: MemberKeyPair,
   signal: AbortSignal
 ): Promise<Welcome> {
   const register = (nickname: string): AnyFrame =>
-    frame('register', { nickname, publicKey: publicKey as Uint8Array<ArrayBuffer> })
+    frame('register', {
+      nickname,
+      publicKey: asBufferSource(keys.publicKey.spki),
+      signingKey: asBufferSource(keys.signing.publicKey.raw),
+      signingKeyBinding: asBufferSource(keys.binding)
+    })
   channel.send(frame('hello', { version: WIRE_VERSION, token }))
   for (;;) {
     const received = await channel.read(signal)

@@ -2,7 +2,10 @@
  * @module Joining a room: dial the host the invitation pins, pass its gates, start the member session.
  */
 import type { Libp2p } from 'libp2p'
-import { generateRsaKeyPair, type RsaKeyPair } from '../protocol/rsa.js'
+import { PROTOCOL_ID } from '../protocol/constants.js'
+import { generateMemberKeyPair, type MemberKeyPair, withSigningKey } from '../protocol/member-keys.js'
+import type { RsaKeyPair } from '../protocol/rsa.js'
+import { Reason } from '../protocol/wire/securechat.js'
 import { invitationTarget, isRelayed } from './addresses.js'
 import {
   HANDSHAKE_TOTAL_TIMEOUT_MS,
@@ -11,7 +14,7 @@ import {
   RECONNECT_MAX_MS
 } from './constants.js'
 import { dialHost, type HostLink } from './dial-host.js'
-import { HostUnreachableError } from './errors.js'
+import { HostUnreachableError, JoinRefusedError } from './errors.js'
 import { EventFeed } from './events.js'
 import { handshake, type JoinCredentials } from './join-handshake.js'
 import {
@@ -24,7 +27,7 @@ import { memberChannel, RoomMember } from './member.js'
 
 export interface JoinOptions extends Omit<NodeOptions, 'listen'> {
   /** The member's RSA key pair; a fresh 2048-bit one when absent. */
-  keys?: RsaKeyPair
+  keys?: RsaKeyPair | MemberKeyPair
   /** An existing libp2p node to dial from; one is made (and later stopped) when absent. */
   node?: Libp2p
   signal?: AbortSignal
@@ -51,7 +54,7 @@ export async function joinRoom(
   options: JoinOptions = {}
 ): Promise<RoomMember> {
   const { addresses, hostPeerId, token } = invitationTarget(invitation)
-  const keys = options.keys ?? (await generateRsaKeyPair())
+  const keys = options.keys === undefined ? await generateMemberKeyPair() : await withSigningKey(options.keys)
   const ownsNode = options.node === undefined
   // Through a relay, the joiner listens too: DCUtR can only upgrade to a direct connection if one of
   // the two sides can be dialled (or its router maps a port for it).
@@ -71,12 +74,18 @@ export async function joinRoom(
     try {
       link = await dialHost(node, addresses, hostPeerId, { signal, discoveryMs: discoveryWait(options) })
     } catch (err) {
+      if (isUnsupportedProtocol(err)) {
+        throw new JoinRefusedError(
+          Reason.VERSION_UNSUPPORTED,
+          `the host does not speak ${PROTOCOL_ID} (it runs another securechat version): one of you needs to update`
+        )
+      }
       throw new HostUnreachableError(
         `cannot reach the host at ${addresses.map(String).join(', ')}: ${(err as Error).message}`
       )
     }
     const channel = memberChannel(link.stream)
-    const welcome = await handshake(channel, credentials, token, keys.publicKey.spki, signal)
+    const welcome = await handshake(channel, credentials, token, keys, signal)
     const feed = new EventFeed()
     const member = new RoomMember({
       feed,
@@ -109,4 +118,12 @@ export async function joinRoom(
     if (ownsNode) await node.stop()
     throw err
   }
+}
+
+/** libp2p's multistream-select found none of our protocols on the host: it runs another version. */
+function isUnsupportedProtocol(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    if (e.name === 'UnsupportedProtocolError') return true
+  }
+  return false
 }

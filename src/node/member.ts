@@ -10,8 +10,8 @@ import type { Libp2p } from 'libp2p'
 import { constantTimeEqual } from '../protocol/bytes.js'
 import { SecureChatError } from '../protocol/errors.js'
 import { type AnyFrame, frame } from '../protocol/frame.js'
-import { describeReason, reasonCode } from '../protocol/reasons.js'
-import type { RsaKeyPair } from '../protocol/rsa.js'
+import type { MemberKeyPair } from '../protocol/member-keys.js'
+import { reasonCode } from '../protocol/reasons.js'
 import type { SenderKey } from '../protocol/sender-key.js'
 import { type Post, Reason, type Welcome } from '../protocol/wire/securechat.js'
 import type { FrameChannel } from './channel.js'
@@ -42,7 +42,7 @@ export interface RoomMemberInit {
   /** The connection the channel runs on. */
   connection: Connection
   welcome: Welcome
-  keys: RsaKeyPair
+  keys: MemberKeyPair
   hostPeerId: string
   addresses: Multiaddr[]
   reconnect: boolean
@@ -65,7 +65,7 @@ export class RoomMember {
   readonly roomId: Uint8Array
   readonly hostIsMember: boolean
   private readonly participant: Participant
-  private readonly keys: RsaKeyPair
+  private readonly keys: MemberKeyPair
   private readonly node: Libp2p
   private readonly ownsNode: boolean
   private readonly addresses: Multiaddr[]

@@ -1,37 +1,32 @@
 import type { Recipient } from '../protocol/envelope.js'
 import { DecryptionError, InvalidSignatureError } from '../protocol/errors.js'
-import { type OpenedContent, openDeliveredContent, sealMessage } from '../protocol/message.js'
-import { fingerprint, importPublicKey, type RsaKeyPair, type RsaPublicKey } from '../protocol/rsa.js'
+import type { MemberKeyPair } from '../protocol/member-keys.js'
+import { type OpenedContent, openDeliveredContent, sealMessage, sentAt } from '../protocol/message.js'
 import { generateSenderKey, importSenderKey, type SenderKey } from '../protocol/sender-key.js'
+import { recipientsDigest } from '../protocol/signing.js'
 import type { Deliver, Member, Post } from '../protocol/wire/securechat.js'
 import { NobodyToSendToError } from './errors.js'
 import type { EventFeed, MemberInfo } from './events.js'
+import { RoomView, type VerifiedMember, verifiedMember } from './room-view.js'
 import { SerialQueue } from './serial-queue.js'
+
+/** A delivery checked and opened as it arrived, and the state it was opened in. */
+interface EarlyOpening {
+  sender: VerifiedMember
+  state: string
+  content: Promise<OpenedContent>
+}
 
 /** Epochs of each sender's key kept by a receiver. */
 const SENDER_KEYS_KEPT = 4
 /** Sender-key epochs count seconds from here (2020-09-13), which keeps them well inside 32 bits. */
 const EPOCH_CLOCK_BASE = 1_600_000_000
 
-/**
- * Another member as this participant knows it: its key imported and its fingerprint computed here,
- * never taken on the host's word. The names of "a member", from the wire outwards: `Member` (the
- * wire record the host announces), `VerifiedMember` (this), `HostedMember` (what the host keeps of
- * each), `MemberInfo` (what events show), `Person` (the CLI's `/who`: `MemberInfo` and two flags),
- * and `RoomMember` (a member's whole session, made by `joinRoom`).
- */
-export interface VerifiedMember {
-  peerId: string
-  nickname: string
-  publicKey: RsaPublicKey
-  fingerprint: string
-}
-
 export interface ParticipantInit {
   roomId: Uint8Array
   peerId: string
   nickname: string
-  keys: RsaKeyPair
+  keys: MemberKeyPair
   feed: EventFeed
   /** Hands a sealed Post to the host and resolves with the room sequence number it was given. */
   submit: (post: Post, signal?: AbortSignal) => Promise<number>
@@ -46,28 +41,28 @@ export class Participant {
   readonly roomId: Uint8Array
   readonly peerId: string
   readonly nickname: string
-  private readonly keys: RsaKeyPair
+  private readonly keys: MemberKeyPair
   private readonly feed: EventFeed
   private readonly submit: ParticipantInit['submit']
   private readonly now: () => number
-  private readonly roster = new Map<string, VerifiedMember>()
+  private readonly roster: RoomView
   private readonly lastCounterFrom = new Map<string, number>()
-  /** Members gone while this one was away, kept (not as recipients) until the replay is through. */
-  private readonly departed = new Map<string, VerifiedMember>()
+  /** Per sender, goes up with every key it announces. */
+  private readonly keyVersions = new Map<string, number>()
   /** Held messages still to come in the replay after a resume. */
   private replayLeft = 0
   /** Sender keys others announced to this member: sender → epoch → key. */
   private readonly senderKeys = new Map<string, Map<number, CryptoKey>>()
   /** This member's own sender key and the recipients it was announced to. */
-  private ownKey: { key: SenderKey; audience: string } | undefined
+  private ownKey: { key: SenderKey; audience: string; digest: Uint8Array } | undefined
   private epoch = 0
   private lastSeq = 0
   /**
-   * Starts from the clock (in microseconds) rather than 1, so it keeps increasing across sessions and
-   * restarts: receivers never forget a sender's last counter, and an old message stays a replay even
-   * when a host announces its sender again.
+   * The clock in microseconds, made strictly increasing: it keeps increasing across sessions and
+   * restarts (receivers never forget a sender's last counter, so an old message stays a replay even
+   * when a host announces its sender again), and it is the message's timestamp too.
    */
-  private counter: number
+  private counter = 0
   private readonly sending = new SerialQueue()
   private readonly receiving = new SerialQueue()
 
@@ -79,7 +74,12 @@ export class Participant {
     this.feed = init.feed
     this.submit = init.submit
     this.now = init.now ?? Date.now
-    this.counter = this.now() * 1000
+    this.roster = new RoomView(init.peerId)
+  }
+
+  private nextCounter(): number {
+    this.counter = Math.max(this.counter + 1, Math.floor(this.now() * 1000))
+    return this.counter
   }
 
   get members(): MemberInfo[] {
@@ -106,8 +106,8 @@ export class Participant {
    */
   memberJoined(member: Member, options: { announce?: boolean } = {}): Promise<VerifiedMember> {
     return this.receiving.run(async () => {
-      const entry = await this.verified(member)
-      this.roster.set(member.peerId, entry)
+      const entry = await verifiedMember(member)
+      this.roster.seat(entry)
       // Even a member announced again (a restarted host re-admitting it) holds none of our keys.
       this.ownKey = undefined
       if (options.announce !== false) {
@@ -125,9 +125,8 @@ export class Participant {
   /** Removes a member, in order with the messages around it, so its last words are still shown. */
   memberLeft(peerId: string, reason: string): Promise<void> {
     return this.receiving.run(async () => {
-      const entry = this.roster.get(peerId)
+      const entry = this.roster.remove(peerId)
       if (entry === undefined) return
-      this.roster.delete(peerId)
       this.feed.emit({ type: 'member-left', nick: entry.nickname, peerId, reason })
     })
   }
@@ -170,11 +169,9 @@ export class Participant {
   ): Promise<void> {
     return this.receiving.run(async () => {
       const current = new Set(members.map((m) => m.peerId))
-      this.departed.clear()
-      for (const [peerId, entry] of this.roster) {
-        if (current.has(peerId)) continue
-        this.roster.delete(peerId)
-        this.departed.set(peerId, entry)
+      this.roster.forgetDeparted()
+      for (const entry of [...this.roster.values()]) {
+        if (!current.has(entry.peerId)) this.roster.depart(entry.peerId)
       }
       this.replayLeft = options.replayed ?? 0
       if (options.hostRestarted) {
@@ -183,9 +180,12 @@ export class Participant {
         this.lastSeq = Math.max(0, options.nextSeq - 1)
       }
       for (const member of members) {
-        if (this.roster.has(member.peerId)) continue
-        const entry = await this.verified(member)
-        this.roster.set(member.peerId, entry)
+        const known = this.roster.get(member.peerId)
+        // A restarted host numbers its members afresh: the record is taken again for its index.
+        if (known !== undefined && known.index === member.index) continue
+        const entry = await verifiedMember(member)
+        this.roster.seat(entry)
+        if (known !== undefined) continue
         this.feed.emit({
           type: 'member-joined',
           nick: entry.nickname,
@@ -199,18 +199,8 @@ export class Participant {
 
   /** Those who left while this member was away: their leaving is told once what they sent is through. */
   private announceDepartures(): void {
-    for (const [peerId, entry] of this.departed) {
-      this.feed.emit({ type: 'member-left', nick: entry.nickname, peerId, reason: 'left' })
-    }
-    this.departed.clear()
-  }
-
-  private async verified(member: Member): Promise<VerifiedMember> {
-    return {
-      peerId: member.peerId,
-      nickname: member.nickname,
-      publicKey: await importPublicKey(member.publicKey),
-      fingerprint: await fingerprint(member.publicKey)
+    for (const entry of this.roster.forgetDeparted()) {
+      this.feed.emit({ type: 'member-left', nick: entry.nickname, peerId: entry.peerId, reason: 'left' })
     }
   }
 
@@ -222,16 +212,16 @@ export class Participant {
       options.signal?.throwIfAborted()
       if (this.roster.size === 0) throw new NobodyToSendToError('nobody else is in the room yet')
       const recipients = [...this.roster.values()].map((m) => ({ id: m.peerId, publicKey: m.publicKey }))
-      const senderKey = await this.currentSenderKey(recipients, options.signal)
-      const counter = ++this.counter
+      const { key: senderKey, digest } = await this.currentSenderKey(recipients, options.signal)
+      const counter = this.nextCounter()
       const post = await sealMessage({
         roomId: this.roomId,
         sender: this.peerId,
         counter,
-        timestamp: this.now(),
         text,
         recipients,
-        signingKey: this.keys.privateKey,
+        recipientsDigest: digest,
+        signingKey: this.keys.signing.privateKey,
         senderKey
       })
       return { counter, acknowledged: this.submit(post, options.signal) }
@@ -248,31 +238,35 @@ export class Participant {
    * (a newcomer must not read what came before, a departed member what comes after), announced to
    * each recipient inside an RSA-wrapped message just before the first message that uses it.
    */
-  private async currentSenderKey(recipients: Recipient[], signal?: AbortSignal): Promise<SenderKey> {
+  private async currentSenderKey(
+    recipients: Recipient[],
+    signal?: AbortSignal
+  ): Promise<{ key: SenderKey; digest: Uint8Array }> {
     const audience = recipients
       .map((r) => r.id)
       .sort()
       .join(' ')
-    if (this.ownKey !== undefined && this.ownKey.audience === audience) return this.ownKey.key
+    if (this.ownKey !== undefined && this.ownKey.audience === audience) return this.ownKey
+    const digest = await recipientsDigest(recipients.map((r) => r.id))
     // Numbered from the clock (seconds), so a restarted member's new keys never look older than its last.
     this.epoch = Math.max(this.epoch + 1, Math.floor(this.now() / 1000) - EPOCH_CLOCK_BASE)
     const key = await generateSenderKey(this.epoch)
     const announcement = await sealMessage({
       roomId: this.roomId,
       sender: this.peerId,
-      counter: ++this.counter,
-      timestamp: this.now(),
+      counter: this.nextCounter(),
       text: '',
       announce: key,
       recipients,
-      signingKey: this.keys.privateKey
+      recipientsDigest: digest,
+      signingKey: this.keys.signing.privateKey
     })
-    this.ownKey = { key, audience }
+    this.ownKey = { key, audience, digest }
     this.submit(announcement, signal).catch(() => {
       // Not relayed (refused, or the room closed): announce a new key with the next message.
       if (this.ownKey?.key === key) this.ownKey = undefined
     })
-    return key
+    return this.ownKey
   }
 
   private rememberSenderKey(sender: string, epoch: number, raw: Uint8Array): Promise<void> {
@@ -284,6 +278,7 @@ export class Participant {
       keys.set(epoch, key.key)
       for (const old of [...keys.keys()].slice(0, -SENDER_KEYS_KEPT)) keys.delete(old)
       this.senderKeys.set(sender, keys)
+      this.keyVersions.set(sender, (this.keyVersions.get(sender) ?? 0) + 1)
     })
   }
 
@@ -292,16 +287,48 @@ export class Participant {
    * sender or a bad signature is dropped and reported, never shown.
    */
   receive(deliver: Deliver): Promise<void> {
+    const early = this.openEarly(deliver)
     return this.receiving.run(async () => {
       try {
-        await this.accept(deliver)
+        await this.accept(deliver, early)
       } finally {
         if (this.replayLeft > 0 && --this.replayLeft === 0) this.announceDepartures()
       }
     })
   }
 
-  private async accept(deliver: Deliver): Promise<void> {
+  /**
+   * Starts checking and opening a delivery as it arrives, with what this member knows now, so that
+   * deliveries queued behind one another are checked at once rather than one after the other. Its
+   * answer is used only if nothing it depended on (the roster, the sender's keys) changed before the
+   * delivery's turn; otherwise the delivery is opened again then. Nothing is shown or kept from it.
+   */
+  private openEarly(deliver: Deliver): EarlyOpening | undefined {
+    const sender = this.roster.sender(deliver.sender, this.replayLeft > 0)
+    if (sender === undefined) return undefined
+    if (deliver.recipients.length > 0 && !deliver.recipients.includes(this.peerId)) return undefined
+    const state = this.stateFor(sender)
+    const content = this.open(deliver, sender)
+    content.catch(() => {})
+    return { sender, state, content }
+  }
+
+  /** What opening a sender's delivery depends on: a change to either makes an early opening stale. */
+  private stateFor(sender: VerifiedMember): string {
+    return `${this.roster.version} ${this.keyVersions.get(sender.peerId) ?? 0}`
+  }
+
+  private open(deliver: Deliver, sender: VerifiedMember): Promise<OpenedContent> {
+    return this.roster
+      .recipientsOf(deliver, sender.peerId)
+      .then((recipients) =>
+        openDeliveredContent(this.roomId, deliver, sender, recipients, this.keys.privateKey, (from, epoch) =>
+          this.senderKeys.get(from)?.get(epoch)
+        )
+      )
+  }
+
+  private async accept(deliver: Deliver, early: EarlyOpening | undefined): Promise<void> {
     if (deliver.seq <= this.lastSeq) {
       this.feed.emit({
         type: 'error',
@@ -310,8 +337,7 @@ export class Participant {
       })
       return
     }
-    const sender =
-      this.roster.get(deliver.sender) ?? (this.replayLeft > 0 ? this.departed.get(deliver.sender) : undefined)
+    const sender = this.roster.sender(deliver.sender, this.replayLeft > 0)
     if (sender === undefined) {
       this.feed.emit({
         type: 'error',
@@ -320,7 +346,7 @@ export class Participant {
       })
       return
     }
-    if (deliver.counter <= (this.lastCounterFrom.get(deliver.sender) ?? 0)) {
+    if (deliver.counter <= (this.lastCounterFrom.get(sender.peerId) ?? 0)) {
       this.feed.emit({
         type: 'error',
         code: 'replay',
@@ -328,17 +354,20 @@ export class Participant {
       })
       return
     }
+    if (deliver.recipients.length > 0 && !deliver.recipients.includes(this.peerId)) {
+      this.feed.emit({
+        type: 'error',
+        code: 'not-a-recipient',
+        message: `dropped message ${deliver.seq}: ${sender.nickname} did not send it to this member`
+      })
+      return
+    }
     let content: OpenedContent
     try {
-      content = await openDeliveredContent(
-        this.roomId,
-        deliver,
-        sender.publicKey,
-        this.keys.privateKey,
-        (from, epoch) => this.senderKeys.get(from)?.get(epoch)
-      )
+      const fresh = early !== undefined && early.sender === sender && early.state === this.stateFor(sender)
+      content = await (fresh ? early.content : this.open(deliver, sender))
       if (content.senderKey !== undefined) {
-        await this.rememberSenderKey(deliver.sender, content.senderKey.epoch, content.senderKey.key)
+        await this.rememberSenderKey(sender.peerId, content.senderKey.epoch, content.senderKey.key)
       }
     } catch (err) {
       const code =
@@ -355,7 +384,7 @@ export class Participant {
       return
     }
     this.lastSeq = deliver.seq
-    this.lastCounterFrom.set(deliver.sender, deliver.counter)
+    this.lastCounterFrom.set(sender.peerId, deliver.counter)
     if (content.senderKey !== undefined) return
     const text = content.text
     this.feed.emit({
@@ -364,7 +393,7 @@ export class Participant {
       peerId: sender.peerId,
       text,
       seq: deliver.seq,
-      ts: deliver.timestamp
+      ts: sentAt(deliver.counter)
     })
   }
 

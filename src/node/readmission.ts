@@ -4,7 +4,8 @@
  */
 import { asBufferSource, constantTimeEqual } from '../protocol/bytes.js'
 import { frame } from '../protocol/frame.js'
-import { fingerprint, importPublicKey, verify } from '../protocol/rsa.js'
+import { memberFingerprint } from '../protocol/member-keys.js'
+import { importPublicKey, verify } from '../protocol/rsa.js'
 import { resumeSignatureInput } from '../protocol/signing.js'
 import { Reason, type Resume, type ResumeClaims } from '../protocol/wire/securechat.js'
 import type { HandshakeContext } from './admission.js'
@@ -13,6 +14,7 @@ import { CLOSE_FLUSH_MS, RESUME_CLOCK_SKEW_MS } from './constants.js'
 import { RefusedError } from './errors.js'
 import type { HostConfig } from './host-config.js'
 import { freshSession, type HostedMember, takeBacklog } from './hosted-member.js'
+import { presentedIdentity } from './member-identity.js'
 import { keyHash, type ResumeAuthority } from './resume.js'
 import type { Roster } from './roster.js'
 
@@ -71,12 +73,15 @@ export class Readmission {
     }
     // The host restarted meanwhile: the member is re-admitted under the name its credential carries.
     roster.checkRoomFor(claims.nickname, peerId)
+    const identity = await presentedIdentity(request).catch(() => {
+      throw new RefusedError(Reason.RESUME_INVALID)
+    })
     const member: HostedMember = {
       peerId,
       nickname: claims.nickname,
-      publicKeySpki,
-      publicKey: await importPublicKey(publicKeySpki),
-      fingerprint: await fingerprint(publicKeySpki),
+      ...identity,
+      index: roster.nextIndex(),
+      fingerprint: await memberFingerprint({ publicKeySpki, signingKey: identity.signingKey.raw }),
       ...freshSession(config, config.now),
       local: false,
       channel

@@ -2,12 +2,13 @@
  * @module The relay: checks each Post and forwards it, in one order, to every recipient.
  */
 import { encodeDeliverFrames, encodeFrame, frame } from '../protocol/frame.js'
-import { postHeader, verifyMessageSignature } from '../protocol/message.js'
+import { messageHeader, verifyMessageSignature } from '../protocol/message.js'
 import { describeReason } from '../protocol/reasons.js'
 import { type Deliver, type Post, Reason } from '../protocol/wire/securechat.js'
 import { RefusedError } from './errors.js'
 import type { MemberLimits } from './host-config.js'
-import { type HostedMember, holdDelivery, rememberAck } from './hosted-member.js'
+import { type HostedMember, holdDelivery, rememberAck, shareRecipientList } from './hosted-member.js'
+import { isWholeRoom, type RoomDigests } from './room-recipients.js'
 
 const NO_KEY = new Uint8Array(0)
 
@@ -15,6 +16,9 @@ const NO_KEY = new Uint8Array(0)
 export interface RelayRoom {
   roomId: Uint8Array
   readonly members: ReadonlyMap<string, HostedMember>
+  /** Goes up with every change of membership. */
+  readonly version: number
+  readonly digests: RoomDigests
   limits: MemberLimits
   /** The next room sequence number. */
   nextSeq(): number
@@ -23,18 +27,40 @@ export interface RelayRoom {
 }
 
 /**
+ * Whether the Post's signature holds under its sender's signing key, for the recipients it names.
+ * It depends on nothing the relay's order changes, so the host starts it as the Post is read: many
+ * Posts are then checked at once, and the serial relay only waits for the answer.
+ */
+export async function verifyPost(room: RelayRoom, post: Post, sender: HostedMember): Promise<boolean> {
+  const digest = await room.digests.digestOf(post.recipients, sender.peerId)
+  return verifyMessageSignature(
+    messageHeader(room.roomId, sender.peerId, post, digest),
+    post,
+    sender.signingKey
+  )
+}
+
+/**
  * Checks one Post and forwards it: counter and signature first, then the next sequence number, then
  * to each recipient (its own wrapped key only, or one identical frame under a sender key), then the
- * sender's Ack. The caller runs it serially, which is what gives every member one order.
+ * sender's Ack. The caller runs it serially, which is what gives every member one order;
+ * `signatureHolds` is `verifyPost`'s answer, started before the Post's turn.
  */
-export async function relayPost(room: RelayRoom, post: Post, sender: HostedMember): Promise<number> {
+export async function relayPost(
+  room: RelayRoom,
+  post: Post,
+  sender: HostedMember,
+  signatureHolds: Promise<boolean> = verifyPost(room, post, sender)
+): Promise<number> {
+  // Awaited or not, it must never be an unhandled rejection.
+  signatureHolds.catch(() => {})
   const earlier = post.counter <= sender.lastCounter ? sender.acks.get(post.counter) : undefined
   if (earlier !== undefined) {
     // Re-sent after a reconnect: it was relayed once already, so it is only acknowledged again.
     sender.channel?.send(frame('ack', { counter: post.counter, seq: earlier }))
     return earlier
   }
-  const problem = await postProblem(room.roomId, post, sender)
+  const problem = await postProblem(post, sender, signatureHolds)
   if (problem !== undefined) {
     sender.channel?.send(
       frame('rejected', { counter: post.counter, reason: problem, message: describeReason(problem) })
@@ -53,46 +79,50 @@ export async function relayPost(room: RelayRoom, post: Post, sender: HostedMembe
  * The bytes a message's deliveries keep, copied out of the received frame into one buffer of their
  * own: a backlog entry then holds what it is charged for, not the whole frame around it.
  */
-function keptBytes(post: Post): Pick<Deliver, 'iv' | 'ciphertext' | 'signature'> {
-  const { iv, ciphertext, signature } = post
-  const own = new Uint8Array(iv.byteLength + ciphertext.byteLength + signature.byteLength)
-  own.set(iv, 0)
-  own.set(ciphertext, iv.byteLength)
-  own.set(signature, iv.byteLength + ciphertext.byteLength)
-  const at = (start: number, length: number) => own.subarray(start, start + length) as Uint8Array<ArrayBuffer>
+function keptBytes(post: Post): Pick<Deliver, 'ciphertext' | 'signature'> {
+  const { ciphertext, signature } = post
+  const own = new Uint8Array(ciphertext.byteLength + signature.byteLength)
+  own.set(ciphertext, 0)
+  own.set(signature, ciphertext.byteLength)
   return {
-    iv: at(0, iv.byteLength),
-    ciphertext: at(iv.byteLength, ciphertext.byteLength),
-    signature: at(iv.byteLength + ciphertext.byteLength, signature.byteLength)
+    ciphertext: own.subarray(0, ciphertext.byteLength) as Uint8Array<ArrayBuffer>,
+    signature: own.subarray(ciphertext.byteLength) as Uint8Array<ArrayBuffer>
   }
 }
 
+/**
+ * Sends the message on. What each recipient keeps for a replay names its recipients (a resumed
+ * member's view of the room has moved on); what goes out live names them only when they are not the
+ * whole room, since every live member then holds the same set.
+ */
 function forward(room: RelayRoom, post: Post, sender: HostedMember, seq: number): void {
   const shared = {
     seq,
-    sender: sender.peerId,
+    sender: sender.index,
     counter: post.counter,
-    timestamp: post.timestamp,
     recipients: post.recipients,
     ...keptBytes(post),
     epoch: post.epoch
   }
+  const live = isWholeRoom(room, post.recipients, sender.peerId) ? { ...shared, recipients: [] } : shared
   const targets = post.recipients.flatMap((recipient, i) => {
     const member = room.members.get(recipient)
     // Epoch 0: each recipient gets only its own wrapped key. A sender key's messages need none.
     const wrappedKey = post.epoch === 0 ? post.keys[i]?.key.slice() : NO_KEY
     return member === undefined || wrappedKey === undefined ? [] : [{ member, wrappedKey }]
   })
+  // One list for every holder's copy, each charged its share of it.
+  shareRecipientList(post.recipients, targets.length)
   const remote = targets.filter((t) => !t.member.local)
   // The shared fields are encoded once: a per-recipient encoding would cost the square of the room.
   let frames: Uint8Array[]
   if (post.epoch === 0) {
     frames = encodeDeliverFrames(
-      shared,
+      live,
       remote.map((t) => t.wrappedKey)
     )
   } else {
-    const sameForAll = encodeFrame(frame('deliver', { ...shared, wrappedKey: NO_KEY }))
+    const sameForAll = encodeFrame(frame('deliver', { ...live, wrappedKey: NO_KEY }))
     frames = remote.map(() => sameForAll)
   }
   for (const [i, { member, wrappedKey }] of remote.entries()) {
@@ -101,19 +131,19 @@ function forward(room: RelayRoom, post: Post, sender: HostedMember, seq: number)
     if (!member.away) member.channel?.sendEncoded(frames[i] as Uint8Array)
   }
   const local = targets.find((t) => t.member.local)
-  if (local !== undefined) room.deliverLocally({ ...shared, wrappedKey: local.wrappedKey })
+  // The host's own member view is updated in the same order as the streams, so it too takes the
+  // room as it knows it.
+  if (local !== undefined) room.deliverLocally({ ...live, wrappedKey: local.wrappedKey })
 }
 
 async function postProblem(
-  roomId: Uint8Array,
   post: Post,
-  sender: HostedMember
+  sender: HostedMember,
+  signatureHolds: Promise<boolean>
 ): Promise<Reason | undefined> {
   if (post.counter <= sender.lastCounter) return Reason.BAD_COUNTER
   if (post.recipients.includes(sender.peerId)) return Reason.BAD_RECIPIENTS
   if (post.keys.some((k, i) => k.recipient !== post.recipients[i])) return Reason.BAD_RECIPIENTS
-  if (!(await verifyMessageSignature(postHeader(roomId, sender.peerId, post), post, sender.publicKey))) {
-    return Reason.BAD_SIGNATURE
-  }
+  if (!(await signatureHolds.catch(() => false))) return Reason.BAD_SIGNATURE
   return undefined
 }

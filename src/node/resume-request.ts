@@ -6,8 +6,9 @@ import type { Stream } from '@libp2p/interface'
 import type { Logger } from '@libp2p/logger'
 import { asBufferSource } from '../protocol/bytes.js'
 import { frame } from '../protocol/frame.js'
+import type { MemberKeyPair } from '../protocol/member-keys.js'
 import { describeReason } from '../protocol/reasons.js'
-import { type RsaKeyPair, sign } from '../protocol/rsa.js'
+import { sign } from '../protocol/rsa.js'
 import { resumeSignatureInput } from '../protocol/signing.js'
 import { Reason, type Resumed, type Welcome } from '../protocol/wire/securechat.js'
 import { FrameChannel } from './channel.js'
@@ -37,7 +38,7 @@ export function memberChannel(stream: Stream): FrameChannel {
 }
 
 export interface ResumeClaim {
-  keys: RsaKeyPair
+  keys: MemberKeyPair
   roomId: Uint8Array
   peerId: string
   token: string
@@ -66,7 +67,9 @@ export async function requestResume(channel: FrameChannel, claim: ResumeClaim): 
       lastSeq: claim.lastSeq,
       timestamp,
       publicKey: asBufferSource(claim.keys.publicKey.spki),
-      signature: asBufferSource(signature)
+      signature: asBufferSource(signature),
+      signingKey: asBufferSource(claim.keys.signing.publicKey.raw),
+      signingKeyBinding: asBufferSource(claim.keys.binding)
     })
   )
   const reply = await channel.read(claim.signal).catch((err: unknown) => {

@@ -4,6 +4,7 @@
  *   $XDG_CONFIG_HOME/securechat/rooms/<name>/     (default ~/.config/...; folders 0700)
  *     identity.key       libp2p Ed25519 private key, protobuf (0600): the PeerId
  *     member-key.pem     the host's RSA member key, PKCS#8 PEM (0600): its fingerprint
+ *     signing-key.pem    the host's Ed25519 message signing key, PKCS#8 PEM (0600): in its fingerprint too
  *     room.json          room id, name, question, answer hash, TOTP secret, Fernet key, nickname, port (0600)
  *     invitations.json   the invitation book: ids, expiry, uses, revoked (0600), replaced atomically
  *
@@ -17,16 +18,21 @@ import type { PrivateKey } from '@libp2p/interface'
 import { fromHex, randomBytes, toHex } from '../protocol/bytes.js'
 import { Fernet } from '../protocol/fernet.js'
 import { ROOM_ID_BYTES } from '../protocol/invitation.js'
+import { generateMemberKeyPair, type MemberKeyPair, withSigningKey } from '../protocol/member-keys.js'
 import {
   exportPrivateKey,
   fromPem,
-  generateRsaKeyPair,
   importPrivateKey,
   PEM_PRIVATE_KEY,
   publicKeyOf,
   type RsaKeyPair,
   toPem
 } from '../protocol/rsa.js'
+import {
+  generateSigningKeyPair,
+  importSigningPrivateKey,
+  type SigningKeyPair
+} from '../protocol/signing-key.js'
 import { generateRoomSecret } from '../protocol/totp.js'
 import { parseAnswerHash } from './answer-hash.js'
 import { RoomStoreError } from './errors.js'
@@ -45,6 +51,7 @@ const ROOM_FILE_VERSION = 1
 export const ROOM_FILES = {
   identity: 'identity.key',
   memberKey: 'member-key.pem',
+  signingKey: 'signing-key.pem',
   room: 'room.json',
   invitations: 'invitations.json',
   bans: 'bans.json'
@@ -66,8 +73,8 @@ export interface RoomSettings {
 export interface StoredRoom extends RoomSettings {
   /** The libp2p identity: the PeerId every invitation pins. */
   privateKey: PrivateKey
-  /** The host's RSA member key. */
-  keys: RsaKeyPair
+  /** The host's member keys: RSA, and the Ed25519 key bound to it. */
+  keys: MemberKeyPair
   invitations: InvitationRecord[]
   /** PeerIds banned from the room; a ban outlives a restart. */
   banned: string[]
@@ -129,7 +136,7 @@ export class RoomStore {
   async load(): Promise<StoredRoom | undefined> {
     if (!this.exists()) return undefined
     this.tighten(this.folder, PRIVATE_DIR_MODE)
-    for (const file of ['identity', 'memberKey', 'room', 'invitations', 'bans'] as const) {
+    for (const file of ['identity', 'memberKey', 'signingKey', 'room', 'invitations', 'bans'] as const) {
       this.tighten(this.path(file), PRIVATE_FILE_MODE)
     }
     const settings = parseSettings(this.read('room'), this.path('room'))
@@ -139,13 +146,14 @@ export class RoomStore {
     } catch (err) {
       throw this.damaged('identity', err)
     }
-    let keys: RsaKeyPair
+    let rsa: RsaKeyPair
     try {
       const privateRsa = await importPrivateKey(fromPem(this.read('memberKey'), PEM_PRIVATE_KEY))
-      keys = { privateKey: privateRsa, publicKey: await publicKeyOf(privateRsa) }
+      rsa = { privateKey: privateRsa, publicKey: await publicKeyOf(privateRsa) }
     } catch (err) {
       throw this.damaged('memberKey', err)
     }
+    const keys = await withSigningKey(rsa, await this.loadSigningKey())
     return { ...settings, privateKey, keys, invitations: this.loadInvitations(), banned: this.loadBans() }
   }
 
@@ -169,13 +177,14 @@ export class RoomStore {
       nickname: settings.nickname,
       port: undefined,
       privateKey: await generateKeyPair('Ed25519'),
-      keys: await generateRsaKeyPair(),
+      keys: await generateMemberKeyPair(),
       invitations: [],
       banned: []
     }
     this.ensureFolder()
     this.writeAtomic('identity', privateKeyToProtobuf(room.privateKey))
     this.writeAtomic('memberKey', toPem(exportPrivateKey(room.keys.privateKey), PEM_PRIVATE_KEY))
+    this.writeAtomic('signingKey', toPem(room.keys.signing.privateKey.pkcs8, PEM_PRIVATE_KEY))
     this.saveSettings(room)
     this.saveInvitations([])
     return room
@@ -214,6 +223,29 @@ export class RoomStore {
   saveBans(banned: string[]): void {
     this.ensureFolder()
     this.writeAtomic('bans', `${JSON.stringify({ version: ROOM_FILE_VERSION, banned })}\n`)
+  }
+
+  /**
+   * The stored signing key; a room made before signing keys existed gets one now, kept from then on
+   * (the host's fingerprint changes once, with the protocol).
+   */
+  private async loadSigningKey(): Promise<SigningKeyPair> {
+    let text: string | undefined
+    try {
+      text = readFileSync(this.path('signingKey'), 'utf8')
+    } catch {
+      text = undefined
+    }
+    if (text === undefined) {
+      const made = await generateSigningKeyPair()
+      this.writeAtomic('signingKey', toPem(made.privateKey.pkcs8, PEM_PRIVATE_KEY))
+      return made
+    }
+    try {
+      return await importSigningPrivateKey(fromPem(text, PEM_PRIVATE_KEY))
+    } catch (err) {
+      throw this.damaged('signingKey', err)
+    }
   }
 
   private loadBans(): string[] {

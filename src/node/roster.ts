@@ -34,6 +34,8 @@ export interface RosterInit {
 export class Roster {
   readonly members = new Map<string, HostedMember>()
   private readonly init: RosterInit
+  private lastIndex = 0
+  private changes = 0
 
   constructor(init: RosterInit) {
     this.init = init
@@ -41,6 +43,22 @@ export class Roster {
 
   get size(): number {
     return this.members.size
+  }
+
+  /** Goes up with every entry and departure: what was computed from the membership is stale after. */
+  get version(): number {
+    return this.changes
+  }
+
+  /** A number for a new member: deliveries name their sender by it. Never handed out twice. */
+  nextIndex(): number {
+    return ++this.lastIndex
+  }
+
+  /** The host itself, as the room's first member (not announced: the Welcome names it). */
+  seat(self: HostedMember): void {
+    this.members.set(self.peerId, self)
+    this.changes++
   }
 
   get(peerId: string): HostedMember | undefined {
@@ -85,6 +103,7 @@ export class Roster {
   /** Adds a member and tells everyone else. */
   enter(member: HostedMember): void {
     this.members.set(member.peerId, member)
+    this.changes++
     this.broadcast(member, (m) => m.channel?.send(frame('memberJoined', { member: memberRecord(member) })))
     void this.init.self?.memberJoined(memberRecord(member))
   }
@@ -114,6 +133,7 @@ export class Roster {
   depart(member: HostedMember, reason: Reason): void {
     if (this.members.get(member.peerId) !== member) return
     this.members.delete(member.peerId)
+    this.changes++
     clearTimeout(member.awayTimer)
     if (reason !== Reason.CONNECTION_LOST) this.init.resume.void(member.peerId)
     if (reason !== Reason.LEFT && reason !== Reason.CONNECTION_LOST) {
@@ -140,6 +160,7 @@ export class Roster {
       })
     )
     this.members.clear()
+    this.changes++
   }
 
   private announcePresence(member: HostedMember, away: boolean): void {

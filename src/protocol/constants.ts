@@ -1,10 +1,15 @@
-/** Wire constants and limits of /securechat/1.0.0. docs/PROTOCOL.md restates each. */
+/** @module Wire constants and limits of /securechat/2.0.0. docs/PROTOCOL.md restates each. */
 
 export const PROTOCOL_NAME = 'securechat'
-export const PROTOCOL_VERSION = '1.0.0'
+/** 2.0.0: messages signed with Ed25519, recipients by digest, senders by member index, derived nonces. */
+export const PROTOCOL_VERSION = '2.0.0'
 export const PROTOCOL_ID = `/${PROTOCOL_NAME}/${PROTOCOL_VERSION}`
-/** The `version` field of Hello and Invitation. */
-export const WIRE_VERSION = 1
+/** Earlier protocols a host still answers, only to tell their members to update. */
+export const RETIRED_PROTOCOL_IDS: readonly string[] = [`/${PROTOCOL_NAME}/1.0.0`]
+/** The `version` field of Hello. */
+export const WIRE_VERSION = 2
+/** The `version` field of Invitation: its format did not change with the protocol. */
+export const INVITATION_VERSION = 1
 
 /** Largest frame either side accepts (the varint length prefix is checked before buffering). */
 export const MAX_FRAME_BYTES = 1024 * 1024
@@ -33,9 +38,16 @@ export const MAX_CODE_LENGTH = 16
 export const MAX_TOKEN_LENGTH = 1024
 export const MAX_PEER_ID_LENGTH = 128
 export const MAX_PUBLIC_KEY_BYTES = 1100
+/** An RSA-PSS signature (a resume proof, a signing key binding): the modulus size, at most 4096 bits. */
 export const MAX_SIGNATURE_BYTES = 512
+/** A message signature: Ed25519. */
+export const MESSAGE_SIGNATURE_BYTES = 64
+/** A signing key: Ed25519, raw. */
+export const SIGNING_KEY_BYTES = 32
 export const MAX_WRAPPED_KEY_BYTES = 512
 export const MAX_INVITATION_ADDRESSES = 16
 export const MAX_ADDRESS_BYTES = 256
 export const MAX_REASON_MESSAGE_LENGTH = 256
 export const IV_BYTES = 12
+/** Member indices the host hands out: they name senders in deliveries and are never reused by one host. */
+export const MAX_MEMBER_INDEX = 0xffff_ffff

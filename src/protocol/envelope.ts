@@ -47,6 +47,8 @@ export interface EnvelopeOptions {
    * ciphertext cannot be replayed into another context. Absent and empty are the same to GCM.
    */
   additionalData?: Uint8Array
+  /** The 12-byte nonce, when the caller derives it (unique per key); otherwise a random one. */
+  iv?: Uint8Array
 }
 
 const RSA_OAEP = { name: 'RSA-OAEP' } as const
@@ -76,7 +78,8 @@ export async function seal(
   checkRecipients(recipients)
   // Extractable only so wrapKey can export it inside WebCrypto; the raw bytes never reach JavaScript.
   const messageKey = await subtle().generateKey(AES_GCM, true, ['encrypt'])
-  const iv = randomBytes(IV_BYTES)
+  const iv = options?.iv ?? randomBytes(IV_BYTES)
+  if (iv.byteLength !== IV_BYTES) throw new InvalidInputError('an AES-GCM nonce is 12 bytes')
   const [ciphertext, keys] = await Promise.all([
     subtle().encrypt(gcmParams(iv, options), messageKey, asBufferSource(plaintext)),
     Promise.all(

@@ -1,12 +1,12 @@
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { encodeVarint, utf8 } from './bytes.js'
 import {
-  IV_BYTES,
   MAX_ADDRESS_BYTES,
   MAX_ANSWER_BYTES,
   MAX_CIPHERTEXT_BYTES,
   MAX_CODE_LENGTH,
   MAX_INVITATION_ADDRESSES,
+  MAX_MEMBER_INDEX,
   MAX_MEMBERS,
   MAX_NICKNAME_LENGTH,
   MAX_PEER_ID_LENGTH,
@@ -16,7 +16,9 @@ import {
   MAX_RECIPIENTS,
   MAX_SIGNATURE_BYTES,
   MAX_TOKEN_LENGTH,
-  MAX_WRAPPED_KEY_BYTES
+  MAX_WRAPPED_KEY_BYTES,
+  MESSAGE_SIGNATURE_BYTES,
+  SIGNING_KEY_BYTES
 } from './constants.js'
 import { ReasonError } from './errors.js'
 import { Deliver, Frame, type Member, Reason, Step, type Welcome } from './wire/securechat.js'
@@ -140,6 +142,17 @@ function validMember(member: Member | undefined, what: string): void {
   maxChars(m.nickname, MAX_NICKNAME_LENGTH * 4, `${what}.nickname`)
   maxBytes(m.publicKey, MAX_PUBLIC_KEY_BYTES, `${what}.publicKey`)
   maxChars(m.fingerprint, 64, `${what}.fingerprint`)
+  validSigningKey(m, what)
+  validIndex(m.index, `${what}.index`)
+}
+
+function validSigningKey(m: { signingKey: Uint8Array; signingKeyBinding: Uint8Array }, what: string): void {
+  check(m.signingKey.byteLength === SIGNING_KEY_BYTES, `${what}.signingKey`)
+  maxBytes(m.signingKeyBinding, MAX_SIGNATURE_BYTES, `${what}.signingKeyBinding`)
+}
+
+function validIndex(n: number, what: string): void {
+  check(Number.isInteger(n) && n > 0 && n <= MAX_MEMBER_INDEX, what)
 }
 
 function validWelcome(welcome: Welcome, what: string): void {
@@ -184,6 +197,7 @@ export function validateFrame(f: AnyFrame): void {
     case 'register':
       maxChars(f.body.nickname, MAX_NICKNAME_LENGTH * 4, 'register.nickname')
       maxBytes(f.body.publicKey, MAX_PUBLIC_KEY_BYTES, 'register.publicKey')
+      validSigningKey(f.body, 'register')
       return
     case 'welcome':
       validWelcome(f.body, 'welcome')
@@ -196,12 +210,10 @@ export function validateFrame(f: AnyFrame): void {
     case 'post':
       validCount(f.body.counter, 'post.counter')
       check(f.body.counter > 0, 'post.counter')
-      validCount(f.body.timestamp, 'post.timestamp')
       validPeerIds(f.body.recipients, 'post.recipients')
-      check(f.body.iv.byteLength === IV_BYTES, 'post.iv')
       check(f.body.ciphertext.byteLength >= 16, 'post.ciphertext')
       check(f.body.ciphertext.byteLength <= MAX_CIPHERTEXT_BYTES, 'post.ciphertext')
-      maxBytes(f.body.signature, MAX_SIGNATURE_BYTES, 'post.signature')
+      check(f.body.signature.byteLength === MESSAGE_SIGNATURE_BYTES, 'post.signature')
       // Epoch 0 wraps the content key for each recipient, in order; a sender key (epoch > 0) wraps none.
       check(f.body.keys.length === (f.body.epoch === 0 ? f.body.recipients.length : 0), 'post.keys')
       for (const k of f.body.keys) {
@@ -211,15 +223,13 @@ export function validateFrame(f: AnyFrame): void {
       return
     case 'deliver':
       validCount(f.body.seq, 'deliver.seq')
-      maxChars(f.body.sender, MAX_PEER_ID_LENGTH, 'deliver.sender')
+      validIndex(f.body.sender, 'deliver.sender')
       validCount(f.body.counter, 'deliver.counter')
-      validCount(f.body.timestamp, 'deliver.timestamp')
       validPeerIds(f.body.recipients, 'deliver.recipients')
-      check(f.body.iv.byteLength === IV_BYTES, 'deliver.iv')
       check(f.body.ciphertext.byteLength <= MAX_CIPHERTEXT_BYTES, 'deliver.ciphertext')
       maxBytes(f.body.wrappedKey, MAX_WRAPPED_KEY_BYTES, 'deliver.wrappedKey')
       check(f.body.epoch === 0 || f.body.wrappedKey.byteLength === 0, 'deliver.wrappedKey')
-      maxBytes(f.body.signature, MAX_SIGNATURE_BYTES, 'deliver.signature')
+      check(f.body.signature.byteLength === MESSAGE_SIGNATURE_BYTES, 'deliver.signature')
       return
     case 'ack':
       validCount(f.body.counter, 'ack.counter')
@@ -248,6 +258,7 @@ export function validateFrame(f: AnyFrame): void {
       validCount(f.body.timestamp, 'resume.timestamp')
       maxBytes(f.body.publicKey, MAX_PUBLIC_KEY_BYTES, 'resume.publicKey')
       maxBytes(f.body.signature, MAX_SIGNATURE_BYTES, 'resume.signature')
+      validSigningKey(f.body, 'resume')
       return
     case 'resumed':
       check(f.body.welcome !== undefined, 'resumed.welcome')
@@ -265,16 +276,16 @@ export function validateFrame(f: AnyFrame): void {
 
 export { MAX_ADDRESS_BYTES, MAX_INVITATION_ADDRESSES }
 
-/** Field 8 (wrappedKey) of Deliver and field 9 (deliver) of Frame, both length-delimited. */
-const WRAPPED_KEY_TAG = (8 << 3) | 2
+/** Field 6 (wrappedKey) of Deliver and field 9 (deliver) of Frame, both length-delimited. */
+const WRAPPED_KEY_TAG = (6 << 3) | 2
 const DELIVER_TAG = (9 << 3) | 2
 
 /**
  * The Deliver frames of one message, one per recipient: they decode exactly as `encodeFrame`'s do
  * (only the wrapped key comes last).
- * The shared fields (recipient list, ciphertext, signature) are encoded once and only each recipient's
+ * The shared fields (ciphertext, signature, any recipient list) are encoded once and only each recipient's
  * wrapped key is appended, since the host's cost per message would otherwise grow with the square of
- * the room's size. Protobuf fields may come in any order, so appending field 8 is valid.
+ * the room's size. Protobuf fields may come in any order, so appending field 6 is valid.
  */
 export function encodeDeliverFrames(
   shared: Omit<Deliver, 'wrappedKey'>,

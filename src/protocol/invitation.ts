@@ -1,5 +1,10 @@
 import { asBufferSource, fromBase64Url, toBase64Url } from './bytes.js'
-import { MAX_ADDRESS_BYTES, MAX_INVITATION_ADDRESSES, MAX_TOKEN_LENGTH, WIRE_VERSION } from './constants.js'
+import {
+  INVITATION_VERSION,
+  MAX_ADDRESS_BYTES,
+  MAX_INVITATION_ADDRESSES,
+  MAX_TOKEN_LENGTH
+} from './constants.js'
 import { InvalidInputError } from './errors.js'
 import { Invitation, InvitationClaims } from './wire/securechat.js'
 
@@ -33,7 +38,7 @@ export function encodeInvitation(parts: InvitationParts): string {
     throw new InvalidInvitationError('invitation holds a malformed address')
   }
   const bytes = Invitation.encode({
-    version: WIRE_VERSION,
+    version: INVITATION_VERSION,
     addresses: parts.addresses.map(asBufferSource),
     token: parts.token
   })
@@ -54,9 +59,9 @@ export function decodeInvitation(text: string): InvitationParts {
   } catch {
     throw new InvalidInvitationError('invitation is damaged (it does not decode); copy it again in full')
   }
-  if (decoded.version !== WIRE_VERSION) {
+  if (decoded.version !== INVITATION_VERSION) {
     throw new InvalidInvitationError(
-      `invitation format ${decoded.version} is not supported (expected ${WIRE_VERSION})`
+      `invitation format ${decoded.version} is not supported (expected ${INVITATION_VERSION})`
     )
   }
   if (decoded.addresses.length === 0) throw new InvalidInvitationError('invitation holds no host address')

@@ -1,10 +1,18 @@
+/** @module A chat message end to end: sealed and signed by its sender, checked and opened by each receiver. */
 import { asBufferSource } from './bytes.js'
 import { MAX_MESSAGE_BYTES } from './constants.js'
 import { open, type Recipient, seal } from './envelope.js'
 import { DecryptionError, InvalidInputError, InvalidSignatureError } from './errors.js'
-import { type RsaPrivateKey, type RsaPublicKey, sign, verify } from './rsa.js'
+import type { RsaPrivateKey } from './rsa.js'
 import { decryptWithSenderKey, encryptWithSenderKey, type SenderKey } from './sender-key.js'
-import { additionalData, type MessageHeader, signatureInput } from './signing.js'
+import {
+  additionalData,
+  type MessageHeader,
+  messageNonce,
+  recipientsDigest,
+  signatureInput
+} from './signing.js'
+import type { SigningPrivateKey, SigningPublicKey } from './signing-key.js'
 import { Content, type Deliver, type Post } from './wire/securechat.js'
 
 export class MessageTooLargeError extends InvalidInputError {
@@ -15,13 +23,15 @@ export class MessageTooLargeError extends InvalidInputError {
 export interface SealMessageInput {
   roomId: Uint8Array
   sender: string
+  /** Strictly increasing per sender: its clock in microseconds (see `Post.counter`). */
   counter: number
-  timestamp: number
   /** A chat line; or, with `announce`, a new sender key for the recipients (sent wrapped, epoch 0). */
   text: string
   announce?: SenderKey
   recipients: readonly Recipient[]
-  signingKey: RsaPrivateKey
+  /** `recipientsDigest` of the recipients' ids, when the caller keeps it; computed otherwise. */
+  recipientsDigest?: Uint8Array
+  signingKey: SigningPrivateKey
   /** Encrypt under this sender key (its recipients already hold it) instead of wrapping a fresh key. */
   senderKey?: SenderKey
 }
@@ -30,6 +40,12 @@ export interface SealMessageInput {
 export interface OpenedContent {
   text: string
   senderKey?: { epoch: number; key: Uint8Array }
+}
+
+/** The sender of a delivered message, as the receiver knows it. */
+export interface MessageSender {
+  peerId: string
+  signingKey: SigningPublicKey
 }
 
 export function encodeContent(text: string, announce?: SenderKey): Uint8Array {
@@ -47,82 +63,88 @@ export function encodeContent(text: string, announce?: SenderKey): Uint8Array {
   return bytes
 }
 
+/** The time a message was sent, in ms since the Unix epoch: its counter is the sender's µs clock. */
+export function sentAt(counter: number): number {
+  return Math.floor(counter / 1000)
+}
+
 /**
  * Encrypts and signs: the Post a member sends to the host. Under a sender key when one is given (epoch
  * n > 0, no wrapped keys); otherwise under a fresh content key wrapped for every recipient (epoch 0).
- * The signature covers the same bytes either way; the epoch is not signed, as a wrong one only picks a
- * key that fails the AES-GCM check.
+ * The nonce is derived from the counter; the signature covers the header and the ciphertext.
  */
 export async function sealMessage(input: SealMessageInput): Promise<Post> {
   const plaintext = encodeContent(input.text, input.announce)
+  const ids = input.recipients.map((r) => r.id)
   const header: MessageHeader = {
     roomId: input.roomId,
     sender: input.sender,
     counter: input.counter,
-    timestamp: input.timestamp,
-    recipients: input.recipients.map((r) => r.id)
+    epoch: input.senderKey?.epoch ?? 0,
+    recipients: input.recipientsDigest ?? (await recipientsDigest(ids))
   }
   const aad = additionalData(header)
+  const iv = messageNonce(input.counter)
   const sealed =
     input.senderKey === undefined
-      ? await seal(plaintext, [...input.recipients], { additionalData: aad })
-      : { ...(await encryptWithSenderKey(input.senderKey, plaintext, aad)), keys: [] }
-  const signature = await sign(input.signingKey, signatureInput(header, sealed.iv, sealed.ciphertext))
+      ? await seal(plaintext, [...input.recipients], { additionalData: aad, iv })
+      : { ...(await encryptWithSenderKey(input.senderKey, plaintext, aad, iv)), keys: [] }
+  const signature = await input.signingKey.sign(signatureInput(header, sealed.ciphertext))
   return {
     counter: header.counter,
-    timestamp: header.timestamp,
-    recipients: [...header.recipients],
-    iv: asBufferSource(sealed.iv),
+    recipients: ids,
     ciphertext: asBufferSource(sealed.ciphertext),
     keys: sealed.keys.map((k) => ({ recipient: k.recipient, key: asBufferSource(k.wrappedKey) })),
     signature: asBufferSource(signature),
-    epoch: input.senderKey?.epoch ?? 0
+    epoch: header.epoch
   }
 }
 
-export function postHeader(roomId: Uint8Array, sender: string, post: Post | Deliver): MessageHeader {
-  return { roomId, sender, counter: post.counter, timestamp: post.timestamp, recipients: post.recipients }
+/** The header of a Post or a Deliver, given its sender's PeerId and the digest of its recipients. */
+export function messageHeader(
+  roomId: Uint8Array,
+  sender: string,
+  message: Pick<Post, 'counter' | 'epoch'>,
+  recipients: Uint8Array
+): MessageHeader {
+  return { roomId, sender, counter: message.counter, epoch: message.epoch, recipients }
 }
 
 /** The host's check and every receiver's check: was this signed by the sender's key? */
-export async function verifyMessageSignature(
+export function verifyMessageSignature(
   header: MessageHeader,
-  message: Pick<Post, 'iv' | 'ciphertext' | 'signature'>,
-  senderKey: RsaPublicKey
+  message: Pick<Post, 'ciphertext' | 'signature'>,
+  signingKey: SigningPublicKey
 ): Promise<boolean> {
-  return verify(senderKey, message.signature, signatureInput(header, message.iv, message.ciphertext))
+  return signingKey.verify(message.signature, signatureInput(header, message.ciphertext))
 }
 
 /** Finds the sender key a message names, among those its sender announced. */
 export type SenderKeyLookup = (sender: string, epoch: number) => CryptoKey | undefined
 
-/** Checks the signature, then decrypts this recipient's copy. Throws typed errors, never returns junk. */
+/**
+ * Checks the signature and decrypts this recipient's copy (both at once: the plaintext is used only
+ * once the signature holds). `recipients` is the digest of the recipients as the receiver knows them.
+ * Throws typed errors, never returns junk.
+ */
 export async function openDeliveredContent(
   roomId: Uint8Array,
   deliver: Deliver,
-  senderKey: RsaPublicKey,
+  sender: MessageSender,
+  recipients: Uint8Array,
   privateKey: RsaPrivateKey,
   senderKeys: SenderKeyLookup = () => undefined
 ): Promise<OpenedContent> {
-  const header = postHeader(roomId, deliver.sender, deliver)
-  if (!(await verifyMessageSignature(header, deliver, senderKey))) {
+  const header = messageHeader(roomId, sender.peerId, deliver, recipients)
+  const aad = additionalData(header)
+  const iv = messageNonce(deliver.counter)
+  const decrypting = decryptDelivered(deliver, sender.peerId, iv, aad, privateKey, senderKeys)
+  // Settled either way, so that a failed decryption never goes unhandled while the check runs.
+  decrypting.catch(() => {})
+  if (!(await verifyMessageSignature(header, deliver, sender.signingKey))) {
     throw new InvalidSignatureError(`message ${deliver.seq} is not signed by its sender`)
   }
-  const aad = additionalData(header)
-  let plaintext: Uint8Array
-  if (deliver.epoch === 0) {
-    plaintext = await open(
-      { iv: deliver.iv, ciphertext: deliver.ciphertext, wrappedKey: deliver.wrappedKey },
-      privateKey,
-      {
-        additionalData: aad
-      }
-    )
-  } else {
-    const key = senderKeys(deliver.sender, deliver.epoch)
-    if (key === undefined) throw new DecryptionError(`no key ${deliver.epoch} from this sender`)
-    plaintext = await decryptWithSenderKey(key, deliver.iv, deliver.ciphertext, aad)
-  }
+  const plaintext = await decrypting
   try {
     const content = Content.decode(plaintext)
     return {
@@ -136,13 +158,33 @@ export async function openDeliveredContent(
   }
 }
 
+function decryptDelivered(
+  deliver: Deliver,
+  sender: string,
+  iv: Uint8Array,
+  aad: Uint8Array,
+  privateKey: RsaPrivateKey,
+  senderKeys: SenderKeyLookup
+): Promise<Uint8Array> {
+  if (deliver.epoch === 0) {
+    return open({ iv, ciphertext: deliver.ciphertext, wrappedKey: deliver.wrappedKey }, privateKey, {
+      additionalData: aad
+    })
+  }
+  const key = senderKeys(sender, deliver.epoch)
+  if (key === undefined)
+    return Promise.reject(new DecryptionError(`no key ${deliver.epoch} from this sender`))
+  return decryptWithSenderKey(key, iv, deliver.ciphertext, aad)
+}
+
 /** `openDeliveredContent` for a chat line: its text. */
 export async function openDelivered(
   roomId: Uint8Array,
   deliver: Deliver,
-  senderKey: RsaPublicKey,
+  sender: MessageSender,
+  recipients: Uint8Array,
   privateKey: RsaPrivateKey,
   senderKeys?: SenderKeyLookup
 ): Promise<string> {
-  return (await openDeliveredContent(roomId, deliver, senderKey, privateKey, senderKeys)).text
+  return (await openDeliveredContent(roomId, deliver, sender, recipients, privateKey, senderKeys)).text
 }

@@ -302,18 +302,19 @@ export async function verify(
 }
 
 /**
- * A fingerprint to compare aloud, after Signal's safety numbers: SHA-256 of the SPKI; its first 30
+ * A fingerprint to compare aloud, after Signal's safety numbers: SHA-256 of the key bytes given (a
+ * member's are its SPKI and its signing key, see `memberFingerprint`); its first 30
  * bytes as six 5-byte big-endian integers, each reduced mod 100000 to five decimal digits. 40 bits per
  * group makes the modulo bias negligible (< 1e-7); six groups carry about 99.7 bits.
  * Example shape: "04217 88310 57203 19944 60025 31867".
  */
-export async function fingerprint(publicKeySpki: Uint8Array): Promise<string> {
-  return fingerprintGroups(await sha256(publicKeySpki)).join(' ')
+export async function fingerprint(keyBytes: Uint8Array): Promise<string> {
+  return fingerprintGroups(await sha256(keyBytes)).join(' ')
 }
 
 /** The first two groups (~33 bits): enough to tell members apart on screen, not to authenticate them. */
-export async function shortFingerprint(publicKeySpki: Uint8Array): Promise<string> {
-  return fingerprintGroups(await sha256(publicKeySpki))
+export async function shortFingerprint(keyBytes: Uint8Array): Promise<string> {
+  return fingerprintGroups(await sha256(keyBytes))
     .slice(0, 2)
     .join(' ')
 }

@@ -31,13 +31,18 @@ export function generateSenderKey(epoch: number): Promise<SenderKey> {
   return importSenderKey(epoch, randomBytes(SENDER_KEY_BYTES))
 }
 
-/** Encrypts under the sender key with a fresh random IV; the header goes in as additional data. */
+/**
+ * Encrypts under the sender key; the header goes in as additional data. The nonce is the caller's
+ * (derived from the message counter, never repeated under one key) or else random.
+ */
 export async function encryptWithSenderKey(
   senderKey: SenderKey,
   plaintext: Uint8Array,
-  additionalData: Uint8Array
+  additionalData: Uint8Array,
+  nonce?: Uint8Array
 ): Promise<{ iv: Uint8Array; ciphertext: Uint8Array }> {
-  const iv = randomBytes(IV_BYTES)
+  const iv = nonce ?? randomBytes(IV_BYTES)
+  if (iv.byteLength !== IV_BYTES) throw new InvalidInputError('an AES-GCM nonce is 12 bytes')
   const ciphertext = await globalThis.crypto.subtle.encrypt(
     { name: AES_GCM, iv: asBufferSource(iv), additionalData: asBufferSource(additionalData) },
     senderKey.key,

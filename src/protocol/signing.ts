@@ -1,16 +1,23 @@
-import { concatBytes, utf8 } from './bytes.js'
+/** @module The canonical bytes a message's signature and AEAD bind, and the nonce it is sealed under. */
+import { asBufferSource, concatBytes, utf8 } from './bytes.js'
 
 /** The header every member agrees on for one message; the signature and the AEAD both bind it. */
 export interface MessageHeader {
   roomId: Uint8Array
+  /** The sender's PeerId (a Deliver names it by member index; what is signed is the PeerId). */
   sender: string
   counter: number
-  timestamp: number
-  recipients: readonly string[]
+  epoch: number
+  /** `recipientsDigest` of everyone the message is sealed for. */
+  recipients: Uint8Array
 }
 
-const SIGNATURE_DOMAIN = utf8('securechat/1.0.0 signature\0')
-const AAD_DOMAIN = utf8('securechat/1.0.0 aad\0')
+const SIGNATURE_DOMAIN = utf8('securechat/2 signature\0')
+const AAD_DOMAIN = utf8('securechat/2 aad\0')
+const RECIPIENTS_DOMAIN = utf8('securechat/2 recipients\0')
+
+/** Bytes of a SHA-256 digest. */
+export const DIGEST_BYTES = 32
 
 function u32(n: number): Uint8Array {
   const out = new Uint8Array(4)
@@ -29,24 +36,44 @@ function field(bytes: Uint8Array): Uint8Array {
   return concatBytes(u32(bytes.byteLength), bytes)
 }
 
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.byteLength, b.byteLength)
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] as number) - (b[i] as number)
+    if (d !== 0) return d
+  }
+  return a.byteLength - b.byteLength
+}
+
+/**
+ * SHA-256 over the recipients' PeerIds in ascending order of their UTF-8 bytes, each length-prefixed
+ * after their count: one value for one set, whatever order a list holds it in. What a message signs
+ * instead of the list, so that the host need not repeat the list in every delivery: a receiver
+ * computes it from the room as it knows it, and a signature made for any other set fails.
+ */
+export async function recipientsDigest(recipients: readonly string[]): Promise<Uint8Array> {
+  const ids = recipients.map(utf8).sort(compareBytes)
+  const input = concatBytes(RECIPIENTS_DOMAIN, u32(ids.length), ...ids.map(field))
+  return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', asBufferSource(input)))
+}
+
 function headerBytes(header: MessageHeader): Uint8Array[] {
   return [
     field(header.roomId),
     field(utf8(header.sender)),
     u64(header.counter),
-    u64(header.timestamp),
-    u32(header.recipients.length),
-    ...header.recipients.map((r) => field(utf8(r)))
+    u32(header.epoch),
+    field(header.recipients)
   ]
 }
 
 /**
- * The canonical bytes a sender signs with RSA-PSS: room id, sender, counter, timestamp, recipient list,
- * IV and ciphertext. Wrapped keys are left out on purpose: each recipient sees only its own, and a
+ * The canonical bytes a sender signs with Ed25519: room id, sender, counter, epoch, recipients digest
+ * and ciphertext. Wrapped keys are left out on purpose: each recipient sees only its own, and a
  * substituted wrapped key cannot open the signed ciphertext anyway.
  */
-export function signatureInput(header: MessageHeader, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-  return concatBytes(SIGNATURE_DOMAIN, ...headerBytes(header), field(iv), field(ciphertext))
+export function signatureInput(header: MessageHeader, ciphertext: Uint8Array): Uint8Array {
+  return concatBytes(SIGNATURE_DOMAIN, ...headerBytes(header), field(ciphertext))
 }
 
 /** AES-GCM additional data: the header, so a ciphertext cannot be moved to another context. */
@@ -54,7 +81,17 @@ export function additionalData(header: MessageHeader): Uint8Array {
   return concatBytes(AAD_DOMAIN, ...headerBytes(header))
 }
 
-const RESUME_DOMAIN = utf8('securechat/1.0.0 resume\0')
+/**
+ * The 96-bit AES-GCM nonce of a message: four zero bytes, then its counter (big-endian). A sender's
+ * counters strictly increase and each key (a fresh content key, or a sender key) is one sender's, so
+ * no nonce repeats under a key — as TLS 1.3 derives its nonces from record numbers (RFC 8446 §5.3),
+ * and it saves every delivery the 14 bytes of a random IV.
+ */
+export function messageNonce(counter: number): Uint8Array {
+  return concatBytes(new Uint8Array(4), u64(counter))
+}
+
+const RESUME_DOMAIN = utf8('securechat/2 resume\0')
 
 /**
  * What a returning member signs with its RSA key: proof that the holder of the credential also holds

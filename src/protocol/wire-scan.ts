@@ -37,7 +37,15 @@ const many = (name: string, max: number): FieldRule => ({ name, kind: 'bytes', r
 
 const MEMBER: MessageRule = {
   name: 'Member',
-  fields: { 1: b('peerId'), 2: b('nickname'), 3: b('publicKey'), 4: b('fingerprint') }
+  fields: {
+    1: b('peerId'),
+    2: b('nickname'),
+    3: b('publicKey'),
+    4: b('fingerprint'),
+    5: b('signingKey'),
+    6: b('signingKeyBinding'),
+    7: v('index')
+  }
 }
 const WELCOME: MessageRule = {
   name: 'Welcome',
@@ -65,7 +73,10 @@ export const FRAME_RULE: MessageRule = {
     }),
     3: m('answer', { name: 'Answer', fields: { 1: b('answer') } }),
     4: m('roomCode', { name: 'RoomCode', fields: { 1: b('code') } }),
-    5: m('register', { name: 'Register', fields: { 1: b('nickname'), 2: b('publicKey') } }),
+    5: m('register', {
+      name: 'Register',
+      fields: { 1: b('nickname'), 2: b('publicKey'), 3: b('signingKey'), 4: b('signingKeyBinding') }
+    }),
     6: m('welcome', WELCOME),
     7: m('refusal', {
       name: 'Refusal',
@@ -75,28 +86,24 @@ export const FRAME_RULE: MessageRule = {
       name: 'Post',
       fields: {
         1: v('counter'),
-        2: v('timestamp'),
-        3: many('recipients', MAX_RECIPIENTS),
-        4: b('iv'),
-        5: b('ciphertext'),
-        6: m('keys', WRAPPED_KEY, MAX_RECIPIENTS),
-        7: b('signature'),
-        8: v('epoch')
+        2: many('recipients', MAX_RECIPIENTS),
+        3: b('ciphertext'),
+        4: m('keys', WRAPPED_KEY, MAX_RECIPIENTS),
+        5: b('signature'),
+        6: v('epoch')
       }
     }),
     9: m('deliver', {
       name: 'Deliver',
       fields: {
         1: v('seq'),
-        2: b('sender'),
+        2: v('sender'),
         3: v('counter'),
-        4: v('timestamp'),
-        5: many('recipients', MAX_RECIPIENTS),
-        6: b('iv'),
-        7: b('ciphertext'),
-        8: b('wrappedKey'),
-        9: b('signature'),
-        10: v('epoch')
+        4: many('recipients', MAX_RECIPIENTS),
+        5: b('ciphertext'),
+        6: b('wrappedKey'),
+        7: b('signature'),
+        8: v('epoch')
       }
     }),
     10: m('ack', { name: 'Ack', fields: { 1: v('counter'), 2: v('seq') } }),
@@ -106,7 +113,15 @@ export const FRAME_RULE: MessageRule = {
     14: m('goodbye', { name: 'Goodbye', fields: { 1: v('reason'), 2: b('message') } }),
     15: m('resume', {
       name: 'Resume',
-      fields: { 1: b('token'), 2: v('lastSeq'), 3: v('timestamp'), 4: b('publicKey'), 5: b('signature') }
+      fields: {
+        1: b('token'),
+        2: v('lastSeq'),
+        3: v('timestamp'),
+        4: b('publicKey'),
+        5: b('signature'),
+        6: b('signingKey'),
+        7: b('signingKeyBinding')
+      }
     }),
     16: m('resumed', {
       name: 'Resumed',

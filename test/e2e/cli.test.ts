@@ -309,7 +309,13 @@ describe('--room keeps the room across a restart', () => {
 
     const folder = join(sandbox.configHome, 'securechat', 'rooms', 'team')
     assert.equal(statSync(folder).mode & 0o777, 0o700)
-    for (const file of ['room.json', 'identity.key', 'member-key.pem', 'invitations.json']) {
+    for (const file of [
+      'room.json',
+      'identity.key',
+      'member-key.pem',
+      'signing-key.pem',
+      'invitations.json'
+    ]) {
       assert.equal(statSync(join(folder, file)).mode & 0o777, 0o600, `${file} is 0600`)
     }
     // Loose permissions are fixed, with a warning.

@@ -3,7 +3,7 @@ import { createRoomHost, type RoomHost, type RoomHostOptions } from '../../src/n
 import { type JoinOptions, joinRoom } from '../../src/node/join.js'
 import type { JoinCredentials } from '../../src/node/join-handshake.js'
 import type { RoomMember } from '../../src/node/member.js'
-import { generateRsaKeyPair, type RsaKeyPair } from '../../src/protocol/rsa.js'
+import { generateMemberKeyPair, type MemberKeyPair } from '../../src/protocol/member-keys.js'
 import type { Post } from '../../src/protocol/wire/securechat.js'
 
 export const QUESTION = 'Which river runs past the office?'
@@ -12,11 +12,11 @@ export const ANSWER = 'The Thames'
 /** Low scrypt cost: the gates are what is under test, not the hash's strength. */
 const FAST_HASH = 'fast'
 
-let keyPool: RsaKeyPair[] = []
+let keyPool: MemberKeyPair[] = []
 
 /** RSA key generation is the slow part of a test room; keys are made once and reused across tests. */
-export async function memberKeys(count: number): Promise<RsaKeyPair[]> {
-  while (keyPool.length < count) keyPool = [...keyPool, await generateRsaKeyPair()]
+export async function memberKeys(count: number): Promise<MemberKeyPair[]> {
+  while (keyPool.length < count) keyPool = [...keyPool, await generateMemberKeyPair()]
   return keyPool.slice(0, count)
 }
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { BACKLOG_BYTES } from '../../src/node/constants.js'
-import { deliveryBytes } from '../../src/node/hosted-member.js'
+import { deliveryBytes, shareRecipientList } from '../../src/node/hosted-member.js'
 import { MAX_MESSAGE_BYTES } from '../../src/protocol/constants.js'
 import { arrayBuffers, MiB } from '../helpers/memory.js'
 import { eventually, join, memberKeys, record, startHost, until } from '../helpers/room.js'
@@ -57,7 +57,7 @@ describe('the backlog holds what it counts', () => {
 })
 
 describe('what a held delivery is charged', () => {
-  it('its recipient list counts: 255 long made-up recipients cannot ride along for free', () => {
+  it('its recipient list counts: 256 long made-up recipients cannot ride along for free', () => {
     const recipients = Array.from(
       { length: 256 },
       (_, i) => `${'x'.repeat(120)}${String(i).padStart(8, '0')}`
@@ -65,16 +65,21 @@ describe('what a held delivery is charged', () => {
     const tiny = new Uint8Array(64)
     const deliver = {
       seq: 1,
-      sender: 'a',
+      sender: 1,
       counter: 1,
-      timestamp: 0,
       recipients,
-      iv: tiny.subarray(0, 12),
-      ciphertext: tiny.subarray(12, 40),
+      ciphertext: tiny.subarray(0, 40),
       wrappedKey: new Uint8Array(0),
       signature: tiny.subarray(40, 64),
       epoch: 1
     }
     assert.ok(deliveryBytes(deliver) >= 256 * 2 * 128, `charged ${deliveryBytes(deliver)} bytes`)
+    // Shared by the one real member among them, it is still charged whole to that member...
+    shareRecipientList(recipients, 1)
+    assert.ok(deliveryBytes(deliver) >= 256 * 2 * 128, `charged ${deliveryBytes(deliver)} bytes`)
+    // ...and shared by 256 real holders, each pays a 256th: together, the whole list.
+    const alone = deliveryBytes({ ...deliver, recipients: [] })
+    shareRecipientList(recipients, 256)
+    assert.ok(256 * (deliveryBytes(deliver) - alone) >= 256 * 2 * 128)
   })
 })

@@ -7,7 +7,12 @@ import type { Libp2p } from 'libp2p'
 import type { RoomHost } from '../../src/node/host.js'
 import { createSecureChatNode } from '../../src/node/libp2p.js'
 import type { RoomMember } from '../../src/node/member.js'
-import { MAX_CIPHERTEXT_BYTES, MAX_FRAME_BYTES, PROTOCOL_ID } from '../../src/protocol/constants.js'
+import {
+  MAX_CIPHERTEXT_BYTES,
+  MAX_FRAME_BYTES,
+  PROTOCOL_ID,
+  WIRE_VERSION
+} from '../../src/protocol/constants.js'
 import { type AnyFrame, decodeFrame, encodeFrame, FRAME_KINDS, frame } from '../../src/protocol/frame.js'
 import { sealMessage } from '../../src/protocol/message.js'
 import { importPublicKey } from '../../src/protocol/rsa.js'
@@ -115,12 +120,17 @@ describe('hostile input against a running host', () => {
     const { invitation } = await host.invite()
     const token = (await import('../../src/protocol/invitation.js')).decodeInvitation(invitation).token
     const step = fc.oneof(
-      fc.constant(frame('hello', { version: 1, token })),
+      fc.constant(frame('hello', { version: WIRE_VERSION, token })),
       fc.string({ maxLength: 40 }).map((answer) => frame('answer', { answer })),
       fc.stringMatching(/^[0-9]{0,8}$/).map((code) => frame('roomCode', { code })),
-      fc
-        .string({ maxLength: 40 })
-        .map((nickname) => frame('register', { nickname, publicKey: new Uint8Array(64) })),
+      fc.string({ maxLength: 40 }).map((nickname) =>
+        frame('register', {
+          nickname,
+          publicKey: new Uint8Array(64),
+          signingKey: new Uint8Array(32),
+          signingKeyBinding: new Uint8Array(64)
+        })
+      ),
       fc
         .constantFrom(...FRAME_KINDS)
         .chain(randomlyFilled)
@@ -234,10 +244,9 @@ describe('hostile input against a running host', () => {
       roomId: host.roomId,
       sender: bob.peerId,
       counter: Date.now() * 1000 + 1_000_000_000,
-      timestamp: Date.now(),
       text: 'I am bob, honest',
       recipients: [{ id: bob.peerId, publicKey: bobKey }],
-      signingKey: aliceKey.privateKey
+      signingKey: aliceKey.signing.privateKey
     })
     channelOf(alice).send(frame('post', asBob))
     await until(alice, () => aliceEvents.find((e) => e.type === 'error' && e.code === 'bad-signature'))
@@ -249,10 +258,9 @@ describe('hostile input against a running host', () => {
       roomId: host.roomId,
       sender: alice.peerId,
       counter: 1,
-      timestamp: Date.now(),
       text: 'old news',
       recipients: [{ id: bob.peerId, publicKey: bobKey }],
-      signingKey: aliceKey.privateKey
+      signingKey: aliceKey.signing.privateKey
     })
     channelOf(alice).send(frame('post', replay))
     await alice.send('marker')

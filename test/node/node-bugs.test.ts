@@ -109,7 +109,10 @@ describe('bugs found by reading', () => {
         peerId: fake.peerId.toString(),
         nickname: 'x',
         publicKey: new Uint8Array(40),
-        fingerprint: ''
+        fingerprint: '',
+        signingKey: new Uint8Array(32),
+        signingKeyBinding: new Uint8Array(0),
+        index: 1
       }
       await lp.write(
         encodeFrame(

@@ -5,7 +5,7 @@ import { lpStream } from '@libp2p/utils'
 import { JoinRefusedError } from '../../src/node/errors.js'
 import type { RoomHost } from '../../src/node/host.js'
 import { createSecureChatNode } from '../../src/node/libp2p.js'
-import { PROTOCOL_ID } from '../../src/protocol/constants.js'
+import { PROTOCOL_ID, WIRE_VERSION } from '../../src/protocol/constants.js'
 import { Fernet } from '../../src/protocol/fernet.js'
 import { decodeFrame, encodeFrame, frame } from '../../src/protocol/frame.js'
 import { decodeInvitation, encodeInvitation } from '../../src/protocol/invitation.js'
@@ -190,7 +190,7 @@ describe('the four gates refuse what they should, with the right reason code', (
     try {
       const stream = await node.dialProtocol(h.addresses(), PROTOCOL_ID)
       const lp = lpStream(stream)
-      await lp.write(encodeFrame(frame('hello', { version: 1, token })))
+      await lp.write(encodeFrame(frame('hello', { version: WIRE_VERSION, token })))
       assert.equal(decodeFrame(await lp.read()).kind, 'challenge')
       await lp.write(encodeFrame(frame('answer', { answer: ANSWER })))
       const atCode = decodeFrame(await lp.read())

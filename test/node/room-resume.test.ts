@@ -131,7 +131,9 @@ describe('reconnect and resume', () => {
               lastSeq: 0,
               timestamp: Date.now(),
               publicKey: new Uint8Array(aliceKeys.publicKey.spki),
-              signature: new Uint8Array(256)
+              signature: new Uint8Array(256),
+              signingKey: new Uint8Array(aliceKeys.signing.publicKey.raw),
+              signingKeyBinding: new Uint8Array(aliceKeys.binding)
             })
           )
         )

@@ -16,7 +16,7 @@ import { DecryptionError } from '../../src/protocol/errors.js'
 import { type AnyFrame, decodeFrame, encodeFrame, frame } from '../../src/protocol/frame.js'
 import { MessageTooLargeError, sealMessage } from '../../src/protocol/message.js'
 import { generateRsaKeyPair } from '../../src/protocol/rsa.js'
-import { additionalData } from '../../src/protocol/signing.js'
+import { additionalData, messageNonce, recipientsDigest } from '../../src/protocol/signing.js'
 import { type Post, Reason } from '../../src/protocol/wire/securechat.js'
 import { join, memberKeys, record, startHost, tapRelay, until } from '../helpers/room.js'
 
@@ -66,12 +66,11 @@ describe('what the host cannot do, and what the room survives', () => {
       roomId: host.roomId,
       sender: alice.peerId,
       counter: 1000,
-      timestamp: Date.now(),
       text: 'send me your password',
       recipients: [{ id: bob.peerId, publicKey: bobPublic }],
-      signingKey: hostKeys.privateKey
+      signingKey: hostKeys.signing.privateKey
     })
-    hostChannelTo(host, bob.peerId).send(deliverOf(forged, 999_999, alice.peerId, 0))
+    hostChannelTo(host, bob.peerId).send(deliverOf(forged, 999_999, indexOf(host, alice.peerId), 0))
     const error = await until(bob, () => bobEvents.find((e) => e.type === 'error'))
     assert.equal(error.type === 'error' && error.code, 'bad-signature')
     assert.equal(bobEvents.filter((e) => e.type === 'message').length, 0)
@@ -87,8 +86,8 @@ describe('what the host cannot do, and what the room survives', () => {
     assert.ok(original)
     const seq = (bobEvents.find((e) => e.type === 'message') as { seq: number }).seq
     // Same seq again, and a fresh seq with the old counter: both are replays.
-    hostChannelTo(host, bob.peerId).send(deliverOf(original, seq, alice.peerId, 0))
-    hostChannelTo(host, bob.peerId).send(deliverOf(original, seq + 1000, alice.peerId, 0))
+    hostChannelTo(host, bob.peerId).send(deliverOf(original, seq, indexOf(host, alice.peerId), 0))
+    hostChannelTo(host, bob.peerId).send(deliverOf(original, seq + 1000, indexOf(host, alice.peerId), 0))
     await until(bob, () => bobEvents.filter((e) => e.type === 'error').length >= 2 || undefined)
     assert.deepEqual(
       bobEvents.filter((e) => e.type === 'error').map((e) => e.type === 'error' && e.code),
@@ -184,15 +183,19 @@ describe('a relay-only host', () => {
       const curious = await generateRsaKeyPair()
       for (const wrapped of post.keys) {
         await assert.rejects(
-          open({ iv: post.iv, ciphertext: post.ciphertext, wrappedKey: wrapped.key }, curious.privateKey, {
-            additionalData: additionalData({
-              roomId: host.roomId,
-              sender: alice.peerId,
-              counter: post.counter,
-              timestamp: post.timestamp,
-              recipients: post.recipients
-            })
-          }),
+          open(
+            { iv: messageNonce(post.counter), ciphertext: post.ciphertext, wrappedKey: wrapped.key },
+            curious.privateKey,
+            {
+              additionalData: additionalData({
+                roomId: host.roomId,
+                sender: alice.peerId,
+                counter: post.counter,
+                epoch: post.epoch,
+                recipients: await recipientsDigest(post.recipients)
+              })
+            }
+          ),
           DecryptionError
         )
       }
@@ -274,7 +277,14 @@ async function publicKeyOf(host: RoomHost, peerId: string): Promise<Uint8Array |
   return members.get(peerId)?.publicKeySpki
 }
 
-function deliverOf(post: Post, seq: number, sender: string, keyIndex: number): AnyFrame {
+/** The member index by which the host's deliveries name `peerId`. */
+function indexOf(host: RoomHost, peerId: string): number {
+  const index = host.debug.members.get(peerId)?.index
+  assert.ok(index !== undefined, `${peerId} is a member`)
+  return index
+}
+
+function deliverOf(post: Post, seq: number, sender: number, keyIndex: number): AnyFrame {
   // Under a sender key (epoch > 0) there is no wrapped key to pick.
   const wrapped = post.epoch === 0 ? post.keys[keyIndex] : { key: new Uint8Array(0) }
   assert.ok(wrapped)
@@ -282,9 +292,7 @@ function deliverOf(post: Post, seq: number, sender: string, keyIndex: number): A
     seq,
     sender,
     counter: post.counter,
-    timestamp: post.timestamp,
     recipients: post.recipients,
-    iv: post.iv,
     ciphertext: post.ciphertext,
     wrappedKey: wrapped.key,
     signature: post.signature,

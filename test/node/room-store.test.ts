@@ -55,6 +55,11 @@ describe('a stored room', () => {
       peerIdFromPrivateKey(created.privateKey).toString()
     )
     assert.deepEqual(loaded.keys.publicKey.spki, created.keys.publicKey.spki)
+    assert.deepEqual(
+      loaded.keys.signing.publicKey.raw,
+      created.keys.signing.publicKey.raw,
+      'same signing key'
+    )
     assert.deepEqual(loaded.roomId, created.roomId)
     assert.equal(loaded.roomName, 'team')
     assert.equal(loaded.question, 'Mascot?')
@@ -69,6 +74,22 @@ describe('a stored room', () => {
     assert.equal((await store.load())?.port, 4455)
   })
 
+  it('a room stored before signing keys existed gets one on its next load, and keeps it', async () => {
+    const env = freshEnv()
+    const store = new RoomStore('older', { env })
+    const created = await store.create({
+      question: 'Mascot?',
+      answerHash: await hashAnswer('otter', { N: 1024 })
+    })
+    rmSync(store.path('signingKey'))
+    const first = await store.load()
+    assert.ok(first !== undefined)
+    assert.deepEqual(first.keys.publicKey.spki, created.keys.publicKey.spki, 'the RSA key stays')
+    assert.equal(statSync(store.path('signingKey')).mode & 0o777, 0o600)
+    const again = await store.load()
+    assert.deepEqual(again?.keys.signing.publicKey.raw, first.keys.signing.publicKey.raw)
+  })
+
   it('keeps its folders 0700 and its files 0600, and leaves no temporary file behind', async () => {
     const env = freshEnv()
     const store = new RoomStore('perm', { env })
@@ -78,7 +99,13 @@ describe('a stored room', () => {
     assert.equal(mode(join(store.folder, '..')), 0o700)
     assert.equal(mode(join(env.XDG_CONFIG_HOME, 'securechat')), 0o700)
     const files = readdirSync(store.folder).sort()
-    assert.deepEqual(files, ['identity.key', 'invitations.json', 'member-key.pem', 'room.json'])
+    assert.deepEqual(files, [
+      'identity.key',
+      'invitations.json',
+      'member-key.pem',
+      'room.json',
+      'signing-key.pem'
+    ])
     for (const file of files) assert.equal(mode(join(store.folder, file)), 0o600, file)
     assert.match(readFileSync(store.path('memberKey'), 'utf8'), /^-----BEGIN PRIVATE KEY-----/)
   })

@@ -105,17 +105,19 @@ describe('sender keys follow the membership', () => {
       roomId: host.roomId,
       sender: alice.peerId,
       counter: Date.now() * 1000 + 1_000_000_000,
-      timestamp: Date.now(),
       text: 'alice says: trust bob',
       recipients: [{ id: dave.peerId, publicKey: bobKeys.publicKey }],
-      signingKey: bobKeys.privateKey,
+      signingKey: bobKeys.signing.privateKey,
       senderKey: aliceKey
     })
-    host.debug.members
-      .get(dave.peerId)
-      ?.channel?.send(
-        frame('deliver', { ...forged, seq: 1_000_000, sender: alice.peerId, wrappedKey: new Uint8Array(0) })
-      )
+    host.debug.members.get(dave.peerId)?.channel?.send(
+      frame('deliver', {
+        ...forged,
+        seq: 1_000_000,
+        sender: host.debug.members.get(alice.peerId)?.index ?? 0,
+        wrappedKey: new Uint8Array(0)
+      })
+    )
     const error = await until(dave, () => daveEvents.find((e) => e.type === 'error'))
     assert.equal(error.type === 'error' && error.code, 'bad-signature')
     assert.ok(!daveEvents.some((e) => e.type === 'message' && e.text.startsWith('alice says')))

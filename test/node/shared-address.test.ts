@@ -11,7 +11,7 @@ import { lpStream } from '@libp2p/utils'
 import { JoinRefusedError } from '../../src/node/errors.js'
 import { createSecureChatNode } from '../../src/node/libp2p.js'
 import type { RoomMember } from '../../src/node/member.js'
-import { PROTOCOL_ID } from '../../src/protocol/constants.js'
+import { PROTOCOL_ID, WIRE_VERSION } from '../../src/protocol/constants.js'
 import { decodeFrame, encodeFrame, frame } from '../../src/protocol/frame.js'
 import { Reason } from '../../src/protocol/wire/securechat.js'
 import { join, memberKeys, record, startHost, until } from '../helpers/room.js'
@@ -34,7 +34,7 @@ describe('a shared address', () => {
       for (let i = 0; i < 30; i++) {
         const stream = await stranger.dialProtocol(host.addresses(), PROTOCOL_ID)
         const lp = lpStream(stream)
-        await lp.write(encodeFrame(frame('hello', { version: 1, token: `gAAAAAforged-${i}` })))
+        await lp.write(encodeFrame(frame('hello', { version: WIRE_VERSION, token: `gAAAAAforged-${i}` })))
         const reply = decodeFrame(await lp.read({ signal: AbortSignal.timeout(5000) }))
         assert.equal(reply.kind === 'refusal' && reply.body.reason, Reason.TOKEN_INVALID)
         stream.abort(new Error('next'))

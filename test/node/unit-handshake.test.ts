@@ -10,7 +10,7 @@ import { handshake, type JoinCredentials } from '../../src/node/join-handshake.j
 import { WIRE_VERSION } from '../../src/protocol/constants.js'
 import { ReasonError } from '../../src/protocol/errors.js'
 import { FrameError, frame } from '../../src/protocol/frame.js'
-import { generateRsaKeyPair, type RsaKeyPair } from '../../src/protocol/rsa.js'
+import { generateMemberKeyPair, type MemberKeyPair, withSigningKey } from '../../src/protocol/member-keys.js'
 import { Reason, Step, type Welcome } from '../../src/protocol/wire/securechat.js'
 import { channelPair } from '../helpers/pair.js'
 
@@ -70,7 +70,10 @@ async function hostSide(
       peerId: 'joiner',
       nickname: admission.nickname,
       publicKey: admission.publicKeySpki as Uint8Array<ArrayBuffer>,
-      fingerprint: 'f'.repeat(64)
+      fingerprint: 'f'.repeat(64),
+      signingKey: admission.signingKey.raw as Uint8Array<ArrayBuffer>,
+      signingKeyBinding: admission.signingKeyBinding as Uint8Array<ArrayBuffer>,
+      index: 1
     }
     channel.send(frame('welcome', { ...WELCOME, you }))
     return admission
@@ -92,17 +95,22 @@ async function hostSide(
 }
 
 describe('the handshake, host against joiner, over a stream pair', () => {
-  let keys: RsaKeyPair
+  let keys: MemberKeyPair
 
   before(async () => {
-    keys = await generateRsaKeyPair()
+    keys = await generateMemberKeyPair()
   })
 
-  const run = async (rules: Gates, credentials: JoinCredentials = CREDENTIALS, token = TOKEN) => {
+  const run = async (
+    rules: Gates,
+    credentials: JoinCredentials = CREDENTIALS,
+    token = TOKEN,
+    presented: MemberKeyPair = keys
+  ) => {
     const [joiner, host] = await channelPair()
     const signal = AbortSignal.timeout(10_000)
     const hosted = hostSide(host, rules)
-    const joined = handshake(joiner, credentials, token, keys.publicKey.spki, signal)
+    const joined = handshake(joiner, credentials, token, presented, signal)
     const [admission, welcome] = await Promise.allSettled([hosted, joined])
     return { admission, welcome }
   }
@@ -189,7 +197,7 @@ describe('the handshake, host against joiner, over a stream pair', () => {
     await assert.rejects(hosted, (err) => err instanceof FrameError && err.reason === Reason.UNEXPECTED_FRAME)
 
     const [joining, rogue] = await channelPair()
-    const joined = handshake(joining, CREDENTIALS, TOKEN, keys.publicKey.spki, AbortSignal.timeout(10_000))
+    const joined = handshake(joining, CREDENTIALS, TOKEN, keys, AbortSignal.timeout(10_000))
     assert.equal((await rogue.read()).kind, 'hello')
     rogue.send(frame('ack', { counter: 1, seq: 1 }))
     await assert.rejects(joined, (err) => err instanceof JoinRefusedError && err.code === 'unexpected-frame')
@@ -213,9 +221,28 @@ describe('the handshake, host against joiner, over a stream pair', () => {
   it('a key that is not RSA is refused as KEY_INVALID', async () => {
     const [joiner, host] = await channelPair()
     const hosted = hostSide(host, gates())
-    const joined = handshake(joiner, CREDENTIALS, TOKEN, new Uint8Array(64), AbortSignal.timeout(10_000))
+    const notRsa = { ...keys, publicKey: { spki: new Uint8Array(64) } } as unknown as MemberKeyPair
+    const joined = handshake(joiner, CREDENTIALS, TOKEN, notRsa, AbortSignal.timeout(10_000))
     await assert.rejects(hosted, (err) => (err as RefusedError).reason === Reason.KEY_INVALID)
     await assert.rejects(joined, (err) => (err as JoinRefusedError).code === 'key-invalid')
+  })
+
+  it('a signing key its RSA key did not bind is refused as KEY_INVALID', async () => {
+    // Another member's binding: a real Ed25519 key and a real RSA-PSS signature, but not by this RSA key.
+    const other = await generateMemberKeyPair()
+    const borrowed = { ...keys, signing: other.signing, binding: other.binding }
+    const unbound = { ...keys, binding: new Uint8Array(256) }
+    for (const presented of [borrowed, unbound]) {
+      const [joiner, host] = await channelPair()
+      const hosted = hostSide(host, gates())
+      const joined = handshake(joiner, CREDENTIALS, TOKEN, presented, AbortSignal.timeout(10_000))
+      await assert.rejects(hosted, (err) => (err as RefusedError).reason === Reason.KEY_INVALID)
+      await assert.rejects(joined, (err) => (err as JoinRefusedError).code === 'key-invalid')
+    }
+    // The same RSA key with its own fresh binding passes.
+    const rebound = await withSigningKey(keys, other.signing)
+    const { admission } = await run(gates(), CREDENTIALS, TOKEN, rebound)
+    assert.equal(admission.status, 'fulfilled')
   })
 
   it('a step not answered in time is a TimeoutError', async () => {

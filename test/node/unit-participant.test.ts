@@ -4,30 +4,35 @@ import { before, describe, it } from 'node:test'
 import { NobodyToSendToError } from '../../src/node/errors.js'
 import { EventFeed, type RoomEvent } from '../../src/node/events.js'
 import { Participant } from '../../src/node/participant.js'
+import { generateMemberKeyPair, type MemberKeyPair } from '../../src/protocol/member-keys.js'
 import { sealMessage } from '../../src/protocol/message.js'
-import { generateRsaKeyPair, type RsaKeyPair } from '../../src/protocol/rsa.js'
 import type { Deliver, Member, Post } from '../../src/protocol/wire/securechat.js'
 
 const ROOM_ID = new Uint8Array(16).fill(3)
+/** The member indices the host would have given them. */
+const INDEX: Record<string, number> = { bob: 1, alice: 2, carol: 3, dave: 4, mallory: 99 }
 
 describe('Participant', () => {
-  let bobKeys: RsaKeyPair
-  let aliceKeys: RsaKeyPair
-  let carolKeys: RsaKeyPair
+  let bobKeys: MemberKeyPair
+  let aliceKeys: MemberKeyPair
+  let carolKeys: MemberKeyPair
 
   before(async () => {
     ;[bobKeys, aliceKeys, carolKeys] = [
-      await generateRsaKeyPair(),
-      await generateRsaKeyPair(),
-      await generateRsaKeyPair()
+      await generateMemberKeyPair(),
+      await generateMemberKeyPair(),
+      await generateMemberKeyPair()
     ]
   })
 
-  const member = (peerId: string, keys: RsaKeyPair): Member => ({
+  const member = (peerId: string, keys: MemberKeyPair): Member => ({
     peerId,
     nickname: peerId,
     publicKey: keys.publicKey.spki as Uint8Array<ArrayBuffer>,
-    fingerprint: 'claimed by the host, recomputed by the member'
+    fingerprint: 'claimed by the host, recomputed by the member',
+    signingKey: keys.signing.publicKey.raw as Uint8Array<ArrayBuffer>,
+    signingKeyBinding: keys.binding as Uint8Array<ArrayBuffer>,
+    index: INDEX[peerId] ?? 0
   })
 
   /** Bob, with alice and carol in his roster; `submitted` is what he hands the host. */
@@ -53,7 +58,7 @@ describe('Participant', () => {
   /** A delivery to bob from `sender`, sealed and signed by `keys`, as the host would relay it. */
   const deliver = async (
     sender: string,
-    keys: RsaKeyPair,
+    keys: MemberKeyPair,
     seq: number,
     counter: number
   ): Promise<Deliver> => {
@@ -61,14 +66,13 @@ describe('Participant', () => {
       roomId: ROOM_ID,
       sender,
       counter,
-      timestamp: 1,
       text: `${sender} ${counter}`,
       recipients: [{ id: 'bob', publicKey: bobKeys.publicKey }],
-      signingKey: keys.privateKey
+      signingKey: keys.signing.privateKey
     })
     const wrappedKey = post.keys[0]?.key
     assert.ok(wrappedKey)
-    return { ...post, seq, sender, wrappedKey }
+    return { ...post, seq, sender: INDEX[sender] ?? 0, wrappedKey }
   }
 
   const shown = (events: RoomEvent[]) =>
@@ -111,7 +115,7 @@ describe('Participant', () => {
 
   it('resync with nothing to replay says at once who left, and who came', async () => {
     const { participant, events } = await bob()
-    const dave = await generateRsaKeyPair()
+    const dave = await generateMemberKeyPair()
     await participant.resync([member('alice', aliceKeys), member('dave', dave)], {
       nextSeq: 1,
       hostRestarted: false
@@ -147,5 +151,47 @@ describe('Participant', () => {
       submit: async () => 1
     })
     await assert.rejects(alone.send('anyone?'), NobodyToSendToError)
+  })
+
+  it('drops a message whose named recipients leave this member out', async () => {
+    const { participant, events } = await bob()
+    const post = await sealMessage({
+      roomId: ROOM_ID,
+      sender: 'alice',
+      counter: 30,
+      text: 'for carol only',
+      recipients: [{ id: 'carol', publicKey: carolKeys.publicKey }],
+      signingKey: aliceKeys.signing.privateKey
+    })
+    await participant.receive({ ...post, seq: 1, sender: INDEX['alice'] ?? 0, wrappedKey: new Uint8Array(0) })
+    assert.deepEqual(shown(events), ['error not-a-recipient'])
+  })
+
+  it('checks a message that names no recipients against the room as it knows it', async () => {
+    const { participant, events } = await bob()
+    const seal = (counter: number, ids: string[]) =>
+      sealMessage({
+        roomId: ROOM_ID,
+        sender: 'alice',
+        counter,
+        text: `to ${ids.join(' ')}`,
+        recipients: ids.map((id) => ({
+          id,
+          publicKey: id === 'bob' ? bobKeys.publicKey : carolKeys.publicKey
+        })),
+        signingKey: aliceKeys.signing.privateKey
+      })
+    const implicit = (post: Post, seq: number): Deliver => ({
+      ...post,
+      seq,
+      sender: INDEX['alice'] ?? 0,
+      recipients: [],
+      wrappedKey: post.keys[0]?.key ?? new Uint8Array(0)
+    })
+    // Bob knows alice and carol: a message alice sealed for bob and carol is for the whole room...
+    await participant.receive(implicit(await seal(40, ['bob', 'carol']), 1))
+    // ...one she sealed for bob alone is not, and unnamed it cannot pass as one for the room.
+    await participant.receive(implicit(await seal(41, ['bob']), 2))
+    assert.deepEqual(shown(events), ['alice: to bob carol', 'error bad-signature'])
   })
 })

@@ -6,9 +6,10 @@ import type { RefusedError } from '../../src/node/errors.js'
 import type { MemberLimits } from '../../src/node/host-config.js'
 import { deliveryBytes, freshSession, type HostedMember } from '../../src/node/hosted-member.js'
 import { type RelayRoom, relayPost } from '../../src/node/relay.js'
+import { RoomDigests } from '../../src/node/room-recipients.js'
 import { decodeFrame, encodeFrame, type FrameKind, type FrameOf, frame } from '../../src/protocol/frame.js'
+import { generateMemberKeyPair, type MemberKeyPair } from '../../src/protocol/member-keys.js'
 import { sealMessage } from '../../src/protocol/message.js'
-import { generateRsaKeyPair, type RsaKeyPair } from '../../src/protocol/rsa.js'
 import { generateSenderKey, type SenderKey } from '../../src/protocol/sender-key.js'
 import type { Deliver, Post } from '../../src/protocol/wire/securechat.js'
 import { Reason } from '../../src/protocol/wire/securechat.js'
@@ -27,13 +28,18 @@ interface Seat {
   inbox: FrameChannel
 }
 
-async function seat(peerId: string, keys: RsaKeyPair, local = false): Promise<Seat> {
+let lastIndex = 0
+
+async function seat(peerId: string, keys: MemberKeyPair, local = false): Promise<Seat> {
   const [hostEnd, memberEnd] = await channelPair()
   const member: HostedMember = {
     peerId,
     nickname: peerId,
     publicKey: keys.publicKey,
     publicKeySpki: keys.publicKey.spki,
+    signingKey: keys.signing.publicKey,
+    signingKeyBinding: keys.binding,
+    index: ++lastIndex,
     fingerprint: '',
     local,
     ...freshSession(LIMITS, Date.now),
@@ -50,26 +56,29 @@ async function nextOf<K extends FrameKind>(seat: Seat, kind: K): Promise<FrameOf
 }
 
 describe('relayPost', () => {
-  let keys: RsaKeyPair[]
+  let keys: MemberKeyPair[]
   let alice: Seat
   let bob: Seat
   let carol: Seat
-  let room: RelayRoom & { seq: number; local: Deliver[] }
+  let room: RelayRoom & { seq: number; local: Deliver[]; version: number }
 
   before(async () => {
-    keys = [await generateRsaKeyPair(), await generateRsaKeyPair(), await generateRsaKeyPair()]
+    keys = [await generateMemberKeyPair(), await generateMemberKeyPair(), await generateMemberKeyPair()]
   })
 
   const setUp = async (withHost = false) => {
-    const [a, b, c] = keys as [RsaKeyPair, RsaKeyPair, RsaKeyPair]
+    const [a, b, c] = keys as [MemberKeyPair, MemberKeyPair, MemberKeyPair]
     alice = await seat('alice', a)
     bob = await seat('bob', b)
     carol = await seat('carol', c, withHost)
     const members = new Map([alice, bob, carol].map((s) => [s.member.peerId, s.member]))
     const local: Deliver[] = []
+    const membership = { members, version: 0 }
     room = {
       roomId: ROOM_ID,
       members,
+      version: 0,
+      digests: new RoomDigests(membership),
       limits: LIMITS,
       seq: 0,
       local,
@@ -81,19 +90,18 @@ describe('relayPost', () => {
   /** A Post from alice as the host decodes it off the wire: its fields are views into the frame. */
   const post = async (
     counter: number,
-    options: { to?: Seat[]; signer?: RsaKeyPair; senderKey?: SenderKey } = {}
+    options: { to?: Seat[]; signer?: MemberKeyPair; senderKey?: SenderKey } = {}
   ): Promise<Post> => {
     const sealed = await sealMessage({
       roomId: ROOM_ID,
       sender: 'alice',
       counter,
-      timestamp: 1,
       text: `message ${counter}`,
       recipients: (options.to ?? [bob, carol]).map((s) => ({
         id: s.member.peerId,
         publicKey: s.member.publicKey
       })),
-      signingKey: (options.signer ?? (keys[0] as RsaKeyPair)).privateKey,
+      signingKey: (options.signer ?? (keys[0] as MemberKeyPair)).signing.privateKey,
       senderKey: options.senderKey
     })
     const decoded = decodeFrame(encodeFrame(frame('post', sealed)))
@@ -109,7 +117,8 @@ describe('relayPost', () => {
     assert.deepEqual(seqs, [1, 2, 3])
     for (const [i, p] of posts.entries()) {
       const toBob = await nextOf(bob, 'deliver')
-      assert.deepEqual([toBob.seq, toBob.sender, toBob.counter], [i + 1, 'alice', p.counter])
+      assert.deepEqual([toBob.seq, toBob.sender, toBob.counter], [i + 1, alice.member.index, p.counter])
+      assert.deepEqual(toBob.recipients, [], 'a message for the whole room does not name it')
       assert.deepEqual(toBob.wrappedKey, p.keys[0]?.key)
       assert.deepEqual((await nextOf(carol, 'deliver')).wrappedKey, p.keys[1]?.key)
       assert.deepEqual(await nextOf(alice, 'ack'), { counter: p.counter, seq: i + 1 })
@@ -177,11 +186,12 @@ describe('relayPost', () => {
     const held = bob.member.backlog[0]
     assert.ok(held)
     const before = structuredClone(held)
-    const fields = held.iv.byteLength + held.ciphertext.byteLength + held.signature.byteLength
+    const fields = held.ciphertext.byteLength + held.signature.byteLength
     assert.ok(deliveryBytes(held) >= fields + held.wrappedKey.byteLength)
     assert.equal(held.ciphertext.buffer.byteLength, fields, 'one buffer of its own, not the frame')
     assert.equal(bob.member.backlogBytes, deliveryBytes(held))
-    for (const bytes of [p.iv, p.ciphertext, p.signature, ...p.keys.map((k) => k.key)]) bytes.fill(0)
+    assert.deepEqual(held.recipients, p.recipients, 'what is held for a replay names its recipients')
+    for (const bytes of [p.ciphertext, p.signature, ...p.keys.map((k) => k.key)]) bytes.fill(0)
     assert.deepEqual(held, before)
   })
 
@@ -202,5 +212,24 @@ describe('relayPost', () => {
     assert.equal(toBob.epoch, 9)
     assert.equal(toBob.wrappedKey.byteLength, 0)
     assert.deepEqual(toBob, toCarol)
+  })
+
+  it('names the recipients when they are not the whole room, and the signature still holds for them', async () => {
+    await setUp()
+    await relayPost(room, await post(1, { to: [bob] }), alice.member)
+    const toBob = await nextOf(bob, 'deliver')
+    assert.deepEqual(toBob.recipients, ['bob'])
+    assert.equal(carol.member.backlog.length, 0, 'carol was not sent it')
+  })
+
+  it('refuses a signature made for another set of recipients than the Post names', async () => {
+    await setUp()
+    // Signed for bob and carol, but the Post claims bob alone (a host or a member editing the list).
+    const signed = await post(1)
+    const edited = { ...signed, recipients: ['bob'], keys: signed.keys.slice(0, 1) }
+    await assert.rejects(
+      relayPost(room, edited, alice.member),
+      (err) => (err as RefusedError).reason === Reason.BAD_SIGNATURE
+    )
   })
 })

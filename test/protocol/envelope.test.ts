@@ -109,6 +109,25 @@ describe('seal and open', () => {
     assert.notDeepEqual(first.keys[0]?.wrappedKey, second.keys[0]?.wrappedKey)
   })
 
+  it('seals under the nonce it is given (derived by the caller), which opens it', async () => {
+    const iv = Uint8Array.from({ length: IV_BYTES }, (_, i) => i + 1)
+    const plaintext = utf8('under a derived nonce')
+    const envelope = await seal(plaintext, forAlice(), { iv })
+    assert.deepEqual(envelope.iv, iv)
+    assert.deepEqual(await open(viewFor(envelope, 'alice'), alice.privateKey), plaintext)
+    // The nonce is bound: the same envelope under any other nonce does not open.
+    await rejectsDecryption(open({ ...viewFor(envelope, 'alice'), iv: flip(iv, 11, 1) }, alice.privateKey))
+    // A fresh key per envelope still: the same nonce and text give another ciphertext.
+    const again = await seal(plaintext, forAlice(), { iv })
+    assert.notDeepEqual(again.ciphertext, envelope.ciphertext)
+  })
+
+  it('refuses a given nonce of any length but 12 bytes', async () => {
+    for (const length of [0, 8, IV_BYTES - 1, IV_BYTES + 1, 16]) {
+      await assert.rejects(seal(utf8('x'), forAlice(), { iv: new Uint8Array(length) }), InvalidInputError)
+    }
+  })
+
   it('accepts input in a view over a larger buffer', async () => {
     const backing = utf8('..hello..')
     const envelope = await seal(backing.subarray(2, 7), forAlice())

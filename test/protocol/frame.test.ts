@@ -4,10 +4,10 @@ import fc from 'fast-check'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { concatBytes, utf8 } from '../../src/protocol/bytes.js'
 import {
-  IV_BYTES,
   MAX_ANSWER_BYTES,
   MAX_CIPHERTEXT_BYTES,
   MAX_CODE_LENGTH,
+  MAX_MEMBER_INDEX,
   MAX_MEMBERS,
   MAX_NICKNAME_LENGTH,
   MAX_PEER_ID_LENGTH,
@@ -17,7 +17,13 @@ import {
   MAX_RECIPIENTS,
   MAX_SIGNATURE_BYTES,
   MAX_TOKEN_LENGTH,
-  MAX_WRAPPED_KEY_BYTES
+  MAX_WRAPPED_KEY_BYTES,
+  MESSAGE_SIGNATURE_BYTES,
+  PROTOCOL_ID,
+  PROTOCOL_VERSION,
+  RETIRED_PROTOCOL_IDS,
+  SIGNING_KEY_BYTES,
+  WIRE_VERSION
 } from '../../src/protocol/constants.js'
 import {
   type AnyFrame,
@@ -46,22 +52,31 @@ const PEER_A = '12D3KooWAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
 const PEER_B = '12D3KooWBbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'
 const PEER_C = '12D3KooWCccccccccccccccccccccccccccccccccccccccccccc'
 
-function member(peerId: string, nickname: string): Member {
-  return { peerId, nickname, publicKey: bytes(294, 0x30), fingerprint: '04217 88310 57203 19944 60025 31867' }
+/** A sender's counter: its clock in microseconds (1 January 2026, 00:00:00.123456 UTC). */
+const COUNTER = 1_767_225_600_123_456
+
+function member(peerId: string, nickname: string, index = 1): Member {
+  return {
+    peerId,
+    nickname,
+    publicKey: bytes(294, 0x30),
+    fingerprint: '04217 88310 57203 19944 60025 31867',
+    signingKey: bytes(SIGNING_KEY_BYTES, 0x31),
+    signingKeyBinding: bytes(256, 0x32),
+    index
+  }
 }
 
 function post(overrides: Partial<Post> = {}): Post {
   return {
-    counter: 7,
-    timestamp: 1_767_225_600_000,
+    counter: COUNTER,
     recipients: [PEER_B, PEER_C],
-    iv: bytes(IV_BYTES, 1),
     ciphertext: bytes(48, 2),
     keys: [
       { recipient: PEER_B, key: bytes(256, 3) },
       { recipient: PEER_C, key: bytes(256, 4) }
     ],
-    signature: bytes(256, 5),
+    signature: bytes(MESSAGE_SIGNATURE_BYTES, 5),
     epoch: 0,
     ...overrides
   }
@@ -70,18 +85,18 @@ function post(overrides: Partial<Post> = {}): Post {
 function deliver(overrides: Partial<Deliver> = {}): Deliver {
   return {
     seq: 42,
-    sender: PEER_A,
-    counter: 7,
-    timestamp: 1_767_225_600_000,
+    sender: 1,
+    counter: COUNTER,
     recipients: [PEER_B, PEER_C],
-    iv: bytes(IV_BYTES, 1),
     ciphertext: bytes(48, 2),
     wrappedKey: bytes(256, 3),
-    signature: bytes(256, 5),
+    signature: bytes(MESSAGE_SIGNATURE_BYTES, 5),
     epoch: 0,
     ...overrides
   }
 }
+
+const SIGNING = { signingKey: bytes(SIGNING_KEY_BYTES, 0x31), signingKeyBinding: bytes(256, 0x32) }
 
 function refusal(overrides: Partial<Refusal> = {}): Refusal {
   return {
@@ -96,16 +111,16 @@ function refusal(overrides: Partial<Refusal> = {}): Refusal {
 
 /** One valid example of every kind, each with every field given (decoding fills in the defaults). */
 const SAMPLES: { [K in FrameKind]: FrameOf<K> } = {
-  hello: frame('hello', { version: 1, token: 'gAAAAABp-token==' }),
+  hello: frame('hello', { version: WIRE_VERSION, token: 'gAAAAABp-token==' }),
   challenge: frame('challenge', { step: Step.QUESTION, question: 'Whose room is it?', attemptsLeft: 5 }),
   answer: frame('answer', { answer: 'Ada Lovelace' }),
   roomCode: frame('roomCode', { code: '123456' }),
-  register: frame('register', { nickname: 'alice', publicKey: bytes(294, 0x30) }),
+  register: frame('register', { nickname: 'alice', publicKey: bytes(294, 0x30), ...SIGNING }),
   welcome: frame('welcome', {
     roomId: bytes(16, 9),
     roomName: 'the room',
-    you: member(PEER_A, 'alice'),
-    members: [member(PEER_B, 'bob'), member(PEER_C, 'carol')],
+    you: member(PEER_A, 'alice', 1),
+    members: [member(PEER_B, 'bob', 2), member(PEER_C, 'carol', 3)],
     nextSeq: 12,
     hostIsMember: true,
     resumeToken: 'gAAAAABp-resume==',
@@ -120,7 +135,7 @@ const SAMPLES: { [K in FrameKind]: FrameOf<K> } = {
     reason: Reason.BAD_COUNTER,
     message: 'counter did not increase'
   }),
-  memberJoined: frame('memberJoined', { member: member(PEER_C, 'carol') }),
+  memberJoined: frame('memberJoined', { member: member(PEER_C, 'carol', 3) }),
   memberLeft: frame('memberLeft', { peerId: PEER_B, nickname: 'bob', reason: Reason.LEFT }),
   goodbye: frame('goodbye', { reason: Reason.KICKED, message: 'bye' }),
   resume: frame('resume', {
@@ -128,14 +143,15 @@ const SAMPLES: { [K in FrameKind]: FrameOf<K> } = {
     lastSeq: 41,
     timestamp: 1_700_000_000_000,
     publicKey: bytes(294, 0x30),
-    signature: bytes(256, 1)
+    signature: bytes(256, 1),
+    ...SIGNING
   }),
   resumed: frame('resumed', {
     welcome: {
       roomId: bytes(16, 9),
       roomName: 'the room',
-      you: member(PEER_A, 'alice'),
-      members: [member(PEER_B, 'bob')],
+      you: member(PEER_A, 'alice', 1),
+      members: [member(PEER_B, 'bob', 2)],
       nextSeq: 42,
       hostIsMember: false,
       resumeToken: 'gAAAAABp-fresh==',
@@ -196,6 +212,17 @@ function isValidDecoded(result: AnyFrame): void {
 }
 
 describe('frame round trip', () => {
+  it('speaks /securechat/2.0.0; 1.0.0 is retired, and Hello carries wire version 2', () => {
+    assert.equal(PROTOCOL_VERSION, '2.0.0')
+    assert.equal(PROTOCOL_ID, '/securechat/2.0.0')
+    assert.deepEqual(RETIRED_PROTOCOL_IDS, ['/securechat/1.0.0'])
+    assert.ok(!RETIRED_PROTOCOL_IDS.includes(PROTOCOL_ID))
+    assert.equal(WIRE_VERSION, 2)
+    assert.equal(MESSAGE_SIGNATURE_BYTES, 64)
+    assert.equal(SIGNING_KEY_BYTES, 32)
+    assert.equal(MAX_MEMBER_INDEX, 2 ** 32 - 1)
+  })
+
   it('has a sample of every kind', () => {
     assert.deepEqual(Object.keys(SAMPLES).sort(), [...FRAME_KINDS].sort())
     assert.equal(FRAME_KINDS.length, 18)
@@ -237,18 +264,22 @@ describe('frame round trip', () => {
   it('accepts every field exactly at its limit', () => {
     const ids = Array.from({ length: MAX_RECIPIENTS }, (_, i) => `peer-${i}`.padEnd(MAX_PEER_ID_LENGTH, 'x'))
     const atLimit: AnyFrame[] = [
-      frame('hello', { version: 1, token: 't'.repeat(MAX_TOKEN_LENGTH) }),
+      frame('hello', { version: WIRE_VERSION, token: 't'.repeat(MAX_TOKEN_LENGTH) }),
       frame('challenge', { step: Step.QUESTION, question: 'q'.repeat(MAX_QUESTION_LENGTH), attemptsLeft: 5 }),
       frame('answer', { answer: 'é'.repeat(MAX_ANSWER_BYTES / 2) }),
       frame('roomCode', { code: '1'.repeat(MAX_CODE_LENGTH) }),
       frame('register', {
         nickname: 'n'.repeat(MAX_NICKNAME_LENGTH * 4),
-        publicKey: bytes(MAX_PUBLIC_KEY_BYTES)
+        publicKey: bytes(MAX_PUBLIC_KEY_BYTES),
+        signingKey: bytes(SIGNING_KEY_BYTES),
+        signingKeyBinding: bytes(MAX_SIGNATURE_BYTES)
       }),
       frame('welcome', {
         ...SAMPLES.welcome.body,
-        members: Array.from({ length: MAX_MEMBERS }, (_, i) => member(`peer-${i}`, `n${i}`))
+        you: { ...member(PEER_A, 'alice', MAX_MEMBER_INDEX), signingKeyBinding: bytes(MAX_SIGNATURE_BYTES) },
+        members: Array.from({ length: MAX_MEMBERS }, (_, i) => member(`peer-${i}`, `n${i}`, i + 1))
       }),
+      frame('memberJoined', { member: member(PEER_C, 'carol', MAX_MEMBER_INDEX) }),
       frame('refusal', refusal({ message: 'm'.repeat(MAX_REASON_MESSAGE_LENGTH) })),
       frame(
         'post',
@@ -256,17 +287,19 @@ describe('frame round trip', () => {
           recipients: ids,
           keys: ids.map((recipient) => ({ recipient, key: bytes(MAX_WRAPPED_KEY_BYTES) })),
           ciphertext: bytes(MAX_CIPHERTEXT_BYTES),
-          signature: bytes(MAX_SIGNATURE_BYTES)
+          counter: Number.MAX_SAFE_INTEGER
         })
       ),
       frame(
         'deliver',
         deliver({
+          sender: MAX_MEMBER_INDEX,
           recipients: ids,
           ciphertext: bytes(MAX_CIPHERTEXT_BYTES),
           wrappedKey: bytes(MAX_WRAPPED_KEY_BYTES)
         })
       ),
+      frame('resume', { ...SAMPLES.resume.body, signingKeyBinding: bytes(MAX_SIGNATURE_BYTES) }),
       frame('ack', { counter: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER }),
       frame('goodbye', { reason: Reason.HOST_CLOSING, message: 'g'.repeat(MAX_REASON_MESSAGE_LENGTH) })
     ]
@@ -331,12 +364,33 @@ describe('the wire scan: refused before the decoder runs', () => {
     assertMalformed(rawFrame(1, [...hello, ...bytesField(2, token)]), 'hello.token twice')
     const member = [...bytesField(1, [0x61]), ...bytesField(2, [0x62]), ...bytesField(2, [0x63])]
     assertMalformed(rawFrame(12, bytesField(1, member)), 'memberJoined.member.nickname twice')
+    const indexTwice = [...bytesField(1, [0x61]), ...varintField(7, 1), ...varintField(7, 2)]
+    assertMalformed(rawFrame(12, bytesField(1, indexTwice)), 'memberJoined.member.index twice')
+    assert.throws(() => decodeFrame(rawFrame(12, bytesField(1, indexTwice))), /Member\.index given 2 times/)
   })
 
   it('a known field with the wrong wire type is refused', () => {
     assertMalformed(rawFrame(1, [...bytesField(1, [1]), ...bytesField(2, token)]), 'hello.version as bytes')
     assertMalformed(rawFrame(1, [...varintField(1, 1), ...varintField(2, 5)]), 'hello.token as a varint')
     assertMalformed(Uint8Array.from(varintField(1, 1)), 'frame.hello as a varint')
+    const indexAsBytes = [...bytesField(1, [0x61]), ...bytesField(7, [1])]
+    assertMalformed(rawFrame(12, bytesField(1, indexAsBytes)), 'member.index as bytes')
+  })
+
+  it('a frame of /securechat/1.0.0 is refused, not misread', () => {
+    // 1.0.0 named a Deliver's sender by its PeerId (a string in field 2); 2.0.0 by a varint index.
+    const v1Deliver = [
+      ...varintField(1, 42),
+      ...bytesField(2, Array.from(utf8(PEER_A))),
+      ...varintField(3, 7),
+      ...bytesField(9, new Array(MESSAGE_SIGNATURE_BYTES).fill(5))
+    ]
+    assertMalformed(rawFrame(9, v1Deliver), 'a 1.0.0 deliver')
+    assert.throws(() => decodeFrame(rawFrame(9, v1Deliver)), /Deliver\.sender has wire type 2/)
+    // 1.0.0's Post had eight fields (its epoch was field 8); 2.0.0's has six.
+    const v1Post = [...varintField(1, 7), ...bytesField(5, new Array(16).fill(2)), ...varintField(8, 1)]
+    assertMalformed(rawFrame(8, v1Post), 'a 1.0.0 post')
+    assert.throws(() => decodeFrame(rawFrame(8, v1Post)), /unknown field 8 in Post/)
   })
 
   it('an unknown field anywhere is refused (a padded post, or a field of a later version)', () => {
@@ -345,9 +399,13 @@ describe('the wire scan: refused before the decoder runs', () => {
   })
 
   it('a repeated field past its bound is refused while scanning', () => {
-    const recipient = bytesField(3, Array.from(utf8('12D3KooW')))
-    const recipients = Array.from({ length: 257 }, () => recipient).flat()
+    const recipient = bytesField(2, Array.from(utf8('12D3KooW')))
+    const recipients = Array.from({ length: MAX_RECIPIENTS + 1 }, () => recipient).flat()
     assertMalformed(rawFrame(8, recipients), '257 post.recipients')
+    assert.throws(() => decodeFrame(rawFrame(8, recipients)), /Post\.recipients given 257 times/)
+    const deliverRecipient = bytesField(4, Array.from(utf8('12D3KooW')))
+    const deliverRecipients = Array.from({ length: MAX_RECIPIENTS + 1 }, () => deliverRecipient).flat()
+    assert.throws(() => decodeFrame(rawFrame(9, deliverRecipients)), /Deliver\.recipients given 257 times/)
   })
 
   it('a truncated varint or a length running past its message is refused', () => {
@@ -390,13 +448,22 @@ describe('frame limits → FrameError(MALFORMED)', () => {
   it('register', () => {
     assertRefused(
       'register',
-      { nickname: 'n'.repeat(MAX_NICKNAME_LENGTH * 4 + 1), publicKey: bytes(294) },
+      { nickname: 'n'.repeat(MAX_NICKNAME_LENGTH * 4 + 1), publicKey: bytes(294), ...SIGNING },
       'nickname too long'
     )
     assertRefused(
       'register',
-      { nickname: 'alice', publicKey: bytes(MAX_PUBLIC_KEY_BYTES + 1) },
+      { nickname: 'alice', publicKey: bytes(MAX_PUBLIC_KEY_BYTES + 1), ...SIGNING },
       'public key too long'
+    )
+    const base = SAMPLES.register.body
+    assertRefused('register', { ...base, signingKey: bytes(SIGNING_KEY_BYTES - 1) }, 'signing key 31 bytes')
+    assertRefused('register', { ...base, signingKey: bytes(SIGNING_KEY_BYTES + 1) }, 'signing key 33 bytes')
+    assertRefused('register', { ...base, signingKey: bytes(0) }, 'no signing key (a 1.0.0 register)')
+    assertRefused(
+      'register',
+      { ...base, signingKeyBinding: bytes(MAX_SIGNATURE_BYTES + 1) },
+      'signing key binding too long'
     )
   })
 
@@ -428,6 +495,28 @@ describe('frame limits → FrameError(MALFORMED)', () => {
     )
     assertRefused(
       'welcome',
+      { ...base, members: [{ ...member(PEER_B, 'b'), signingKey: bytes(SIGNING_KEY_BYTES - 1) }] },
+      'members[0].signingKey 31 bytes'
+    )
+    assertRefused(
+      'welcome',
+      { ...base, you: { ...member(PEER_A, 'a'), signingKey: bytes(0) } },
+      'you.signingKey missing'
+    )
+    assertRefused(
+      'welcome',
+      { ...base, members: [{ ...member(PEER_B, 'b'), signingKeyBinding: bytes(MAX_SIGNATURE_BYTES + 1) }] },
+      'members[0].signingKeyBinding'
+    )
+    assertRefused('welcome', { ...base, members: [member(PEER_B, 'b', 0)] }, 'members[0].index 0')
+    assertRefused('welcome', { ...base, you: member(PEER_A, 'a', 0) }, 'you.index 0')
+    assertRefused(
+      'resumed',
+      { ...SAMPLES.resumed.body, welcome: { ...base, members: [member(PEER_B, 'b', 0)] } },
+      'resumed.welcome.members[0].index 0'
+    )
+    assertRefused(
+      'welcome',
       { ...base, members: Array.from({ length: MAX_MEMBERS + 1 }, (_, i) => member(`p${i}`, `n${i}`)) },
       'too many members'
     )
@@ -441,15 +530,24 @@ describe('frame limits → FrameError(MALFORMED)', () => {
     assertMalformed(rawFrame(7, [...varintField(1, 13), ...varintField(5, 2n ** 60n)]), 'retryAfter 2^60')
   })
 
-  it('post: counter, iv, ciphertext, signature', () => {
+  it('post: counter, ciphertext, signature', () => {
     assertRefused('post', post({ counter: 0 }), 'counter 0')
-    assertRefused('post', post({ iv: bytes(IV_BYTES - 1) }), 'iv 11 bytes')
-    assertRefused('post', post({ iv: bytes(IV_BYTES + 1) }), 'iv 13 bytes')
-    assertRefused('post', post({ iv: bytes(0) }), 'no iv')
     assertRefused('post', post({ ciphertext: bytes(15) }), 'ciphertext shorter than a GCM tag')
     assertRefused('post', post({ ciphertext: bytes(MAX_CIPHERTEXT_BYTES + 1) }), 'ciphertext too long')
-    assertRefused('post', post({ signature: bytes(MAX_SIGNATURE_BYTES + 1) }), 'signature too long')
+    // An Ed25519 signature is exactly 64 bytes: shorter, longer (a 1.0.0 RSA-PSS one) or none is refused.
+    assertRefused('post', post({ signature: bytes(MESSAGE_SIGNATURE_BYTES - 1) }), 'signature 63 bytes')
+    assertRefused('post', post({ signature: bytes(MESSAGE_SIGNATURE_BYTES + 1) }), 'signature 65 bytes')
+    assertRefused('post', post({ signature: bytes(256) }), 'an RSA-PSS signature')
+    assertRefused('post', post({ signature: bytes(0) }), 'no signature')
     assertMalformed(rawFrame(8, varintField(1, 2n ** 53n)), 'counter 2^53')
+  })
+
+  it('post: the epoch decides the wrapped keys', () => {
+    // A sender key's message (epoch > 0) wraps none; a fresh content key (epoch 0) one per recipient.
+    const underSenderKey = post({ epoch: 3, keys: [] })
+    assert.deepEqual(decodeFrame(encodeFrame(frame('post', underSenderKey))), frame('post', underSenderKey))
+    assertRefused('post', post({ epoch: 3 }), 'keys under a sender key')
+    assertRefused('post', post({ keys: [] }), 'no keys at epoch 0')
   })
 
   it('post: recipients and keys', () => {
@@ -507,15 +605,33 @@ describe('frame limits → FrameError(MALFORMED)', () => {
   it('deliver', () => {
     assertRefused('deliver', deliver({ recipients: tooManyIds }), 'too many recipients')
     assertRefused('deliver', deliver({ recipients: [PEER_B, PEER_B] }), 'duplicate recipients')
-    assertRefused('deliver', deliver({ iv: bytes(IV_BYTES - 1) }), 'iv 11 bytes')
     assertRefused('deliver', deliver({ ciphertext: bytes(MAX_CIPHERTEXT_BYTES + 1) }), 'ciphertext too long')
     assertRefused(
       'deliver',
       deliver({ wrappedKey: bytes(MAX_WRAPPED_KEY_BYTES + 1) }),
       'wrapped key too long'
     )
-    assertRefused('deliver', deliver({ signature: bytes(MAX_SIGNATURE_BYTES + 1) }), 'signature too long')
-    assertRefused('deliver', deliver({ sender: 's'.repeat(MAX_PEER_ID_LENGTH + 1) }), 'sender too long')
+    assertRefused('deliver', deliver({ epoch: 2 }), 'a wrapped key under a sender key')
+    assertRefused('deliver', deliver({ signature: bytes(MESSAGE_SIGNATURE_BYTES + 1) }), 'signature 65 bytes')
+    assertRefused('deliver', deliver({ signature: bytes(MESSAGE_SIGNATURE_BYTES - 1) }), 'signature 63 bytes')
+    assertRefused('deliver', deliver({ signature: bytes(0) }), 'no signature')
+    // Member indices start at 1: 0 (or no sender at all) names nobody.
+    assertRefused('deliver', deliver({ sender: 0 }), 'sender 0')
+    // No recipient list: the whole room as the receiver knows it.
+    const wholeRoom = deliver({ recipients: [] })
+    assert.deepEqual(decodeFrame(encodeFrame(frame('deliver', wholeRoom))), frame('deliver', wholeRoom))
+  })
+
+  it('resume: the signing key and its binding', () => {
+    const base = SAMPLES.resume.body
+    assertRefused('resume', { ...base, signingKey: bytes(SIGNING_KEY_BYTES - 1) }, 'signing key 31 bytes')
+    assertRefused('resume', { ...base, signingKey: bytes(0) }, 'no signing key (a 1.0.0 resume)')
+    assertRefused(
+      'resume',
+      { ...base, signingKeyBinding: bytes(MAX_SIGNATURE_BYTES + 1) },
+      'signing key binding too long'
+    )
+    assertRefused('resume', { ...base, signature: bytes(MAX_SIGNATURE_BYTES + 1) }, 'signature too long')
   })
 
   it('ack and rejected', () => {
@@ -531,6 +647,12 @@ describe('frame limits → FrameError(MALFORMED)', () => {
 
   it('memberJoined, memberLeft, goodbye', () => {
     assertRefused('memberJoined', { member: undefined }, 'no member')
+    assertRefused('memberJoined', { member: member(PEER_B, 'b', 0) }, 'member.index 0')
+    assertRefused(
+      'memberJoined',
+      { member: { ...member(PEER_B, 'b'), signingKey: bytes(SIGNING_KEY_BYTES + 1) } },
+      'member.signingKey 33 bytes'
+    )
     assertRefused(
       'memberJoined',
       { member: { ...member(PEER_B, 'b'), peerId: 'p'.repeat(MAX_PEER_ID_LENGTH + 1) } },
@@ -650,11 +772,9 @@ describe('frame fuzzing: decodeFrame returns a valid frame or throws FrameError,
     const generatedPost = fc
       .record({
         counter: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
-        timestamp: fc.nat(),
         recipients: fc.uniqueArray(id, { maxLength: 8 }),
-        iv: fc.uint8Array({ minLength: IV_BYTES, maxLength: IV_BYTES }),
         ciphertext: fc.uint8Array({ minLength: 16, maxLength: 512 }),
-        signature: fc.uint8Array({ maxLength: MAX_SIGNATURE_BYTES }),
+        signature: fc.uint8Array({ minLength: MESSAGE_SIGNATURE_BYTES, maxLength: MESSAGE_SIGNATURE_BYTES }),
         keyBytes: fc.uint8Array({ maxLength: MAX_WRAPPED_KEY_BYTES })
       })
       .map(
@@ -662,7 +782,6 @@ describe('frame fuzzing: decodeFrame returns a valid frame or throws FrameError,
           frame('post', {
             ...rest,
             epoch: 0,
-            iv: new Uint8Array(rest.iv),
             ciphertext: new Uint8Array(rest.ciphertext),
             signature: new Uint8Array(rest.signature),
             keys: rest.recipients.map((recipient) => ({ recipient, key: new Uint8Array(keyBytes) }))
@@ -698,8 +817,11 @@ describe('encodeDeliverFrames (the host encodes the shared part of a message onc
       fc.property(
         fc.array(fc.uint8Array({ minLength: 1, maxLength: 600 }), { minLength: 1, maxLength: 8 }),
         fc.uint8Array({ minLength: 16, maxLength: 3000 }),
-        (keys, ciphertext) => {
-          const { wrappedKey: _unused, ...shared } = deliver()
+        fc.boolean(),
+        (keys, ciphertext, wholeRoom) => {
+          const { wrappedKey: _unused, ...named } = deliver()
+          // A message for the whole room goes without its recipient list.
+          const shared = wholeRoom ? { ...named, recipients: [] } : named
           const frames = encodeDeliverFrames({ ...shared, ciphertext }, keys)
           assert.equal(frames.length, keys.length)
           for (const [i, key] of keys.entries()) {

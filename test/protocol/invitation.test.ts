@@ -7,9 +7,11 @@ import { TokenRefusedError } from '../../src/node/errors.js'
 import { InvitationBook, type InvitationRecord } from '../../src/node/invitations.js'
 import { fromBase64Url, randomBytes, toBase64Url } from '../../src/protocol/bytes.js'
 import {
+  INVITATION_VERSION,
   MAX_ADDRESS_BYTES,
   MAX_INVITATION_ADDRESSES,
-  MAX_TOKEN_LENGTH
+  MAX_TOKEN_LENGTH,
+  WIRE_VERSION
 } from '../../src/protocol/constants.js'
 import { Fernet } from '../../src/protocol/fernet.js'
 import {
@@ -133,6 +135,16 @@ describe('invitation string', () => {
   it('refuses another format version', () => {
     rejects(raw({ version: 2 }), /format 2 is not supported \(expected 1\)/)
     rejects(raw({ version: 0 }), /format 0 is not supported/)
+  })
+
+  it('keeps format 1 under protocol 2.0.0: its format did not change with the wire version', () => {
+    assert.equal(INVITATION_VERSION, 1)
+    assert.notEqual(WIRE_VERSION, INVITATION_VERSION)
+    const message = Invitation.decode(fromBase64Url(encodeInvitation(parts).slice(3)))
+    assert.equal(message.version, INVITATION_VERSION)
+    // An invitation made before 2.0.0 (format 1) still decodes; one carrying the Hello version does not.
+    assert.equal(decodeInvitation(raw({ version: 1 })).token, SAMPLE_TOKEN)
+    rejects(raw({ version: WIRE_VERSION }), /format 2 is not supported/)
   })
 
   it('refuses an invitation without addresses, or with a malformed one', () => {

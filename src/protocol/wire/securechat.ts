@@ -816,6 +816,8 @@ export namespace RoomCode {
 export interface Register {
   nickname: string
   publicKey: Uint8Array<ArrayBuffer>
+  signingKey: Uint8Array<ArrayBuffer>
+  signingKeyBinding: Uint8Array<ArrayBuffer>
 }
 
 export namespace Register {
@@ -838,13 +840,25 @@ export namespace Register {
           w.bytes(obj.publicKey)
         }
 
+        if ((obj.signingKey != null && obj.signingKey.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.signingKey)
+        }
+
+        if ((obj.signingKeyBinding != null && obj.signingKeyBinding.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.signingKeyBinding)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           nickname: '',
-          publicKey: uint8ArrayAlloc(0)
+          publicKey: uint8ArrayAlloc(0),
+          signingKey: uint8ArrayAlloc(0),
+          signingKeyBinding: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -859,6 +873,14 @@ export namespace Register {
             }
             case 2: {
               obj.publicKey = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.signingKey = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.signingKeyBinding = reader.bytes()
               break
             }
             default: {
@@ -890,6 +912,20 @@ export namespace Register {
               }
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.signingKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.signingKeyBinding`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -912,6 +948,16 @@ export namespace Register {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RegisterSigningKeyFieldEvent {
+    field: '$.signingKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RegisterSigningKeyBindingFieldEvent {
+    field: '$.signingKeyBinding'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Register>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Register.codec())
   }
@@ -920,7 +966,7 @@ export namespace Register {
     return decodeMessage(buf, Register.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Register>): Generator<RegisterNicknameFieldEvent | RegisterPublicKeyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Register>): Generator<RegisterNicknameFieldEvent | RegisterPublicKeyFieldEvent | RegisterSigningKeyFieldEvent | RegisterSigningKeyBindingFieldEvent> {
     return streamMessage(buf, Register.codec(), opts)
   }
 }
@@ -930,6 +976,9 @@ export interface Member {
   nickname: string
   publicKey: Uint8Array<ArrayBuffer>
   fingerprint: string
+  signingKey: Uint8Array<ArrayBuffer>
+  signingKeyBinding: Uint8Array<ArrayBuffer>
+  index: number
 }
 
 export namespace Member {
@@ -962,6 +1011,21 @@ export namespace Member {
           w.string(obj.fingerprint)
         }
 
+        if ((obj.signingKey != null && obj.signingKey.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.signingKey)
+        }
+
+        if ((obj.signingKeyBinding != null && obj.signingKeyBinding.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.signingKeyBinding)
+        }
+
+        if ((obj.index != null && obj.index !== 0)) {
+          w.uint32(56)
+          w.uint32(obj.index)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -970,7 +1034,10 @@ export namespace Member {
           peerId: '',
           nickname: '',
           publicKey: uint8ArrayAlloc(0),
-          fingerprint: ''
+          fingerprint: '',
+          signingKey: uint8ArrayAlloc(0),
+          signingKeyBinding: uint8ArrayAlloc(0),
+          index: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -993,6 +1060,18 @@ export namespace Member {
             }
             case 4: {
               obj.fingerprint = reader.string()
+              break
+            }
+            case 5: {
+              obj.signingKey = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.signingKeyBinding = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.index = reader.uint32()
               break
             }
             default: {
@@ -1038,6 +1117,27 @@ export namespace Member {
               }
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.signingKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.signingKeyBinding`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.index`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1070,6 +1170,21 @@ export namespace Member {
     value: string
   }
 
+  export interface MemberSigningKeyFieldEvent {
+    field: '$.signingKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface MemberSigningKeyBindingFieldEvent {
+    field: '$.signingKeyBinding'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface MemberIndexFieldEvent {
+    field: '$.index'
+    value: number
+  }
+
   export function encode (obj: Partial<Member>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Member.codec())
   }
@@ -1078,7 +1193,7 @@ export namespace Member {
     return decodeMessage(buf, Member.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Member>): Generator<MemberPeerIdFieldEvent | MemberNicknameFieldEvent | MemberPublicKeyFieldEvent | MemberFingerprintFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Member>): Generator<MemberPeerIdFieldEvent | MemberNicknameFieldEvent | MemberPublicKeyFieldEvent | MemberFingerprintFieldEvent | MemberSigningKeyFieldEvent | MemberSigningKeyBindingFieldEvent | MemberIndexFieldEvent> {
     return streamMessage(buf, Member.codec(), opts)
   }
 }
@@ -1334,6 +1449,21 @@ export namespace Welcome {
     value: string
   }
 
+  export interface WelcomeYouSigningKeyFieldEvent {
+    field: '$.you.signingKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface WelcomeYouSigningKeyBindingFieldEvent {
+    field: '$.you.signingKeyBinding'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface WelcomeYouIndexFieldEvent {
+    field: '$.you.index'
+    value: number
+  }
+
   export interface WelcomeMembersPeerIdFieldEvent {
     field: '$.members[].peerId'
     value: string
@@ -1355,6 +1485,24 @@ export namespace Welcome {
   export interface WelcomeMembersFingerprintFieldEvent {
     field: '$.members[].fingerprint'
     value: string
+    index: number
+  }
+
+  export interface WelcomeMembersSigningKeyFieldEvent {
+    field: '$.members[].signingKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface WelcomeMembersSigningKeyBindingFieldEvent {
+    field: '$.members[].signingKeyBinding'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface WelcomeMembersIndexFieldEvent {
+    field: '$.members[].index'
+    value: number
     index: number
   }
 
@@ -1386,7 +1534,7 @@ export namespace Welcome {
     return decodeMessage(buf, Welcome.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Welcome>): Generator<WelcomeRoomIdFieldEvent | WelcomeRoomNameFieldEvent | WelcomeYouPeerIdFieldEvent | WelcomeYouNicknameFieldEvent | WelcomeYouPublicKeyFieldEvent | WelcomeYouFingerprintFieldEvent | WelcomeMembersPeerIdFieldEvent | WelcomeMembersNicknameFieldEvent | WelcomeMembersPublicKeyFieldEvent | WelcomeMembersFingerprintFieldEvent | WelcomeNextSeqFieldEvent | WelcomeHostIsMemberFieldEvent | WelcomeResumeTokenFieldEvent | WelcomeHostEpochFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Welcome>): Generator<WelcomeRoomIdFieldEvent | WelcomeRoomNameFieldEvent | WelcomeYouPeerIdFieldEvent | WelcomeYouNicknameFieldEvent | WelcomeYouPublicKeyFieldEvent | WelcomeYouFingerprintFieldEvent | WelcomeYouSigningKeyFieldEvent | WelcomeYouSigningKeyBindingFieldEvent | WelcomeYouIndexFieldEvent | WelcomeMembersPeerIdFieldEvent | WelcomeMembersNicknameFieldEvent | WelcomeMembersPublicKeyFieldEvent | WelcomeMembersFingerprintFieldEvent | WelcomeMembersSigningKeyFieldEvent | WelcomeMembersSigningKeyBindingFieldEvent | WelcomeMembersIndexFieldEvent | WelcomeNextSeqFieldEvent | WelcomeHostIsMemberFieldEvent | WelcomeResumeTokenFieldEvent | WelcomeHostEpochFieldEvent> {
     return streamMessage(buf, Welcome.codec(), opts)
   }
 }
@@ -1578,6 +1726,8 @@ export interface Resume {
   timestamp: number
   publicKey: Uint8Array<ArrayBuffer>
   signature: Uint8Array<ArrayBuffer>
+  signingKey: Uint8Array<ArrayBuffer>
+  signingKeyBinding: Uint8Array<ArrayBuffer>
 }
 
 export namespace Resume {
@@ -1615,6 +1765,16 @@ export namespace Resume {
           w.bytes(obj.signature)
         }
 
+        if ((obj.signingKey != null && obj.signingKey.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.signingKey)
+        }
+
+        if ((obj.signingKeyBinding != null && obj.signingKeyBinding.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.signingKeyBinding)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1624,7 +1784,9 @@ export namespace Resume {
           lastSeq: 0,
           timestamp: 0,
           publicKey: uint8ArrayAlloc(0),
-          signature: uint8ArrayAlloc(0)
+          signature: uint8ArrayAlloc(0),
+          signingKey: uint8ArrayAlloc(0),
+          signingKeyBinding: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1651,6 +1813,14 @@ export namespace Resume {
             }
             case 5: {
               obj.signature = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.signingKey = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.signingKeyBinding = reader.bytes()
               break
             }
             default: {
@@ -1703,6 +1873,20 @@ export namespace Resume {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.signingKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.signingKeyBinding`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1740,6 +1924,16 @@ export namespace Resume {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ResumeSigningKeyFieldEvent {
+    field: '$.signingKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResumeSigningKeyBindingFieldEvent {
+    field: '$.signingKeyBinding'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Resume>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Resume.codec())
   }
@@ -1748,7 +1942,7 @@ export namespace Resume {
     return decodeMessage(buf, Resume.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Resume>): Generator<ResumeTokenFieldEvent | ResumeLastSeqFieldEvent | ResumeTimestampFieldEvent | ResumePublicKeyFieldEvent | ResumeSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Resume>): Generator<ResumeTokenFieldEvent | ResumeLastSeqFieldEvent | ResumeTimestampFieldEvent | ResumePublicKeyFieldEvent | ResumeSignatureFieldEvent | ResumeSigningKeyFieldEvent | ResumeSigningKeyBindingFieldEvent> {
     return streamMessage(buf, Resume.codec(), opts)
   }
 }
@@ -1909,6 +2103,21 @@ export namespace Resumed {
     value: string
   }
 
+  export interface ResumedWelcomeYouSigningKeyFieldEvent {
+    field: '$.welcome.you.signingKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResumedWelcomeYouSigningKeyBindingFieldEvent {
+    field: '$.welcome.you.signingKeyBinding'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ResumedWelcomeYouIndexFieldEvent {
+    field: '$.welcome.you.index'
+    value: number
+  }
+
   export interface ResumedWelcomeMembersPeerIdFieldEvent {
     field: '$.welcome.members[].peerId'
     value: string
@@ -1930,6 +2139,24 @@ export namespace Resumed {
   export interface ResumedWelcomeMembersFingerprintFieldEvent {
     field: '$.welcome.members[].fingerprint'
     value: string
+    index: number
+  }
+
+  export interface ResumedWelcomeMembersSigningKeyFieldEvent {
+    field: '$.welcome.members[].signingKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ResumedWelcomeMembersSigningKeyBindingFieldEvent {
+    field: '$.welcome.members[].signingKeyBinding'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ResumedWelcomeMembersIndexFieldEvent {
+    field: '$.welcome.members[].index'
+    value: number
     index: number
   }
 
@@ -1976,7 +2203,7 @@ export namespace Resumed {
     return decodeMessage(buf, Resumed.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Resumed>): Generator<ResumedWelcomeRoomIdFieldEvent | ResumedWelcomeRoomNameFieldEvent | ResumedWelcomeYouPeerIdFieldEvent | ResumedWelcomeYouNicknameFieldEvent | ResumedWelcomeYouPublicKeyFieldEvent | ResumedWelcomeYouFingerprintFieldEvent | ResumedWelcomeMembersPeerIdFieldEvent | ResumedWelcomeMembersNicknameFieldEvent | ResumedWelcomeMembersPublicKeyFieldEvent | ResumedWelcomeMembersFingerprintFieldEvent | ResumedWelcomeNextSeqFieldEvent | ResumedWelcomeHostIsMemberFieldEvent | ResumedWelcomeResumeTokenFieldEvent | ResumedWelcomeHostEpochFieldEvent | ResumedMissedFieldEvent | ResumedGapUnknownFieldEvent | ResumedReplayedFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Resumed>): Generator<ResumedWelcomeRoomIdFieldEvent | ResumedWelcomeRoomNameFieldEvent | ResumedWelcomeYouPeerIdFieldEvent | ResumedWelcomeYouNicknameFieldEvent | ResumedWelcomeYouPublicKeyFieldEvent | ResumedWelcomeYouFingerprintFieldEvent | ResumedWelcomeYouSigningKeyFieldEvent | ResumedWelcomeYouSigningKeyBindingFieldEvent | ResumedWelcomeYouIndexFieldEvent | ResumedWelcomeMembersPeerIdFieldEvent | ResumedWelcomeMembersNicknameFieldEvent | ResumedWelcomeMembersPublicKeyFieldEvent | ResumedWelcomeMembersFingerprintFieldEvent | ResumedWelcomeMembersSigningKeyFieldEvent | ResumedWelcomeMembersSigningKeyBindingFieldEvent | ResumedWelcomeMembersIndexFieldEvent | ResumedWelcomeNextSeqFieldEvent | ResumedWelcomeHostIsMemberFieldEvent | ResumedWelcomeResumeTokenFieldEvent | ResumedWelcomeHostEpochFieldEvent | ResumedMissedFieldEvent | ResumedGapUnknownFieldEvent | ResumedReplayedFieldEvent> {
     return streamMessage(buf, Resumed.codec(), opts)
   }
 }
@@ -2477,9 +2704,7 @@ export namespace WrappedKey {
 
 export interface Post {
   counter: number
-  timestamp: number
   recipients: string[]
-  iv: Uint8Array<ArrayBuffer>
   ciphertext: Uint8Array<ArrayBuffer>
   keys: WrappedKey[]
   signature: Uint8Array<ArrayBuffer>
@@ -2501,42 +2726,32 @@ export namespace Post {
           w.uint64Number(obj.counter)
         }
 
-        if ((obj.timestamp != null && obj.timestamp !== 0)) {
-          w.uint32(16)
-          w.uint64Number(obj.timestamp)
-        }
-
         if (obj.recipients != null && obj.recipients.length > 0) {
           for (const value of obj.recipients) {
-            w.uint32(26)
+            w.uint32(18)
             w.string(value)
           }
         }
 
-        if ((obj.iv != null && obj.iv.byteLength > 0)) {
-          w.uint32(34)
-          w.bytes(obj.iv)
-        }
-
         if ((obj.ciphertext != null && obj.ciphertext.byteLength > 0)) {
-          w.uint32(42)
+          w.uint32(26)
           w.bytes(obj.ciphertext)
         }
 
         if (obj.keys != null && obj.keys.length > 0) {
           for (const value of obj.keys) {
-            w.uint32(50)
+            w.uint32(34)
             WrappedKey.codec().encode(value, w)
           }
         }
 
         if ((obj.signature != null && obj.signature.byteLength > 0)) {
-          w.uint32(58)
+          w.uint32(42)
           w.bytes(obj.signature)
         }
 
         if ((obj.epoch != null && obj.epoch !== 0)) {
-          w.uint32(64)
+          w.uint32(48)
           w.uint32(obj.epoch)
         }
 
@@ -2546,9 +2761,7 @@ export namespace Post {
       }, (reader, length, opts = {}) => {
         const obj: any = {
           counter: 0,
-          timestamp: 0,
           recipients: [],
-          iv: uint8ArrayAlloc(0),
           ciphertext: uint8ArrayAlloc(0),
           keys: [],
           signature: uint8ArrayAlloc(0),
@@ -2566,10 +2779,6 @@ export namespace Post {
               break
             }
             case 2: {
-              obj.timestamp = reader.uint64Number()
-              break
-            }
-            case 3: {
               if (opts.limits?.recipients != null && obj.recipients.length === opts.limits.recipients) {
                 throw new MaxLengthError('Decode error - repeated field "recipients" had too many elements')
               }
@@ -2577,15 +2786,11 @@ export namespace Post {
               obj.recipients.push(reader.string())
               break
             }
-            case 4: {
-              obj.iv = reader.bytes()
-              break
-            }
-            case 5: {
+            case 3: {
               obj.ciphertext = reader.bytes()
               break
             }
-            case 6: {
+            case 4: {
               if (opts.limits?.keys != null && obj.keys.length === opts.limits.keys) {
                 throw new MaxLengthError('Decode error - repeated field "keys" had too many elements')
               }
@@ -2595,11 +2800,11 @@ export namespace Post {
               }))
               break
             }
-            case 7: {
+            case 5: {
               obj.signature = reader.bytes()
               break
             }
-            case 8: {
+            case 6: {
               obj.epoch = reader.uint32()
               break
             }
@@ -2631,13 +2836,6 @@ export namespace Post {
               break
             }
             case 2: {
-              yield {
-                field: `${prefix}.timestamp`,
-                value: reader.uint64Number()
-              }
-              break
-            }
-            case 3: {
               if (opts.limits?.recipients != null && obj.recipients === opts.limits.recipients) {
                 throw new MaxLengthError('Streaming decode error - repeated field "recipients" had too many elements')
               }
@@ -2652,21 +2850,14 @@ export namespace Post {
 
               break
             }
-            case 4: {
-              yield {
-                field: `${prefix}.iv`,
-                value: reader.bytes()
-              }
-              break
-            }
-            case 5: {
+            case 3: {
               yield {
                 field: `${prefix}.ciphertext`,
                 value: reader.bytes()
               }
               break
             }
-            case 6: {
+            case 4: {
               if (opts.limits?.keys != null && obj.keys === opts.limits.keys) {
                 throw new MaxLengthError('Streaming decode error - repeated field "keys" had too many elements')
               }
@@ -2684,14 +2875,14 @@ export namespace Post {
 
               break
             }
-            case 7: {
+            case 5: {
               yield {
                 field: `${prefix}.signature`,
                 value: reader.bytes()
               }
               break
             }
-            case 8: {
+            case 6: {
               yield {
                 field: `${prefix}.epoch`,
                 value: reader.uint32()
@@ -2715,20 +2906,10 @@ export namespace Post {
     value: number
   }
 
-  export interface PostTimestampFieldEvent {
-    field: '$.timestamp'
-    value: number
-  }
-
   export interface PostRecipientsFieldEvent {
     field: '$.recipients[]'
     index: number
     value: string
-  }
-
-  export interface PostIvFieldEvent {
-    field: '$.iv'
-    value: Uint8Array<ArrayBuffer>
   }
 
   export interface PostCiphertextFieldEvent {
@@ -2766,18 +2947,16 @@ export namespace Post {
     return decodeMessage(buf, Post.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Post>): Generator<PostCounterFieldEvent | PostTimestampFieldEvent | PostRecipientsFieldEvent | PostIvFieldEvent | PostCiphertextFieldEvent | PostKeysRecipientFieldEvent | PostKeysKeyFieldEvent | PostSignatureFieldEvent | PostEpochFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Post>): Generator<PostCounterFieldEvent | PostRecipientsFieldEvent | PostCiphertextFieldEvent | PostKeysRecipientFieldEvent | PostKeysKeyFieldEvent | PostSignatureFieldEvent | PostEpochFieldEvent> {
     return streamMessage(buf, Post.codec(), opts)
   }
 }
 
 export interface Deliver {
   seq: number
-  sender: string
+  sender: number
   counter: number
-  timestamp: number
   recipients: string[]
-  iv: Uint8Array<ArrayBuffer>
   ciphertext: Uint8Array<ArrayBuffer>
   wrappedKey: Uint8Array<ArrayBuffer>
   signature: Uint8Array<ArrayBuffer>
@@ -2799,9 +2978,9 @@ export namespace Deliver {
           w.uint64Number(obj.seq)
         }
 
-        if ((obj.sender != null && obj.sender !== '')) {
-          w.uint32(18)
-          w.string(obj.sender)
+        if ((obj.sender != null && obj.sender !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.sender)
         }
 
         if ((obj.counter != null && obj.counter !== 0)) {
@@ -2809,40 +2988,30 @@ export namespace Deliver {
           w.uint64Number(obj.counter)
         }
 
-        if ((obj.timestamp != null && obj.timestamp !== 0)) {
-          w.uint32(32)
-          w.uint64Number(obj.timestamp)
-        }
-
         if (obj.recipients != null && obj.recipients.length > 0) {
           for (const value of obj.recipients) {
-            w.uint32(42)
+            w.uint32(34)
             w.string(value)
           }
         }
 
-        if ((obj.iv != null && obj.iv.byteLength > 0)) {
-          w.uint32(50)
-          w.bytes(obj.iv)
-        }
-
         if ((obj.ciphertext != null && obj.ciphertext.byteLength > 0)) {
-          w.uint32(58)
+          w.uint32(42)
           w.bytes(obj.ciphertext)
         }
 
         if ((obj.wrappedKey != null && obj.wrappedKey.byteLength > 0)) {
-          w.uint32(66)
+          w.uint32(50)
           w.bytes(obj.wrappedKey)
         }
 
         if ((obj.signature != null && obj.signature.byteLength > 0)) {
-          w.uint32(74)
+          w.uint32(58)
           w.bytes(obj.signature)
         }
 
         if ((obj.epoch != null && obj.epoch !== 0)) {
-          w.uint32(80)
+          w.uint32(64)
           w.uint32(obj.epoch)
         }
 
@@ -2852,11 +3021,9 @@ export namespace Deliver {
       }, (reader, length, opts = {}) => {
         const obj: any = {
           seq: 0,
-          sender: '',
+          sender: 0,
           counter: 0,
-          timestamp: 0,
           recipients: [],
-          iv: uint8ArrayAlloc(0),
           ciphertext: uint8ArrayAlloc(0),
           wrappedKey: uint8ArrayAlloc(0),
           signature: uint8ArrayAlloc(0),
@@ -2874,7 +3041,7 @@ export namespace Deliver {
               break
             }
             case 2: {
-              obj.sender = reader.string()
+              obj.sender = reader.uint32()
               break
             }
             case 3: {
@@ -2882,10 +3049,6 @@ export namespace Deliver {
               break
             }
             case 4: {
-              obj.timestamp = reader.uint64Number()
-              break
-            }
-            case 5: {
               if (opts.limits?.recipients != null && obj.recipients.length === opts.limits.recipients) {
                 throw new MaxLengthError('Decode error - repeated field "recipients" had too many elements')
               }
@@ -2893,23 +3056,19 @@ export namespace Deliver {
               obj.recipients.push(reader.string())
               break
             }
-            case 6: {
-              obj.iv = reader.bytes()
-              break
-            }
-            case 7: {
+            case 5: {
               obj.ciphertext = reader.bytes()
               break
             }
-            case 8: {
+            case 6: {
               obj.wrappedKey = reader.bytes()
               break
             }
-            case 9: {
+            case 7: {
               obj.signature = reader.bytes()
               break
             }
-            case 10: {
+            case 8: {
               obj.epoch = reader.uint32()
               break
             }
@@ -2942,7 +3101,7 @@ export namespace Deliver {
             case 2: {
               yield {
                 field: `${prefix}.sender`,
-                value: reader.string()
+                value: reader.uint32()
               }
               break
             }
@@ -2954,13 +3113,6 @@ export namespace Deliver {
               break
             }
             case 4: {
-              yield {
-                field: `${prefix}.timestamp`,
-                value: reader.uint64Number()
-              }
-              break
-            }
-            case 5: {
               if (opts.limits?.recipients != null && obj.recipients === opts.limits.recipients) {
                 throw new MaxLengthError('Streaming decode error - repeated field "recipients" had too many elements')
               }
@@ -2975,35 +3127,28 @@ export namespace Deliver {
 
               break
             }
-            case 6: {
-              yield {
-                field: `${prefix}.iv`,
-                value: reader.bytes()
-              }
-              break
-            }
-            case 7: {
+            case 5: {
               yield {
                 field: `${prefix}.ciphertext`,
                 value: reader.bytes()
               }
               break
             }
-            case 8: {
+            case 6: {
               yield {
                 field: `${prefix}.wrappedKey`,
                 value: reader.bytes()
               }
               break
             }
-            case 9: {
+            case 7: {
               yield {
                 field: `${prefix}.signature`,
                 value: reader.bytes()
               }
               break
             }
-            case 10: {
+            case 8: {
               yield {
                 field: `${prefix}.epoch`,
                 value: reader.uint32()
@@ -3029,7 +3174,7 @@ export namespace Deliver {
 
   export interface DeliverSenderFieldEvent {
     field: '$.sender'
-    value: string
+    value: number
   }
 
   export interface DeliverCounterFieldEvent {
@@ -3037,20 +3182,10 @@ export namespace Deliver {
     value: number
   }
 
-  export interface DeliverTimestampFieldEvent {
-    field: '$.timestamp'
-    value: number
-  }
-
   export interface DeliverRecipientsFieldEvent {
     field: '$.recipients[]'
     index: number
     value: string
-  }
-
-  export interface DeliverIvFieldEvent {
-    field: '$.iv'
-    value: Uint8Array<ArrayBuffer>
   }
 
   export interface DeliverCiphertextFieldEvent {
@@ -3081,7 +3216,7 @@ export namespace Deliver {
     return decodeMessage(buf, Deliver.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Deliver>): Generator<DeliverSeqFieldEvent | DeliverSenderFieldEvent | DeliverCounterFieldEvent | DeliverTimestampFieldEvent | DeliverRecipientsFieldEvent | DeliverIvFieldEvent | DeliverCiphertextFieldEvent | DeliverWrappedKeyFieldEvent | DeliverSignatureFieldEvent | DeliverEpochFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Deliver>): Generator<DeliverSeqFieldEvent | DeliverSenderFieldEvent | DeliverCounterFieldEvent | DeliverRecipientsFieldEvent | DeliverCiphertextFieldEvent | DeliverWrappedKeyFieldEvent | DeliverSignatureFieldEvent | DeliverEpochFieldEvent> {
     return streamMessage(buf, Deliver.codec(), opts)
   }
 }
@@ -3424,6 +3559,21 @@ export namespace MemberJoined {
     value: string
   }
 
+  export interface MemberJoinedMemberSigningKeyFieldEvent {
+    field: '$.member.signingKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface MemberJoinedMemberSigningKeyBindingFieldEvent {
+    field: '$.member.signingKeyBinding'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface MemberJoinedMemberIndexFieldEvent {
+    field: '$.member.index'
+    value: number
+  }
+
   export function encode (obj: Partial<MemberJoined>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, MemberJoined.codec())
   }
@@ -3432,7 +3582,7 @@ export namespace MemberJoined {
     return decodeMessage(buf, MemberJoined.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MemberJoined>): Generator<MemberJoinedMemberPeerIdFieldEvent | MemberJoinedMemberNicknameFieldEvent | MemberJoinedMemberPublicKeyFieldEvent | MemberJoinedMemberFingerprintFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MemberJoined>): Generator<MemberJoinedMemberPeerIdFieldEvent | MemberJoinedMemberNicknameFieldEvent | MemberJoinedMemberPublicKeyFieldEvent | MemberJoinedMemberFingerprintFieldEvent | MemberJoinedMemberSigningKeyFieldEvent | MemberJoinedMemberSigningKeyBindingFieldEvent | MemberJoinedMemberIndexFieldEvent> {
     return streamMessage(buf, MemberJoined.codec(), opts)
   }
 }
@@ -4123,6 +4273,16 @@ export namespace Frame {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface FrameRegisterSigningKeyFieldEvent {
+    field: '$.register.signingKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FrameRegisterSigningKeyBindingFieldEvent {
+    field: '$.register.signingKeyBinding'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface FrameWelcomeRoomIdFieldEvent {
     field: '$.welcome.roomId'
     value: Uint8Array<ArrayBuffer>
@@ -4153,6 +4313,21 @@ export namespace Frame {
     value: string
   }
 
+  export interface FrameWelcomeYouSigningKeyFieldEvent {
+    field: '$.welcome.you.signingKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FrameWelcomeYouSigningKeyBindingFieldEvent {
+    field: '$.welcome.you.signingKeyBinding'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FrameWelcomeYouIndexFieldEvent {
+    field: '$.welcome.you.index'
+    value: number
+  }
+
   export interface FrameWelcomeMembersPeerIdFieldEvent {
     field: '$.welcome.members[].peerId'
     value: string
@@ -4174,6 +4349,24 @@ export namespace Frame {
   export interface FrameWelcomeMembersFingerprintFieldEvent {
     field: '$.welcome.members[].fingerprint'
     value: string
+    index: number
+  }
+
+  export interface FrameWelcomeMembersSigningKeyFieldEvent {
+    field: '$.welcome.members[].signingKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface FrameWelcomeMembersSigningKeyBindingFieldEvent {
+    field: '$.welcome.members[].signingKeyBinding'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface FrameWelcomeMembersIndexFieldEvent {
+    field: '$.welcome.members[].index'
+    value: number
     index: number
   }
 
@@ -4227,20 +4420,10 @@ export namespace Frame {
     value: number
   }
 
-  export interface FramePostTimestampFieldEvent {
-    field: '$.post.timestamp'
-    value: number
-  }
-
   export interface FramePostRecipientsFieldEvent {
     field: '$.post.recipients[]'
     index: number
     value: string
-  }
-
-  export interface FramePostIvFieldEvent {
-    field: '$.post.iv'
-    value: Uint8Array<ArrayBuffer>
   }
 
   export interface FramePostCiphertextFieldEvent {
@@ -4277,7 +4460,7 @@ export namespace Frame {
 
   export interface FrameDeliverSenderFieldEvent {
     field: '$.deliver.sender'
-    value: string
+    value: number
   }
 
   export interface FrameDeliverCounterFieldEvent {
@@ -4285,20 +4468,10 @@ export namespace Frame {
     value: number
   }
 
-  export interface FrameDeliverTimestampFieldEvent {
-    field: '$.deliver.timestamp'
-    value: number
-  }
-
   export interface FrameDeliverRecipientsFieldEvent {
     field: '$.deliver.recipients[]'
     index: number
     value: string
-  }
-
-  export interface FrameDeliverIvFieldEvent {
-    field: '$.deliver.iv'
-    value: Uint8Array<ArrayBuffer>
   }
 
   export interface FrameDeliverCiphertextFieldEvent {
@@ -4366,6 +4539,21 @@ export namespace Frame {
     value: string
   }
 
+  export interface FrameMemberJoinedMemberSigningKeyFieldEvent {
+    field: '$.memberJoined.member.signingKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FrameMemberJoinedMemberSigningKeyBindingFieldEvent {
+    field: '$.memberJoined.member.signingKeyBinding'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FrameMemberJoinedMemberIndexFieldEvent {
+    field: '$.memberJoined.member.index'
+    value: number
+  }
+
   export interface FrameMemberLeftPeerIdFieldEvent {
     field: '$.memberLeft.peerId'
     value: string
@@ -4416,6 +4604,16 @@ export namespace Frame {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface FrameResumeSigningKeyFieldEvent {
+    field: '$.resume.signingKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FrameResumeSigningKeyBindingFieldEvent {
+    field: '$.resume.signingKeyBinding'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface FrameResumedWelcomeRoomIdFieldEvent {
     field: '$.resumed.welcome.roomId'
     value: Uint8Array<ArrayBuffer>
@@ -4446,6 +4644,21 @@ export namespace Frame {
     value: string
   }
 
+  export interface FrameResumedWelcomeYouSigningKeyFieldEvent {
+    field: '$.resumed.welcome.you.signingKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FrameResumedWelcomeYouSigningKeyBindingFieldEvent {
+    field: '$.resumed.welcome.you.signingKeyBinding'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FrameResumedWelcomeYouIndexFieldEvent {
+    field: '$.resumed.welcome.you.index'
+    value: number
+  }
+
   export interface FrameResumedWelcomeMembersPeerIdFieldEvent {
     field: '$.resumed.welcome.members[].peerId'
     value: string
@@ -4467,6 +4680,24 @@ export namespace Frame {
   export interface FrameResumedWelcomeMembersFingerprintFieldEvent {
     field: '$.resumed.welcome.members[].fingerprint'
     value: string
+    index: number
+  }
+
+  export interface FrameResumedWelcomeMembersSigningKeyFieldEvent {
+    field: '$.resumed.welcome.members[].signingKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface FrameResumedWelcomeMembersSigningKeyBindingFieldEvent {
+    field: '$.resumed.welcome.members[].signingKeyBinding'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface FrameResumedWelcomeMembersIndexFieldEvent {
+    field: '$.resumed.welcome.members[].index'
+    value: number
     index: number
   }
 
@@ -4528,7 +4759,7 @@ export namespace Frame {
     return decodeMessage(buf, Frame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameHelloVersionFieldEvent | FrameHelloTokenFieldEvent | FrameChallengeStepFieldEvent | FrameChallengeQuestionFieldEvent | FrameChallengeAttemptsLeftFieldEvent | FrameAnswerAnswerFieldEvent | FrameRoomCodeCodeFieldEvent | FrameRegisterNicknameFieldEvent | FrameRegisterPublicKeyFieldEvent | FrameWelcomeRoomIdFieldEvent | FrameWelcomeRoomNameFieldEvent | FrameWelcomeYouPeerIdFieldEvent | FrameWelcomeYouNicknameFieldEvent | FrameWelcomeYouPublicKeyFieldEvent | FrameWelcomeYouFingerprintFieldEvent | FrameWelcomeMembersPeerIdFieldEvent | FrameWelcomeMembersNicknameFieldEvent | FrameWelcomeMembersPublicKeyFieldEvent | FrameWelcomeMembersFingerprintFieldEvent | FrameWelcomeNextSeqFieldEvent | FrameWelcomeHostIsMemberFieldEvent | FrameWelcomeResumeTokenFieldEvent | FrameWelcomeHostEpochFieldEvent | FrameRefusalReasonFieldEvent | FrameRefusalMessageFieldEvent | FrameRefusalAttemptsLeftFieldEvent | FrameRefusalRetryFieldEvent | FrameRefusalRetryAfterFieldEvent | FramePostCounterFieldEvent | FramePostTimestampFieldEvent | FramePostRecipientsFieldEvent | FramePostIvFieldEvent | FramePostCiphertextFieldEvent | FramePostKeysRecipientFieldEvent | FramePostKeysKeyFieldEvent | FramePostSignatureFieldEvent | FramePostEpochFieldEvent | FrameDeliverSeqFieldEvent | FrameDeliverSenderFieldEvent | FrameDeliverCounterFieldEvent | FrameDeliverTimestampFieldEvent | FrameDeliverRecipientsFieldEvent | FrameDeliverIvFieldEvent | FrameDeliverCiphertextFieldEvent | FrameDeliverWrappedKeyFieldEvent | FrameDeliverSignatureFieldEvent | FrameDeliverEpochFieldEvent | FrameAckCounterFieldEvent | FrameAckSeqFieldEvent | FrameRejectedCounterFieldEvent | FrameRejectedReasonFieldEvent | FrameRejectedMessageFieldEvent | FrameMemberJoinedMemberPeerIdFieldEvent | FrameMemberJoinedMemberNicknameFieldEvent | FrameMemberJoinedMemberPublicKeyFieldEvent | FrameMemberJoinedMemberFingerprintFieldEvent | FrameMemberLeftPeerIdFieldEvent | FrameMemberLeftNicknameFieldEvent | FrameMemberLeftReasonFieldEvent | FrameGoodbyeReasonFieldEvent | FrameGoodbyeMessageFieldEvent | FrameResumeTokenFieldEvent | FrameResumeLastSeqFieldEvent | FrameResumeTimestampFieldEvent | FrameResumePublicKeyFieldEvent | FrameResumeSignatureFieldEvent | FrameResumedWelcomeRoomIdFieldEvent | FrameResumedWelcomeRoomNameFieldEvent | FrameResumedWelcomeYouPeerIdFieldEvent | FrameResumedWelcomeYouNicknameFieldEvent | FrameResumedWelcomeYouPublicKeyFieldEvent | FrameResumedWelcomeYouFingerprintFieldEvent | FrameResumedWelcomeMembersPeerIdFieldEvent | FrameResumedWelcomeMembersNicknameFieldEvent | FrameResumedWelcomeMembersPublicKeyFieldEvent | FrameResumedWelcomeMembersFingerprintFieldEvent | FrameResumedWelcomeNextSeqFieldEvent | FrameResumedWelcomeHostIsMemberFieldEvent | FrameResumedWelcomeResumeTokenFieldEvent | FrameResumedWelcomeHostEpochFieldEvent | FrameResumedMissedFieldEvent | FrameResumedGapUnknownFieldEvent | FrameResumedReplayedFieldEvent | FramePresencePeerIdFieldEvent | FramePresenceAwayFieldEvent | FrameCredentialResumeTokenFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameHelloVersionFieldEvent | FrameHelloTokenFieldEvent | FrameChallengeStepFieldEvent | FrameChallengeQuestionFieldEvent | FrameChallengeAttemptsLeftFieldEvent | FrameAnswerAnswerFieldEvent | FrameRoomCodeCodeFieldEvent | FrameRegisterNicknameFieldEvent | FrameRegisterPublicKeyFieldEvent | FrameRegisterSigningKeyFieldEvent | FrameRegisterSigningKeyBindingFieldEvent | FrameWelcomeRoomIdFieldEvent | FrameWelcomeRoomNameFieldEvent | FrameWelcomeYouPeerIdFieldEvent | FrameWelcomeYouNicknameFieldEvent | FrameWelcomeYouPublicKeyFieldEvent | FrameWelcomeYouFingerprintFieldEvent | FrameWelcomeYouSigningKeyFieldEvent | FrameWelcomeYouSigningKeyBindingFieldEvent | FrameWelcomeYouIndexFieldEvent | FrameWelcomeMembersPeerIdFieldEvent | FrameWelcomeMembersNicknameFieldEvent | FrameWelcomeMembersPublicKeyFieldEvent | FrameWelcomeMembersFingerprintFieldEvent | FrameWelcomeMembersSigningKeyFieldEvent | FrameWelcomeMembersSigningKeyBindingFieldEvent | FrameWelcomeMembersIndexFieldEvent | FrameWelcomeNextSeqFieldEvent | FrameWelcomeHostIsMemberFieldEvent | FrameWelcomeResumeTokenFieldEvent | FrameWelcomeHostEpochFieldEvent | FrameRefusalReasonFieldEvent | FrameRefusalMessageFieldEvent | FrameRefusalAttemptsLeftFieldEvent | FrameRefusalRetryFieldEvent | FrameRefusalRetryAfterFieldEvent | FramePostCounterFieldEvent | FramePostRecipientsFieldEvent | FramePostCiphertextFieldEvent | FramePostKeysRecipientFieldEvent | FramePostKeysKeyFieldEvent | FramePostSignatureFieldEvent | FramePostEpochFieldEvent | FrameDeliverSeqFieldEvent | FrameDeliverSenderFieldEvent | FrameDeliverCounterFieldEvent | FrameDeliverRecipientsFieldEvent | FrameDeliverCiphertextFieldEvent | FrameDeliverWrappedKeyFieldEvent | FrameDeliverSignatureFieldEvent | FrameDeliverEpochFieldEvent | FrameAckCounterFieldEvent | FrameAckSeqFieldEvent | FrameRejectedCounterFieldEvent | FrameRejectedReasonFieldEvent | FrameRejectedMessageFieldEvent | FrameMemberJoinedMemberPeerIdFieldEvent | FrameMemberJoinedMemberNicknameFieldEvent | FrameMemberJoinedMemberPublicKeyFieldEvent | FrameMemberJoinedMemberFingerprintFieldEvent | FrameMemberJoinedMemberSigningKeyFieldEvent | FrameMemberJoinedMemberSigningKeyBindingFieldEvent | FrameMemberJoinedMemberIndexFieldEvent | FrameMemberLeftPeerIdFieldEvent | FrameMemberLeftNicknameFieldEvent | FrameMemberLeftReasonFieldEvent | FrameGoodbyeReasonFieldEvent | FrameGoodbyeMessageFieldEvent | FrameResumeTokenFieldEvent | FrameResumeLastSeqFieldEvent | FrameResumeTimestampFieldEvent | FrameResumePublicKeyFieldEvent | FrameResumeSignatureFieldEvent | FrameResumeSigningKeyFieldEvent | FrameResumeSigningKeyBindingFieldEvent | FrameResumedWelcomeRoomIdFieldEvent | FrameResumedWelcomeRoomNameFieldEvent | FrameResumedWelcomeYouPeerIdFieldEvent | FrameResumedWelcomeYouNicknameFieldEvent | FrameResumedWelcomeYouPublicKeyFieldEvent | FrameResumedWelcomeYouFingerprintFieldEvent | FrameResumedWelcomeYouSigningKeyFieldEvent | FrameResumedWelcomeYouSigningKeyBindingFieldEvent | FrameResumedWelcomeYouIndexFieldEvent | FrameResumedWelcomeMembersPeerIdFieldEvent | FrameResumedWelcomeMembersNicknameFieldEvent | FrameResumedWelcomeMembersPublicKeyFieldEvent | FrameResumedWelcomeMembersFingerprintFieldEvent | FrameResumedWelcomeMembersSigningKeyFieldEvent | FrameResumedWelcomeMembersSigningKeyBindingFieldEvent | FrameResumedWelcomeMembersIndexFieldEvent | FrameResumedWelcomeNextSeqFieldEvent | FrameResumedWelcomeHostIsMemberFieldEvent | FrameResumedWelcomeResumeTokenFieldEvent | FrameResumedWelcomeHostEpochFieldEvent | FrameResumedMissedFieldEvent | FrameResumedGapUnknownFieldEvent | FrameResumedReplayedFieldEvent | FramePresencePeerIdFieldEvent | FramePresenceAwayFieldEvent | FrameCredentialResumeTokenFieldEvent> {
     return streamMessage(buf, Frame.codec(), opts)
   }
 }
