@@ -114,7 +114,8 @@ function exportedConstants(): Map<string, { value: unknown; module: string }> {
   for (const [module, exports] of CONSTANT_MODULES) {
     for (const [name, value] of Object.entries(exports)) {
       assert.ok(!all.has(name), `${name} is exported by two constants modules`)
-      all.set(name, { value, module })
+      // A list (the retired protocol ids) is documented as its entries, comma-separated.
+      all.set(name, { value: Array.isArray(value) ? value.join(', ') : value, module })
     }
   }
   return all

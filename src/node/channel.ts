@@ -1,5 +1,5 @@
 /**
- * @module One `/securechat/1.0.0` stream as a sequence of validated frames, with every buffer bounded.
+ * @module One `/securechat/2.0.0` stream as a sequence of validated frames, with every buffer bounded.
  */
 import type { Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 import { type Pushable, pushable } from 'it-pushable'

@@ -27,7 +27,7 @@ import {
   withSigningKey
 } from '../protocol/member-keys.js'
 import { generateRoomSecret, roomCode, roomCodeUri, secondsLeft } from '../protocol/totp.js'
-import { type Post, Reason } from '../protocol/wire/securechat.js'
+import { Reason } from '../protocol/wire/securechat.js'
 import { invitationAddresses, isRelayed, relayedAddress, withPeerId } from './addresses.js'
 import { Admission } from './admission.js'
 import { hashAnswer } from './answer-hash.js'
@@ -45,12 +45,10 @@ import { createListeningNode } from './libp2p.js'
 import { Participant } from './participant.js'
 import { hostNodeOptions, MappingMailbox, relayStates, watchReach } from './reach.js'
 import { Readmission } from './readmission.js'
-import { type RelayRoom, relayPost, verifyPost } from './relay.js'
 import { ResumeAuthority } from './resume.js'
 import { answerRetiredProtocols, stopAnsweringRetiredProtocols } from './retired-protocol.js'
-import { RoomDigests } from './room-recipients.js'
+import { RoomRelay } from './room-relay.js'
 import { Roster } from './roster.js'
-import { SerialQueue } from './serial-queue.js'
 
 export type { RoomHostOptions } from './host-config.js'
 
@@ -76,7 +74,6 @@ export class RoomHost {
   readonly feed = new EventFeed()
   readonly config: HostConfig
   private readonly log: Logger
-  private readonly relayLog: Logger
   private readonly roomSecret: string
   private readonly book: InvitationBook
   private readonly roster: Roster
@@ -85,15 +82,12 @@ export class RoomHost {
   private readonly guard: ConnectionGuard
   private stopReach: () => void = () => {}
   private readonly banned: BanList
-  private readonly relayTap: RoomHostOptions['relayTap']
-  private readonly relayQueue = new SerialQueue()
-  private readonly relayRoom: RelayRoom
+  private readonly relaying: RoomRelay
   private readonly self: Participant | undefined
   /** The one shutdown signal every handshake, read loop and timer of the room follows. */
   private readonly shutdown = new AbortController()
   private readonly credentialTimer: ReturnType<typeof setInterval>
   private readonly arrivals: Arrivals
-  private seq = 0
   private locked = false
   private closed = false
 
@@ -102,13 +96,11 @@ export class RoomHost {
     this.node = node
     this.config = resolveHostConfig(options)
     this.log = node.logger.forComponent('securechat:host')
-    this.relayLog = node.logger.forComponent('securechat:relay')
     // Every member's read loop and every handshake listens on it at once: no leak, so no warning.
     setMaxListeners(Number.POSITIVE_INFINITY, this.shutdown.signal)
     this.roomId = options.roomId ?? randomBytes(ROOM_ID_BYTES)
     this.roomName = this.config.roomName
     this.roomSecret = options.roomSecret ?? generateRoomSecret()
-    this.relayTap = options.relayTap
     this.banned = new BanList(options.banned, options.onBansChange)
     const fernetKey = options.fernetKey ?? Fernet.generateKey()
     const now = this.config.now
@@ -133,8 +125,7 @@ export class RoomHost {
         keys: init.keys,
         feed: this.feed,
         now,
-        submit: (post) =>
-          this.relayQueue.run(() => this.relay(post, this.roster.get(this.peerId) as HostedMember))
+        submit: (post) => this.relaying.submit(post, this.roster.get(this.peerId) as HostedMember)
       })
     }
     this.roster = new Roster({
@@ -145,7 +136,7 @@ export class RoomHost {
       resumeTtlMs: this.config.resumeTtlMs,
       resume,
       self: this.self,
-      nextSeq: () => this.seq + 1
+      nextSeq: () => this.relaying.nextSeq
     })
     if (this.self !== undefined && init.keys !== undefined && init.selfFingerprint !== undefined) {
       const self = {
@@ -182,18 +173,15 @@ export class RoomHost {
       closeTimeoutMs: CLOSE_FLUSH_MS,
       log: this.log.newScope('connections')
     })
-    const roster = this.roster
-    this.relayRoom = {
+    this.relaying = new RoomRelay({
       roomId: this.roomId,
-      members: roster.members,
-      get version() {
-        return roster.version
-      },
-      digests: new RoomDigests(roster),
+      roster: this.roster,
       limits: this.config,
-      nextSeq: () => ++this.seq,
+      feed: this.feed,
+      log: node.logger.forComponent('securechat:relay'),
+      tap: options.relayTap,
       deliverLocally: (deliver) => void this.self?.receive(deliver)
-    }
+    })
     // Credentials are short-lived; connected members get fresh ones well before theirs expire.
     this.arrivals = new Arrivals({
       config: this.config,
@@ -206,10 +194,7 @@ export class RoomHost {
       signal: this.shutdown.signal,
       barred,
       isClosing: () => this.closed,
-      relay: (post, sender) => {
-        const signatureHolds = verifyPost(this.relayRoom, post, sender)
-        return this.relayQueue.run(() => this.relay(post, sender, signatureHolds))
-      }
+      relay: (post, sender) => this.relaying.submit(post, sender)
     })
     this.credentialTimer = setInterval(
       () => void this.readmission.renewCredentials(),
@@ -404,21 +389,6 @@ export class RoomHost {
     if (this.closed) throw new RefusedError(Reason.HOST_CLOSING)
     if (this.banned.has(peerId)) throw new RefusedError(Reason.BANNED)
   }
-
-  /** Relays one Post (serially, through `relayQueue`) and tells the host's listeners what passed. */
-  private async relay(post: Post, sender: HostedMember, signatureHolds?: Promise<boolean>): Promise<number> {
-    this.relayTap?.(post, sender.peerId)
-    const seq = await relayPost(this.relayRoom, post, sender, signatureHolds)
-    this.relayLog.trace('seq %d from %s to %d recipients', seq, sender.peerId, post.recipients.length)
-    this.feed.emit({
-      type: 'relayed',
-      seq,
-      sender: sender.peerId,
-      recipients: [...post.recipients],
-      ciphertextBytes: post.ciphertext.byteLength
-    })
-    return seq
-  }
 }
 
 function requireAnswer(answer: string | undefined): string {
@@ -427,7 +397,7 @@ function requireAnswer(answer: string | undefined): string {
   return answer
 }
 
-/** Creates a room host: starts a libp2p node and opens `/securechat/1.0.0` on it. */
+/** Creates a room host: starts a libp2p node and opens `/securechat/2.0.0` on it. */
 export function createRoomHost(options: RoomHostOptions): Promise<RoomHost> {
   return RoomHost.create(options)
 }

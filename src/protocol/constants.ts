@@ -15,7 +15,7 @@ export const INVITATION_VERSION = 1
 export const MAX_FRAME_BYTES = 1024 * 1024
 /**
  * Largest frame a host reads before admission (Hello, Answer, RoomCode, Register, Resume): each is a
- * few hundred bytes to about 2.7 KiB at its field limits, so a stranger never gets the member's limit.
+ * few hundred bytes to about 3.1 KiB at its field limits, so a stranger never gets the member's limit.
  */
 export const MAX_HANDSHAKE_FRAME_BYTES = 4096
 /**

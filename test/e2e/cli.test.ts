@@ -341,6 +341,8 @@ describe('--room keeps the room across a restart', () => {
       'alice',
       'host'
     ])
+    // Alice seals for the room as she knows it: she must have been told bob is in it.
+    await alice.event('member-joined', (e) => e['nick'] === 'bob')
     alice.send('we are back')
     await bob.event('message', messageFrom('alice', 'we are back'))
     await again.event('message', messageFrom('alice', 'we are back'))

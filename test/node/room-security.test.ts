@@ -15,7 +15,7 @@ import { open } from '../../src/protocol/envelope.js'
 import { DecryptionError } from '../../src/protocol/errors.js'
 import { type AnyFrame, decodeFrame, encodeFrame, frame } from '../../src/protocol/frame.js'
 import { MessageTooLargeError, sealMessage } from '../../src/protocol/message.js'
-import { generateRsaKeyPair } from '../../src/protocol/rsa.js'
+import { generateRsaKeyPair, importPublicKey } from '../../src/protocol/rsa.js'
 import { additionalData, messageNonce, recipientsDigest } from '../../src/protocol/signing.js'
 import { type Post, Reason } from '../../src/protocol/wire/securechat.js'
 import { join, memberKeys, record, startHost, tapRelay, until } from '../helpers/room.js'
@@ -269,6 +269,71 @@ describe('leave, kick, ban and lock', () => {
     assert.ok(again instanceof JoinRefusedError)
     assert.equal(again.code, 'banned')
     await banned.close()
+  })
+})
+
+describe('what the host cannot do with the recipients', () => {
+  let host: RoomHost
+  let alice: RoomMember
+  let bob: RoomMember
+
+  before(async () => {
+    const keys = await memberKeys(3)
+    host = await startHost()
+    alice = await join(host, 'alice', { keys: keys[1] })
+    bob = await join(host, 'bob', { keys: keys[2] })
+    await until(alice, () => alice.members.length === 2 || undefined)
+  })
+
+  // Alice's counters are moved far ahead at bob here: nothing of hers may be tested after this.
+  after(async () => {
+    await Promise.all([alice.close(), bob.close()])
+    await host.close()
+  })
+
+  it('a host that drops a recipient from a delivery, or passes a message for some as one for the whole room, is caught', async () => {
+    const bobEvents = record(bob)
+    const [, aliceKeys] = await memberKeys(2)
+    assert.ok(aliceKeys)
+    const hostSelf = host.debug.members.get(host.peerId)
+    const bobKey = await importPublicKey((await publicKeyOf(host, bob.peerId)) as Uint8Array)
+    assert.ok(hostSelf)
+    // What alice seals, with her own keys, as her software would: bob first, so his is wrapped key 0.
+    const seal = (text: string, counter: number, to: { id: string; publicKey: typeof bobKey }[]) =>
+      sealMessage({
+        roomId: host.roomId,
+        sender: alice.peerId,
+        counter,
+        text,
+        recipients: to,
+        signingKey: aliceKeys.signing.privateKey
+      })
+    const base = Date.now() * 1000 + 5_000_000_000
+    const errors = () => bobEvents.filter((e) => e.type === 'error').map((e) => e.type === 'error' && e.code)
+    const sender = indexOf(host, alice.peerId)
+    const toBob = (post: Post, seq: number, recipients: string[]) => {
+      const f = deliverOf(post, seq, sender, 0)
+      if (f.kind === 'deliver') f.body.recipients = recipients
+      hostChannelTo(host, bob.peerId).send(f)
+    }
+    // 1. Sealed for bob and the host; named to bob as for bob alone: he would think the host was not sent it.
+    const both = await seal('for bob and the host', base, [
+      { id: bob.peerId, publicKey: bobKey },
+      { id: host.peerId, publicKey: hostSelf.publicKey }
+    ])
+    toBob(both, 1_000_001, [bob.peerId])
+    await until(bob, () => errors().length >= 1 || undefined)
+    // 2. Sealed for bob alone, passed off as one for the whole room (no list).
+    const forBob = await seal('just between us', base + 1, [{ id: bob.peerId, publicKey: bobKey }])
+    toBob(forBob, 1_000_002, [])
+    await until(bob, () => errors().length >= 2 || undefined)
+    assert.deepEqual(errors(), ['bad-signature', 'bad-signature'])
+    // Named as they were sealed, or for the whole room when they were, both are shown: what failed was the set.
+    toBob(both, 1_000_003, [])
+    toBob(forBob, 1_000_004, [bob.peerId])
+    await until(bob, () => bobEvents.find((e) => e.type === 'message' && e.text === 'just between us'))
+    assert.ok(bobEvents.some((e) => e.type === 'message' && e.text === 'for bob and the host'))
+    assert.equal(errors().length, 2)
   })
 })
 
