@@ -88,7 +88,8 @@ export class RoomView {
   /** Adds a verified member (or puts a re-announced one's new record in place). */
   seat(entry: VerifiedMember): void {
     const before = this.roster.get(entry.peerId)
-    if (before !== undefined) this.byIndex.delete(before.index)
+    // A restarted host numbers afresh: another member may hold this one's old number by now.
+    if (before !== undefined && this.byIndex.get(before.index) === before) this.byIndex.delete(before.index)
     this.roster.set(entry.peerId, entry)
     this.byIndex.set(entry.index, entry)
     this.changed()
@@ -99,7 +100,7 @@ export class RoomView {
     const entry = this.roster.get(peerId)
     if (entry === undefined) return undefined
     this.roster.delete(peerId)
-    this.byIndex.delete(entry.index)
+    if (this.byIndex.get(entry.index) === entry) this.byIndex.delete(entry.index)
     this.changed()
     return entry
   }

@@ -126,6 +126,26 @@ describe('Participant', () => {
     )
   })
 
+  it('after a host restart the members are numbered afresh, even swapping numbers, and each is found by its new one', async () => {
+    const { participant, events } = await bob()
+    // Alice was 2 and carol 3; the restarted host gives alice 3 and carol 2.
+    const renumbered = (peerId: string, keys: MemberKeyPair, index: number): Member => ({
+      ...member(peerId, keys),
+      index
+    })
+    await participant.resync([renumbered('alice', aliceKeys, 3), renumbered('carol', carolKeys, 2)], {
+      nextSeq: 1,
+      hostRestarted: true
+    })
+    const fromAlice = await deliver('alice', aliceKeys, 1, 50)
+    const fromCarol = await deliver('carol', carolKeys, 2, 51)
+    await participant.receive({ ...fromAlice, sender: 3 })
+    await participant.receive({ ...fromCarol, sender: 2 })
+    // Under her old number, alice's message now names carol: her signature does not hold for carol.
+    await participant.receive({ ...(await deliver('alice', aliceKeys, 3, 52)), sender: 2 })
+    assert.deepEqual(shown(events), ['alice: alice 50', 'carol: carol 51', 'error bad-signature'])
+  })
+
   it('sends a sender key announcement, then messages under it, each counter higher, seq from the host', async () => {
     const { participant, submitted } = await bob()
     const first = await participant.send('hello')
