@@ -16,10 +16,11 @@ export const mib = (bytes: number) => round(bytes / 2 ** 20, 1)
 
 function describe(run: FanoutRun): string {
   const errs = run.errors.length > 0 ? ` errors: ${run.errors.slice(0, 2).join('; ')}` : ''
+  const unprimed = run.primed ? '' : ' (the re-keys before it were not all delivered: not the steady state)'
   return (
     `p50 ${r2(percentile(run.latencies, 50))} ms, p99 ${r2(percentile(run.latencies, 99))} ms, ` +
     `lost ${run.lost}/${run.messages}; per message: host CPU ${r2(run.hostCpuMs)} ms, all processes ` +
-    `${r1(run.totalCpuMs)} ms, host wrote ${r1(run.hostBytesOut / 1024)} KiB${errs}`
+    `${r1(run.totalCpuMs)} ms, host wrote ${r1(run.hostBytesOut / 1024)} KiB${unprimed}${errs}`
   )
 }
 
