@@ -24,6 +24,19 @@ function describe(run: FanoutRun): string {
   )
 }
 
+/**
+ * Starts the host processes side by side (a second or so each, nothing is measured yet) and
+ * tracks every one that started, so that none outlives a failed start.
+ */
+async function startAll(bench: Bench, starts: Promise<Cluster>[]): Promise<Cluster[]> {
+  const settled = await Promise.allSettled(starts)
+  const started = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
+  bench.track(...started.map((c) => c.host))
+  const failed = settled.find((s) => s.status === 'rejected')
+  if (failed !== undefined) throw failed.reason
+  return started
+}
+
 /** The timed joins (or bare dials) of one series, and how many failed (left out of the times). */
 export interface Timed {
   ms: number[]
@@ -37,13 +50,12 @@ export interface Timed {
  */
 export async function joinsAndDials(bench: Bench, workers: Child[], relay: Relay) {
   const through = { relay, members: 'all' } as const
-  const clusters = [
-    await Cluster.start('room', workers),
-    await Cluster.start('baseline', workers),
-    await Cluster.start('room', workers, { through }),
-    await Cluster.start('baseline', workers, { through })
-  ]
-  bench.track(...clusters.map((c) => c.host))
+  const clusters = await startAll(bench, [
+    Cluster.start('room', workers),
+    Cluster.start('baseline', workers),
+    Cluster.start('room', workers, { through }),
+    Cluster.start('baseline', workers, { through })
+  ])
   const series = clusters.map(() => ({ ms: [], failures: 0 }) as Timed)
   const warmup = 3
   for (let i = 0; i < bench.plan.joins + warmup; i++) {
@@ -144,9 +156,10 @@ async function halfRelayed(bench: Bench, workers: Child[], relay: Relay, n: numb
  * fails or the time budget would be overrun.
  */
 export async function fanoutAndScale(bench: Bench, workers: Child[], relay: Relay) {
-  const room = await Cluster.start('room', workers)
-  const base = await Cluster.start('baseline', workers)
-  bench.track(room.host, base.host)
+  const [room, base] = (await startAll(bench, [
+    Cluster.start('room', workers),
+    Cluster.start('baseline', workers)
+  ])) as [Cluster, Cluster]
   const real: RoomRuns = { fanout: new Map(), rss: [], heap: [] }
   const bare: RoomRuns = { fanout: new Map(), rss: [], heap: [] }
   const steps: ScaleStep[] = []
