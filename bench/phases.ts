@@ -8,11 +8,10 @@ import { Cluster, type FanoutRun, type Relay } from './cluster.js'
 import { type Child, now } from './ipc.js'
 import { type Bench, RELAYED_FANOUT_MEMBERS, SCALE_LIMIT_MS } from './plan.js'
 import type { ScaleStep } from './result.js'
-import { percentile, round } from './stats.js'
+import { mib, percentile, round } from './stats.js'
 
 const r2 = (v: number) => round(v, 2)
 const r1 = (v: number) => round(v, 1)
-export const mib = (bytes: number) => round(bytes / 2 ** 20, 1)
 
 function describe(run: FanoutRun): string {
   const errs = run.errors.length > 0 ? ` errors: ${run.errors.slice(0, 2).join('; ')}` : ''

@@ -23,6 +23,9 @@ export interface FanoutRow {
   /** KiB the host process wrote to its sockets per message (Linux /proc/self/io; 0 elsewhere). */
   host_kib_out_per_msg: number | null
   baseline_host_kib_out_per_msg: number | null
+  /** MiB the host process held (RSS, after a forced GC) once the room had grown to this size. */
+  host_rss_mb: number | null
+  baseline_host_rss_mb: number | null
 }
 
 /**

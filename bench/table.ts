@@ -68,6 +68,74 @@ function attackSection(rows: AttackRow[]): string[] {
   ]
 }
 
+/**
+ * The fixed-rate fan-out at each room size: latency first, then what a message costs the host (and
+ * every process) against the room's size, securechat beside the bare relay, and the fitted growth.
+ */
+export function fanoutSection(r: Pick<BenchResult, 'fanout' | 'growth' | 'rate_msgs_per_s'>): string[] {
+  const g = r.growth
+  return [
+    `Fan-out: send → every other member has it, at ${r.rate_msgs_per_s} msg/s (lost = not delivered to all; ` +
+      'base = the bare relay, the same members and messages)',
+    grid(
+      [
+        'members',
+        'p50 ms',
+        'p99 ms',
+        'base p50',
+        'base p99',
+        'p50 ratio',
+        'p99 ratio',
+        'msgs',
+        'lost',
+        'base lost'
+      ],
+      r.fanout.map((f) => [
+        f.members,
+        f.p50_ms,
+        f.p99_ms,
+        f.baseline_p50_ms,
+        f.baseline_p99_ms,
+        x(f.p50_ms, f.baseline_p50_ms),
+        x(f.p99_ms, f.baseline_p99_ms),
+        f.messages,
+        f.lost,
+        f.baseline_lost
+      ])
+    ),
+    '',
+    'Cost against room size, per message of the same runs: KiB the host wrote, CPU ms of the host process ' +
+      'and of all processes (host + members); host RSS in MiB once the room had grown to that size (after a GC)',
+    grid(
+      [
+        'members',
+        'host KiB out',
+        'base KiB out',
+        'host CPU',
+        'base host CPU',
+        'all CPU',
+        'base all CPU',
+        'host RSS',
+        'base RSS'
+      ],
+      r.fanout.map((f) => [
+        f.members,
+        f.host_kib_out_per_msg,
+        f.baseline_host_kib_out_per_msg,
+        f.host_cpu_ms_per_msg,
+        f.baseline_host_cpu_ms_per_msg,
+        f.cpu_ms_per_msg,
+        f.baseline_cpu_ms_per_msg,
+        f.host_rss_mb,
+        f.baseline_host_rss_mb
+      ])
+    ),
+    `Growth with the room (cost per message ≈ c·N^k over ${g.sizes.join(', ')} members; k ≈ 1 is linear): ` +
+      `host bytes out k = ${cell(g.host_kib_out_exponent)} (bare relay ${cell(g.baseline_host_kib_out_exponent)}), ` +
+      `host CPU k = ${cell(g.host_cpu_exponent)} (bare relay ${cell(g.baseline_host_cpu_exponent)})`
+  ]
+}
+
 /** Joins and the fan-out through the circuit relay, beside the direct figures of the same run. */
 function relaySection(r: BenchResult): string[] {
   const { join: j, fanout, setup, dcutr_upgrade: dcutr } = r.relay
@@ -192,54 +260,7 @@ export function renderTable(r: BenchResult): string {
     )
   )
   out.push('')
-  out.push(
-    `Fan-out: send → every other member has it, at ${r.rate_msgs_per_s} msg/s (lost = not delivered to all; ` +
-      'CPU = ms per message, host process / all processes; KiB the host wrote per message)'
-  )
-  out.push(
-    grid(
-      [
-        'members',
-        'p50 ms',
-        'p99 ms',
-        'base p50',
-        'base p99',
-        'p50 ratio',
-        'p99 ratio',
-        'msgs',
-        'lost',
-        'host CPU',
-        'base host CPU',
-        'all CPU',
-        'base all CPU',
-        'host KiB out',
-        'base KiB out'
-      ],
-      r.fanout.map((f) => [
-        f.members,
-        f.p50_ms,
-        f.p99_ms,
-        f.baseline_p50_ms,
-        f.baseline_p99_ms,
-        x(f.p50_ms, f.baseline_p50_ms),
-        x(f.p99_ms, f.baseline_p99_ms),
-        f.messages,
-        f.lost,
-        f.host_cpu_ms_per_msg,
-        f.baseline_host_cpu_ms_per_msg,
-        f.cpu_ms_per_msg,
-        f.baseline_cpu_ms_per_msg,
-        f.host_kib_out_per_msg,
-        f.baseline_host_kib_out_per_msg
-      ])
-    )
-  )
-  const g = r.growth
-  out.push(
-    `Growth with the room (cost per message ≈ c·N^k over ${g.sizes.join(', ')} members; k ≈ 1 is linear): ` +
-      `host bytes out k = ${cell(g.host_kib_out_exponent)} (bare relay ${cell(g.baseline_host_kib_out_exponent)}), ` +
-      `host CPU k = ${cell(g.host_cpu_exponent)} (bare relay ${cell(g.baseline_host_cpu_exponent)})`
-  )
+  out.push(...fanoutSection(r))
   out.push('')
   out.push(...relaySection(r))
   out.push('')

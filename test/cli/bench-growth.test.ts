@@ -1,7 +1,13 @@
-/** The bench's fitted growth exponent, which the README's "growth with the room" row reports. */
+/**
+ * The bench's pure parts: the fitted growth exponent (the README's "growth with the room" row), the
+ * fan-out rows with the host's RSS per room size, and their tables.
+ */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import type { FanoutRun } from '../../bench/cluster.js'
+import { fanoutRows, growthOf } from '../../bench/report.js'
 import { growthExponent } from '../../bench/stats.js'
+import { fanoutSection } from '../../bench/table.js'
 
 describe('growth exponent of cost against room size', () => {
   it('is 1 for linear cost, 2 for quadratic, and null without two usable points', () => {
@@ -17,5 +23,73 @@ describe('growth exponent of cost against room size', () => {
       ]),
       null
     )
+  })
+})
+
+const MIB = 2 ** 20
+
+/** A fan-out run whose host wrote `kib` KiB and spent `cpu` ms per message. */
+function run(members: number, kib: number, cpu: number): FanoutRun {
+  return {
+    members,
+    latencies: [1, 2, 3, 4],
+    messages: 4,
+    lost: 0,
+    sendLagP99: 0,
+    hostCpuMs: cpu,
+    totalCpuMs: 3 * cpu,
+    relayCpuMs: Number.NaN,
+    hostBytesOut: kib * 1024,
+    primed: true,
+    errors: []
+  }
+}
+
+describe('fan-out rows against room size', () => {
+  const sizes = [2, 10, 50, 100, 200]
+  // Bytes out quadratic in N, CPU linear; the bare relay linear in both.
+  const real = {
+    fanout: new Map(sizes.map((n) => [n, run(n, n * n, 0.1 * n)] as const)),
+    rss: sizes.map((n) => [n, (100 + n) * MIB] as [number, number])
+  }
+  // The bare relay never reached 200 members: its row says so with nulls, not zeros.
+  const bare = {
+    fanout: new Map(sizes.slice(0, -1).map((n) => [n, run(n, n, 0.05 * n)] as const)),
+    rss: sizes.slice(0, -1).map((n) => [n, (90 + n / 2) * MIB] as [number, number])
+  }
+  const rows = fanoutRows(sizes, real, bare)
+
+  it('carry the host RSS in MiB at each size, for securechat and the bare relay', () => {
+    assert.deepEqual(
+      rows.map((r) => [r.members, r.host_rss_mb, r.baseline_host_rss_mb]),
+      [
+        [2, 102, 91],
+        [10, 110, 95],
+        [50, 150, 115],
+        [100, 200, 140],
+        [200, 300, null]
+      ]
+    )
+    const last = rows[rows.length - 1]
+    assert.equal(last?.baseline_host_kib_out_per_msg, null)
+    assert.equal(last?.baseline_p99_ms, null)
+  })
+
+  it('fit the growth over every size, 2 to 200', () => {
+    const growth = growthOf(rows)
+    assert.deepEqual(growth.sizes, sizes)
+    assert.equal(growth.host_kib_out_exponent, 2)
+    assert.equal(growth.host_cpu_exponent, 1)
+    assert.equal(growth.baseline_host_kib_out_exponent, 1)
+    assert.equal(growth.baseline_host_cpu_exponent, 1)
+  })
+
+  it('render a cost table with both RSS columns and the growth line', () => {
+    const text = fanoutSection({ fanout: rows, growth: growthOf(rows), rate_msgs_per_s: 2 }).join('\n')
+    const cost = text.split('\n').filter((l) => /^200\s/.test(l))
+    assert.equal(cost.length, 2, 'a latency row and a cost row at 200 members')
+    assert.match(text, /host RSS +base RSS/)
+    assert.match(cost[1] ?? '', /\s300\s+—$/)
+    assert.match(text, /over 2, 10, 50, 100, 200 members.*host bytes out k = 2 \(bare relay 1\)/)
   })
 })
