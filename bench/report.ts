@@ -100,8 +100,7 @@ export function fanoutRows(
 export function buildResult(bench: Bench, m: Measured): BenchResult {
   const { crypto, joining, slowJoins, realThroughput, baseThroughput, rooms } = m
   const fanout = fanoutRows(bench.plan.fanoutSizes, rooms.real, rooms.bare)
-  const passed = rooms.steps.filter((s) => s.ok)
-  const best = passed[passed.length - 1]
+  const best = largestPassed(rooms.steps)
   const result: BenchResult = {
     node: process.version,
     cpus: availableParallelism(),
@@ -174,6 +173,13 @@ export function buildResult(bench: Bench, m: Measured): BenchResult {
   }
   result.targets = targets(result)
   return result
+}
+
+/** The largest room of the steps that passed before the first that failed (a later one may pass by chance). */
+export function largestPassed(steps: readonly ScaleStep[]): ScaleStep | undefined {
+  const failed = steps.findIndex((s) => !s.ok)
+  const passed = failed === -1 ? steps : steps.slice(0, failed)
+  return passed[passed.length - 1]
 }
 
 /** The relayed joins and bare dials beside the direct ones: ratios, extras and the bound. */

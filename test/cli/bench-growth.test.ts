@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { FanoutRun } from '../../bench/cluster.js'
-import { fanoutRows, growthOf } from '../../bench/report.js'
+import { fanoutRows, growthOf, largestPassed } from '../../bench/report.js'
+import type { ScaleStep } from '../../bench/result.js'
 import { growthExponent } from '../../bench/stats.js'
 import { fanoutSection } from '../../bench/table.js'
 
@@ -91,5 +92,15 @@ describe('fan-out rows against room size', () => {
     assert.match(text, /host RSS +base RSS/)
     assert.match(cost[1] ?? '', /\s300\s+—$/)
     assert.match(text, /over 2, 10, 50, 100, 200 members.*host bytes out k = 2 \(bare relay 1\)/)
+  })
+})
+
+describe('scale summary', () => {
+  const step = (members: number, ok: boolean) => ({ members, ok }) as ScaleStep
+
+  it('is the largest room that passed before the first that failed, even if a larger one passed', () => {
+    assert.equal(largestPassed([step(50, true), step(100, true), step(200, true)])?.members, 200)
+    assert.equal(largestPassed([step(50, true), step(100, false), step(200, true)])?.members, 50)
+    assert.equal(largestPassed([step(50, false), step(100, true)]), undefined)
   })
 })
