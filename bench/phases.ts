@@ -196,7 +196,8 @@ export async function fanoutAndScale(bench: Bench, workers: Child[], relay: Rela
       bench.log(`${cluster.kind}: fan-out at ${n}: ${describe(run)}`)
       runs.fanout.set(n, run)
     }
-    if (n === RELAYED_FANOUT_MEMBERS) relayed = await halfRelayed(bench, workers, relay, n)
+    if (n === RELAYED_FANOUT_MEMBERS && bench.plan.relayedFanout)
+      relayed = await halfRelayed(bench, workers, relay, n)
     const run = real.fanout.get(n) as FanoutRun
     // A fan-out size past the first failure was measured anyway: its step is listed, and the
     // summary still ends before the failure.

@@ -129,6 +129,9 @@ export function buildResult(bench: Bench, m: Measured): BenchResult {
         'relay); relayed members and joiners are given the invitation with its relayed addresses alone',
       join: relayJoin(joining),
       fanout: relayFanout(rooms.relayed, rooms.real.fanout.get(RELAYED_FANOUT_MEMBERS)),
+      fanout_not_measured: bench.plan.relayedFanout
+        ? null
+        : 'the full run measures it, half relayed and after the move to direct',
       dcutr_upgrade: m.dcutr
     },
     throughput: {

@@ -1,14 +1,16 @@
 /**
  * The bench's pure parts: the fitted growth exponent (the README's "growth with the room" row), the
- * fan-out rows with the host's RSS per room size, and their tables.
+ * fan-out rows with the host's RSS per room size, their tables, the scale summary and the attack
+ * durations the quick run's table states.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { FanoutRun } from '../../bench/cluster.js'
+import { PLANS } from '../../bench/plan.js'
 import { fanoutRows, growthOf, largestPassed } from '../../bench/report.js'
-import type { ScaleStep } from '../../bench/result.js'
+import type { AttackRow, ScaleStep } from '../../bench/result.js'
 import { growthExponent } from '../../bench/stats.js'
-import { fanoutSection } from '../../bench/table.js'
+import { attackDurations, fanoutSection } from '../../bench/table.js'
 
 describe('growth exponent of cost against room size', () => {
   it('is 1 for linear cost, 2 for quadratic, and null without two usable points', () => {
@@ -102,5 +104,18 @@ describe('scale summary', () => {
     assert.equal(largestPassed([step(50, true), step(100, true), step(200, true)])?.members, 200)
     assert.equal(largestPassed([step(50, true), step(100, false), step(200, true)])?.members, 50)
     assert.equal(largestPassed([step(50, false), step(100, true)]), undefined)
+  })
+})
+
+describe('attack durations in the table', () => {
+  const row = (scenario: string, planned: number) =>
+    ({ scenario, planned_attack_s: planned, baseline_s: 1 }) as AttackRow
+
+  it('say in the quick run that its attacks are shorter than the full run', () => {
+    const rows = [row('decode-bomb', 2), row('padded-backlog', 3.5)]
+    const quick = attackDurations(rows, 'quick')
+    assert.match(quick, /^attacks of up to 2 s \(padded backlog 3\.5 s\) after 1 s without; quick run/)
+    assert.match(quick, new RegExp(`full run's ${PLANS.full.attack.attackMs / 1000} s`))
+    assert.doesNotMatch(attackDurations(rows, 'full'), /quick/)
   })
 })
