@@ -1,7 +1,7 @@
 /**
  * The bench's pure parts: the fitted growth exponent (the README's "growth with the room" row), the
- * fan-out rows with the host's RSS per room size, their tables, the scale summary and the attack
- * durations the quick run's table states.
+ * fan-out rows with the host's RSS per room size, their tables, the plans' room sizes, the scale
+ * summary and the attack durations the quick run's table states.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -94,6 +94,19 @@ describe('fan-out rows against room size', () => {
     assert.match(text, /host RSS +base RSS/)
     assert.match(cost[1] ?? '', /\s300\s+—$/)
     assert.match(text, /over 2, 10, 50, 100, 200 members.*host bytes out k = 2 \(bare relay 1\)/)
+  })
+})
+
+describe('plans', () => {
+  it('fan out at 2, 10, 50, 100 and 200 beside the bare relay in the full run, 2, 10, 50 in quick', () => {
+    assert.deepEqual(PLANS.full.fanoutSizes, [2, 10, 50, 100, 200])
+    assert.deepEqual(PLANS.quick.fanoutSizes, [2, 10, 50])
+  })
+
+  it('read the scale summary from fan-out rows alone, so no scale step runs without the bare relay', () => {
+    for (const plan of Object.values(PLANS)) {
+      assert.ok(plan.scaleSizes.every((n) => plan.fanoutSizes.includes(n)))
+    }
   })
 })
 
