@@ -74,10 +74,10 @@ export interface Plan {
 }
 
 /*
- * Where the time goes, on 2 cores (from the `[bench Ns]` stamps). Full, about 8½ minutes (the
- * global timeout stops it at 680 s): 60 s for crypto, 201 RSA keys, joins and the throughput runs;
- * about 370 s of fan-out, 12 runs of 25 s (5 sizes × 2 rooms, the half-relayed room twice) plus
- * growing the rooms and priming the senders (35 s of it at 200 members); DCUtR 12 s; attacks 62 s.
+ * Where the time goes, on 2 cores (from the `[bench Ns]` stamps). Full, about 8 minutes (the
+ * global timeout stops it at 680 s): 45 s for crypto, 201 RSA keys, joins and the throughput runs;
+ * 370 s of fan-out, 12 runs of 25 s (5 sizes × 2 rooms, the half-relayed room twice) plus growing
+ * the rooms and priming the senders (30 s of it at 200 members); DCUtR 13 s; attacks 61 s.
  * Quick, about 100 s: 22 s before the fan-out, 43 s of fan-out (6 runs of 6 s), attacks 31 s.
  */
 export const PLANS: Record<'quick' | 'full', Plan> = {

@@ -4,7 +4,7 @@
  * circuit relay v2 process (joins and a fan-out through it) and an attacker process over IPC and
  * prints a table, or with --json one JSON object (progress goes to stderr either way).
  *
- * The full run takes about 8½ minutes on 2 cores (the fan-out at 2 to 200 members beside the bare
+ * The full run takes about 8 minutes on 2 cores (the fan-out at 2 to 200 members beside the bare
  * relay is most of it); --quick about 100 s (2 to 50 members, fewer messages, shorter attacks, and
  * neither the fan-out through the relay nor DCUtR, which its table says). plan.ts says where the
  * time goes.
