@@ -227,6 +227,8 @@ function toRow(run: AttackRun, plan: AttackPlan): AttackRow {
     scenario: run.kind,
     summary: summary(run),
     attack_s: round(s, 1),
+    planned_attack_s: (run.kind === 'padded-backlog' ? plan.paddedMs : plan.attackMs) / 1000,
+    baseline_s: plan.baselineMs / 1000,
     rate_msgs_per_s: plan.rate,
     messages_without: run.without.length,
     messages_with: run.with.length,

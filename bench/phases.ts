@@ -8,19 +8,32 @@ import { Cluster, type FanoutRun, type Relay } from './cluster.js'
 import { type Child, now } from './ipc.js'
 import { type Bench, RELAYED_FANOUT_MEMBERS, SCALE_LIMIT_MS } from './plan.js'
 import type { ScaleStep } from './result.js'
-import { percentile, round } from './stats.js'
+import { mib, percentile, round } from './stats.js'
 
 const r2 = (v: number) => round(v, 2)
 const r1 = (v: number) => round(v, 1)
-export const mib = (bytes: number) => round(bytes / 2 ** 20, 1)
 
 function describe(run: FanoutRun): string {
   const errs = run.errors.length > 0 ? ` errors: ${run.errors.slice(0, 2).join('; ')}` : ''
+  const unprimed = run.primed ? '' : ' (the re-keys before it were not all delivered: not the steady state)'
   return (
     `p50 ${r2(percentile(run.latencies, 50))} ms, p99 ${r2(percentile(run.latencies, 99))} ms, ` +
     `lost ${run.lost}/${run.messages}; per message: host CPU ${r2(run.hostCpuMs)} ms, all processes ` +
-    `${r1(run.totalCpuMs)} ms, host wrote ${r1(run.hostBytesOut / 1024)} KiB${errs}`
+    `${r1(run.totalCpuMs)} ms, host wrote ${r1(run.hostBytesOut / 1024)} KiB${unprimed}${errs}`
   )
+}
+
+/**
+ * Starts the host processes side by side (a second or so each, nothing is measured yet) and
+ * tracks every one that started, so that none outlives a failed start.
+ */
+async function startAll(bench: Bench, starts: Promise<Cluster>[]): Promise<Cluster[]> {
+  const settled = await Promise.allSettled(starts)
+  const started = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
+  bench.track(...started.map((c) => c.host))
+  const failed = settled.find((s) => s.status === 'rejected')
+  if (failed !== undefined) throw failed.reason
+  return started
 }
 
 /** The timed joins (or bare dials) of one series, and how many failed (left out of the times). */
@@ -36,13 +49,12 @@ export interface Timed {
  */
 export async function joinsAndDials(bench: Bench, workers: Child[], relay: Relay) {
   const through = { relay, members: 'all' } as const
-  const clusters = [
-    await Cluster.start('room', workers),
-    await Cluster.start('baseline', workers),
-    await Cluster.start('room', workers, { through }),
-    await Cluster.start('baseline', workers, { through })
-  ]
-  bench.track(...clusters.map((c) => c.host))
+  const clusters = await startAll(bench, [
+    Cluster.start('room', workers),
+    Cluster.start('baseline', workers),
+    Cluster.start('room', workers, { through }),
+    Cluster.start('baseline', workers, { through })
+  ])
   const series = clusters.map(() => ({ ms: [], failures: 0 }) as Timed)
   const warmup = 3
   for (let i = 0; i < bench.plan.joins + warmup; i++) {
@@ -139,13 +151,14 @@ async function halfRelayed(bench: Bench, workers: Child[], relay: Relay, n: numb
 /**
  * Both rooms stay up side by side and each fan-out size is measured in one, then the other, so the
  * pair sees the same machine; at RELAYED_FANOUT_MEMBERS a third room, half of it through the relay,
- * follows them. Past the fan-out sizes only the real room grows, for the scale steps, until one
- * fails or the time budget would be overrun.
+ * follows them. The scale steps are the real room's runs at the scale sizes; past the fan-out sizes
+ * only the real room grows, for them, until one fails or the time budget would be overrun.
  */
 export async function fanoutAndScale(bench: Bench, workers: Child[], relay: Relay) {
-  const room = await Cluster.start('room', workers)
-  const base = await Cluster.start('baseline', workers)
-  bench.track(room.host, base.host)
+  const [room, base] = (await startAll(bench, [
+    Cluster.start('room', workers),
+    Cluster.start('baseline', workers)
+  ])) as [Cluster, Cluster]
   const real: RoomRuns = { fanout: new Map(), rss: [], heap: [] }
   const bare: RoomRuns = { fanout: new Map(), rss: [], heap: [] }
   const steps: ScaleStep[] = []
@@ -183,9 +196,12 @@ export async function fanoutAndScale(bench: Bench, workers: Child[], relay: Rela
       bench.log(`${cluster.kind}: fan-out at ${n}: ${describe(run)}`)
       runs.fanout.set(n, run)
     }
-    if (n === RELAYED_FANOUT_MEMBERS) relayed = await halfRelayed(bench, workers, relay, n)
+    if (n === RELAYED_FANOUT_MEMBERS && bench.plan.relayedFanout)
+      relayed = await halfRelayed(bench, workers, relay, n)
     const run = real.fanout.get(n) as FanoutRun
-    if (bench.plan.scaleSizes.includes(n) && !scaleFailed) {
+    // A fan-out size past the first failure was measured anyway: its step is listed, and the
+    // summary still ends before the failure.
+    if (bench.plan.scaleSizes.includes(n) && (withBaseline || !scaleFailed)) {
       const p99 = percentile(run.latencies, 99)
       const ok = run.lost === 0 && p99 < SCALE_LIMIT_MS
       steps.push({
@@ -197,9 +213,9 @@ export async function fanoutAndScale(bench: Bench, workers: Child[], relay: Rela
         cpu_ms_per_msg: r1(run.totalCpuMs),
         ok
       })
-      if (!ok) {
+      if (!ok && !scaleFailed) {
         scaleFailed = true
-        stoppedBy = `p99 ≥ ${SCALE_LIMIT_MS} ms or a message lost`
+        stoppedBy = `p99 ≥ ${SCALE_LIMIT_MS} ms or a message lost at ${n} members`
       }
     }
   }

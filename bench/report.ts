@@ -15,7 +15,7 @@ import type {
   ScaleStep,
   Target
 } from './result.js'
-import { growthExponent, percentile, round } from './stats.js'
+import { growthExponent, mib, percentile, round } from './stats.js'
 
 const r2 = (v: number) => round(v, 2)
 const r1 = (v: number) => round(v, 1)
@@ -48,7 +48,7 @@ export interface Measured {
 }
 
 /** The fitted growth of the host's cost per message against the room's size (BenchResult.growth). */
-function growthOf(fanout: FanoutRow[]): BenchResult['growth'] {
+export function growthOf(fanout: FanoutRow[]): BenchResult['growth'] {
   const fit = (pick: (f: FanoutRow) => number | null): number | null =>
     r2(growthExponent(fanout.map((f) => [f.members, pick(f)] as const)) ?? Number.NaN)
   return {
@@ -60,11 +60,21 @@ function growthOf(fanout: FanoutRow[]): BenchResult['growth'] {
   }
 }
 
-export function buildResult(bench: Bench, m: Measured): BenchResult {
-  const { crypto, joining, slowJoins, realThroughput, baseThroughput, rooms } = m
-  const fanout: FanoutRow[] = bench.plan.fanoutSizes.map((n) => {
-    const run = rooms.real.fanout.get(n)
-    const b = rooms.bare.fanout.get(n)
+/** The host's RSS (MiB, after a GC) once the room had grown to `n` members; null if it never did. */
+function rssAt(runs: Pick<RoomRuns, 'rss'>, n: number): number | null {
+  const point = runs.rss.find(([members]) => members === n)
+  return point === undefined ? null : mib(point[1])
+}
+
+/** One row per fan-out size: securechat and the bare relay side by side (null where not measured). */
+export function fanoutRows(
+  sizes: readonly number[],
+  real: Pick<RoomRuns, 'fanout' | 'rss'>,
+  bare: Pick<RoomRuns, 'fanout' | 'rss'>
+): FanoutRow[] {
+  return sizes.map((n) => {
+    const run = real.fanout.get(n)
+    const b = bare.fanout.get(n)
     return {
       members: n,
       p50_ms: run ? r2(percentile(run.latencies, 50)) : null,
@@ -80,11 +90,17 @@ export function buildResult(bench: Bench, m: Measured): BenchResult {
       cpu_ms_per_msg: run ? r1(run.totalCpuMs) : null,
       baseline_cpu_ms_per_msg: b ? r1(b.totalCpuMs) : null,
       host_kib_out_per_msg: run ? r1(run.hostBytesOut / 1024) : null,
-      baseline_host_kib_out_per_msg: b ? r1(b.hostBytesOut / 1024) : null
+      baseline_host_kib_out_per_msg: b ? r1(b.hostBytesOut / 1024) : null,
+      host_rss_mb: rssAt(real, n),
+      baseline_host_rss_mb: rssAt(bare, n)
     }
   })
-  const passed = rooms.steps.filter((s) => s.ok)
-  const best = passed[passed.length - 1]
+}
+
+export function buildResult(bench: Bench, m: Measured): BenchResult {
+  const { crypto, joining, slowJoins, realThroughput, baseThroughput, rooms } = m
+  const fanout = fanoutRows(bench.plan.fanoutSizes, rooms.real, rooms.bare)
+  const best = largestPassed(rooms.steps)
   const result: BenchResult = {
     node: process.version,
     cpus: availableParallelism(),
@@ -113,6 +129,9 @@ export function buildResult(bench: Bench, m: Measured): BenchResult {
         'relay); relayed members and joiners are given the invitation with its relayed addresses alone',
       join: relayJoin(joining),
       fanout: relayFanout(rooms.relayed, rooms.real.fanout.get(RELAYED_FANOUT_MEMBERS)),
+      fanout_not_measured: bench.plan.relayedFanout
+        ? null
+        : 'the full run measures it, half relayed and after the move to direct',
       dcutr_upgrade: m.dcutr
     },
     throughput: {
@@ -157,6 +176,13 @@ export function buildResult(bench: Bench, m: Measured): BenchResult {
   }
   result.targets = targets(result)
   return result
+}
+
+/** The largest room of the steps that passed before the first that failed (a later one may pass by chance). */
+export function largestPassed(steps: readonly ScaleStep[]): ScaleStep | undefined {
+  const failed = steps.findIndex((s) => !s.ok)
+  const passed = failed === -1 ? steps : steps.slice(0, failed)
+  return passed[passed.length - 1]
 }
 
 /** The relayed joins and bare dials beside the direct ones: ratios, extras and the issue's bound. */

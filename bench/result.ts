@@ -23,6 +23,9 @@ export interface FanoutRow {
   /** KiB the host process wrote to its sockets per message (Linux /proc/self/io; 0 elsewhere). */
   host_kib_out_per_msg: number | null
   baseline_host_kib_out_per_msg: number | null
+  /** MiB the host process held (RSS, after a forced GC) once the room had grown to this size. */
+  host_rss_mb: number | null
+  baseline_host_rss_mb: number | null
 }
 
 /**
@@ -119,7 +122,11 @@ export interface AttackRow {
   scenario: string
   /** What the attacker did and got, in words (the same figures as `attacker`). */
   summary: string
+  /** How long the attacker ran, and how long the plan let it (the quick run's plan is shorter). */
   attack_s: number | null
+  planned_attack_s: number
+  /** How long the bystander sent before the attack (the 'without' figures). */
+  baseline_s: number
   rate_msgs_per_s: number
   messages_without: number
   messages_with: number
@@ -199,6 +206,8 @@ export interface BenchResult {
     setup: string
     join: RelayJoin
     fanout: RelayFanoutRow[]
+    /** Why `fanout` is empty (the quick run leaves it to the full run), or null when it was measured. */
+    fanout_not_measured: string | null
     /** Time from the relayed connection to the direct one (DCUtR), in network namespaces behind NAT. */
     dcutr_upgrade: DcutrResult
   }

@@ -4,10 +4,16 @@
  * circuit relay v2 process (joins and a fan-out through it) and an attacker process over IPC and
  * prints a table, or with --json one JSON object (progress goes to stderr either way).
  *
+ * The full run takes about 8 minutes on 2 cores (the fan-out at 2 to 200 members beside the bare
+ * relay is most of it); --quick about 100 s (2 to 50 members, fewer messages, shorter attacks, and
+ * neither the fan-out through the relay nor DCUtR, which its table says). plan.ts says where the
+ * time goes.
+ *
  * Options: --quick, --json, --rate <msg/s> (fan-out send rate, default 2), --workers <k> (member
  * worker processes, default 3), --profile <dir> (CPU profiles of the host, the bare relay and worker 0
  * during the throughput runs), --save <file> (also write the JSON there), --only attack (the attack
- * phase alone, about a minute), --only throughput (the two throughput runs alone, about half a minute),
+ * phase alone, about a minute; with --quick half a minute), --only throughput (the two throughput
+ * runs alone, about half a minute; with --quick 12 s),
  * --attacks <a,b,...> (only these attacks; names in attacker.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises'

@@ -47,6 +47,9 @@ export function round(value: number, digits = 2): number | null {
   return Math.round(value * f) / f
 }
 
+/** Bytes in MiB, one decimal, for reporting. */
+export const mib = (bytes: number) => round(bytes / 2 ** 20, 1)
+
 /** `a / b`, or NaN when either is missing or b is zero. */
 export function ratio(a: number | null | undefined, b: number | null | undefined): number {
   if (a === null || a === undefined || b === null || b === undefined || b === 0) return Number.NaN

@@ -1,5 +1,7 @@
 /** The human-readable report of a benchmark run. */
-import type { AttackOnlyResult, AttackRow, BenchResult, MemoryFigures } from './result.js'
+
+import { PLANS, RELAYED_FANOUT_MEMBERS } from './plan.js'
+import type { AttackOnlyResult, AttackRow, BenchResult, MemoryFigures, RelayFanoutRow } from './result.js'
 import { round } from './stats.js'
 
 type Cell = string | number | null | undefined
@@ -28,12 +30,31 @@ const arrow = (a: Cell, b: Cell) => `${cell(a)} → ${cell(b)}`
 const memory = (m: MemoryFigures) => `${cell(m.before)} → ${cell(m.peak)} → ${cell(m.after)}`
 const times = (v: number | null) => (v === null ? '—' : `${v}×`)
 
+/** How long the attacks ran by plan, and, in the quick run, that they are shorter than the full run's. */
+export function attackDurations(rows: readonly AttackRow[], mode: 'quick' | 'full'): string {
+  const padded = rows.find((a) => a.scenario === 'padded-backlog')
+  const other = rows.find((a) => a.scenario !== 'padded-backlog')
+  const plan =
+    `${cell(other?.planned_attack_s ?? padded?.planned_attack_s)} s` +
+    (padded !== undefined && other !== undefined ? ` (padded backlog ${padded.planned_attack_s} s)` : '')
+  const full = PLANS.full.attack
+  return (
+    `attacks of up to ${plan} after ${cell(rows[0]?.baseline_s)} s without` +
+    (mode === 'quick'
+      ? `; quick run: shorter than the full run's ${full.attackMs / 1000} s (${full.paddedMs / 1000} s) after ` +
+        `${full.baselineMs / 1000} s, settle ${full.settleMs / 1000} s, so compare its counts and peaks with ` +
+        'another quick run'
+      : '')
+  )
+}
+
 /** The attack phase: the bystander's latency and the host's load, then what each attacker did. */
-function attackSection(rows: AttackRow[]): string[] {
+function attackSection(rows: AttackRow[], mode: 'quick' | 'full'): string[] {
   const first = rows[0]
   const width = Math.max(...rows.map((a) => a.scenario.length))
   return [
-    `Under attack: a bystander member sends at ${cell(first?.rate_msgs_per_s)} msg/s to another, latency ` +
+    `Under attack (${attackDurations(rows, mode)}): a bystander member sends at ` +
+      `${cell(first?.rate_msgs_per_s)} msg/s to another, latency ` +
       'without → during each attack (same host, same run; lost = not received ' +
       `${cell(first?.drain_s)} s after the last send, counted as ∞); host CPU in % of one core; host ` +
       `memory in MiB: before (GC) → peak → ${cell(first?.settle_s)} s after the attack stopped (GC)`,
@@ -68,36 +89,79 @@ function attackSection(rows: AttackRow[]): string[] {
   ]
 }
 
-/** Joins and the fan-out through the circuit relay, beside the direct figures of the same run. */
-function relaySection(r: BenchResult): string[] {
-  const { join: j, fanout, setup, dcutr_upgrade: dcutr } = r.relay
-  const half = fanout[0]
-  const moved = fanout.find((f) => f.move_p50_ms !== undefined)
-  const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : round(a - b, 2))
+/**
+ * The fixed-rate fan-out at each room size: latency first, then what a message costs the host (and
+ * every process) against the room's size, securechat beside the bare relay, and the fitted growth.
+ */
+export function fanoutSection(r: Pick<BenchResult, 'fanout' | 'growth' | 'rate_msgs_per_s'>): string[] {
+  const g = r.growth
   return [
-    `Through a circuit relay: ${setup}`,
-    `Join through the relay: whole joinRoom from a fresh node (dial to the relay, circuit, Noise, the four ` +
-      `gates, Welcome), ${j.count} joins; baseline: bare dial + stream open through the same relay to a bare ` +
-      `node holding a reservation there; failed ${j.failures} / ${j.baseline_failures}`,
+    `Fan-out: send → every other member has it, at ${r.rate_msgs_per_s} msg/s (lost = not delivered to all; ` +
+      'base = the bare relay, the same members and messages)',
     grid(
-      ['', 'p50 ms', 'p95 ms'],
       [
-        ['securechat, relayed', j.p50_ms, j.p95_ms],
-        ['securechat, direct (above)', r.join.p50_ms, r.join.p95_ms],
-        ['relayed / direct', times(j.ratio_p50), times(j.ratio_p95)],
-        ['baseline, relayed', j.baseline_p50_ms, j.baseline_p95_ms],
-        ['baseline, direct (above)', r.join.baseline_p50_ms, r.join.baseline_p95_ms],
-        ['extra: securechat relayed − direct', j.extra_p50_ms, j.extra_p95_ms],
-        [
-          "extra: baseline relayed − direct (the relay's round trips)",
-          j.baseline_extra_p50_ms,
-          j.baseline_extra_p95_ms
-        ],
-        ["target: ≤ 2 × direct + the relay's round trips", j.limit_p50_ms, j.limit_p95_ms],
-        ['  margin (target − relayed)', diff(j.limit_p50_ms, j.p50_ms), diff(j.limit_p95_ms, j.p95_ms)]
-      ]
+        'members',
+        'p50 ms',
+        'p99 ms',
+        'base p50',
+        'base p99',
+        'p50 ratio',
+        'p99 ratio',
+        'msgs',
+        'lost',
+        'base lost'
+      ],
+      r.fanout.map((f) => [
+        f.members,
+        f.p50_ms,
+        f.p99_ms,
+        f.baseline_p50_ms,
+        f.baseline_p99_ms,
+        x(f.p50_ms, f.baseline_p50_ms),
+        x(f.p99_ms, f.baseline_p99_ms),
+        f.messages,
+        f.lost,
+        f.baseline_lost
+      ])
     ),
     '',
+    'Cost against room size, per message of the same runs: KiB the host wrote, CPU ms of the host process ' +
+      'and of all processes (host + members); host RSS in MiB once the room had grown to that size (after a GC)',
+    grid(
+      [
+        'members',
+        'host KiB out',
+        'base KiB out',
+        'host CPU',
+        'base host CPU',
+        'all CPU',
+        'base all CPU',
+        'host RSS',
+        'base RSS'
+      ],
+      r.fanout.map((f) => [
+        f.members,
+        f.host_kib_out_per_msg,
+        f.baseline_host_kib_out_per_msg,
+        f.host_cpu_ms_per_msg,
+        f.baseline_host_cpu_ms_per_msg,
+        f.cpu_ms_per_msg,
+        f.baseline_cpu_ms_per_msg,
+        f.host_rss_mb,
+        f.baseline_host_rss_mb
+      ])
+    ),
+    `Growth with the room (cost per message ≈ c·N^k over ${g.sizes.join(', ')} members; k ≈ 1 is linear): ` +
+      `host bytes out k = ${cell(g.host_kib_out_exponent)} (bare relay ${cell(g.baseline_host_kib_out_exponent)}), ` +
+      `host CPU k = ${cell(g.host_cpu_exponent)} (bare relay ${cell(g.baseline_host_cpu_exponent)})`
+  ]
+}
+
+/** The half-relayed room's fan-out rows, beside the all-direct room, and the move to direct. */
+function relayFanoutLines(fanout: RelayFanoutRow[]): string[] {
+  const half = fanout[0]
+  const moved = fanout.find((f) => f.move_p50_ms !== undefined)
+  return [
     `Fan-out through the relay: ${cell(half?.members)} members, every second one relayed, beside the all-direct ` +
       `room above (same run, same rate); relayed = members on the relay when the run ended; CPU in ms per ` +
       `message: host, relay process, all processes (relay included) / all direct; join retries while ` +
@@ -143,6 +207,43 @@ function relaySection(r: BenchResult): string[] {
       : [
           `The move to direct: per member, one at a time, a direct connection opened by hand (what DCUtR ` +
             `gives), then the session's Resume on it: p50 ${cell(moved.move_p50_ms)} ms`
+        ])
+  ]
+}
+
+/** Joins and the fan-out through the circuit relay, beside the direct figures of the same run. */
+function relaySection(r: BenchResult): string[] {
+  const { join: j, setup, dcutr_upgrade: dcutr } = r.relay
+  const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : round(a - b, 2))
+  return [
+    `Through a circuit relay: ${setup}`,
+    `Join through the relay: whole joinRoom from a fresh node (dial to the relay, circuit, Noise, the four ` +
+      `gates, Welcome), ${j.count} joins; baseline: bare dial + stream open through the same relay to a bare ` +
+      `node holding a reservation there; failed ${j.failures} / ${j.baseline_failures}`,
+    grid(
+      ['', 'p50 ms', 'p95 ms'],
+      [
+        ['securechat, relayed', j.p50_ms, j.p95_ms],
+        ['securechat, direct (above)', r.join.p50_ms, r.join.p95_ms],
+        ['relayed / direct', times(j.ratio_p50), times(j.ratio_p95)],
+        ['baseline, relayed', j.baseline_p50_ms, j.baseline_p95_ms],
+        ['baseline, direct (above)', r.join.baseline_p50_ms, r.join.baseline_p95_ms],
+        ['extra: securechat relayed − direct', j.extra_p50_ms, j.extra_p95_ms],
+        [
+          "extra: baseline relayed − direct (the relay's round trips)",
+          j.baseline_extra_p50_ms,
+          j.baseline_extra_p95_ms
+        ],
+        ["target: ≤ 2 × direct + the relay's round trips", j.limit_p50_ms, j.limit_p95_ms],
+        ['  margin (target − relayed)', diff(j.limit_p50_ms, j.p50_ms), diff(j.limit_p95_ms, j.p95_ms)]
+      ]
+    ),
+    '',
+    ...(r.relay.fanout_not_measured === null
+      ? relayFanoutLines(r.relay.fanout)
+      : [
+          `Fan-out through the relay (${RELAYED_FANOUT_MEMBERS} members, every second one relayed): not ` +
+            `measured (${r.relay.fanout_not_measured})`
         ]),
     dcutr.measured
       ? `DCUtR upgrade (relayed → direct connection), ${dcutr.trials} trials in network namespaces: ` +
@@ -162,7 +263,7 @@ function heading(
 }
 
 export function renderAttackOnly(r: AttackOnlyResult): string {
-  return [heading(r, `${r.mode}, attack phase only`), '', ...attackSection(r.attack)].join('\n')
+  return [heading(r, `${r.mode}, attack phase only`), '', ...attackSection(r.attack, r.mode)].join('\n')
 }
 
 export function renderTable(r: BenchResult): string {
@@ -192,54 +293,7 @@ export function renderTable(r: BenchResult): string {
     )
   )
   out.push('')
-  out.push(
-    `Fan-out: send → every other member has it, at ${r.rate_msgs_per_s} msg/s (lost = not delivered to all; ` +
-      'CPU = ms per message, host process / all processes; KiB the host wrote per message)'
-  )
-  out.push(
-    grid(
-      [
-        'members',
-        'p50 ms',
-        'p99 ms',
-        'base p50',
-        'base p99',
-        'p50 ratio',
-        'p99 ratio',
-        'msgs',
-        'lost',
-        'host CPU',
-        'base host CPU',
-        'all CPU',
-        'base all CPU',
-        'host KiB out',
-        'base KiB out'
-      ],
-      r.fanout.map((f) => [
-        f.members,
-        f.p50_ms,
-        f.p99_ms,
-        f.baseline_p50_ms,
-        f.baseline_p99_ms,
-        x(f.p50_ms, f.baseline_p50_ms),
-        x(f.p99_ms, f.baseline_p99_ms),
-        f.messages,
-        f.lost,
-        f.host_cpu_ms_per_msg,
-        f.baseline_host_cpu_ms_per_msg,
-        f.cpu_ms_per_msg,
-        f.baseline_cpu_ms_per_msg,
-        f.host_kib_out_per_msg,
-        f.baseline_host_kib_out_per_msg
-      ])
-    )
-  )
-  const g = r.growth
-  out.push(
-    `Growth with the room (cost per message ≈ c·N^k over ${g.sizes.join(', ')} members; k ≈ 1 is linear): ` +
-      `host bytes out k = ${cell(g.host_kib_out_exponent)} (bare relay ${cell(g.baseline_host_kib_out_exponent)}), ` +
-      `host CPU k = ${cell(g.host_cpu_exponent)} (bare relay ${cell(g.baseline_host_cpu_exponent)})`
-  )
+  out.push(...fanoutSection(r))
   out.push('')
   out.push(...relaySection(r))
   out.push('')
@@ -305,7 +359,7 @@ export function renderTable(r: BenchResult): string {
     )
   )
   out.push('')
-  out.push(...attackSection(r.attack))
+  out.push(...attackSection(r.attack, r.mode))
   out.push('')
   out.push('Targets')
   out.push(

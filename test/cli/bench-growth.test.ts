@@ -1,7 +1,16 @@
-/** The bench's fitted growth exponent, which the README's "growth with the room" row reports. */
+/**
+ * The bench's pure parts: the fitted growth exponent (the README's "growth with the room" row), the
+ * fan-out rows with the host's RSS per room size, their tables, the plans' room sizes, the scale
+ * summary and the attack durations the quick run's table states.
+ */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import type { FanoutRun } from '../../bench/cluster.js'
+import { PLANS } from '../../bench/plan.js'
+import { fanoutRows, growthOf, largestPassed } from '../../bench/report.js'
+import type { AttackRow, ScaleStep } from '../../bench/result.js'
 import { growthExponent } from '../../bench/stats.js'
+import { attackDurations, fanoutSection } from '../../bench/table.js'
 
 describe('growth exponent of cost against room size', () => {
   it('is 1 for linear cost, 2 for quadratic, and null without two usable points', () => {
@@ -17,5 +26,109 @@ describe('growth exponent of cost against room size', () => {
       ]),
       null
     )
+  })
+})
+
+const MIB = 2 ** 20
+
+/** A fan-out run whose host wrote `kib` KiB and spent `cpu` ms per message. */
+function run(members: number, kib: number, cpu: number): FanoutRun {
+  return {
+    members,
+    latencies: [1, 2, 3, 4],
+    messages: 4,
+    lost: 0,
+    sendLagP99: 0,
+    hostCpuMs: cpu,
+    totalCpuMs: 3 * cpu,
+    relayCpuMs: Number.NaN,
+    hostBytesOut: kib * 1024,
+    primed: true,
+    errors: []
+  }
+}
+
+describe('fan-out rows against room size', () => {
+  const sizes = [2, 10, 50, 100, 200]
+  // Bytes out quadratic in N, CPU linear; the bare relay linear in both.
+  const real = {
+    fanout: new Map(sizes.map((n) => [n, run(n, n * n, 0.1 * n)] as const)),
+    rss: sizes.map((n) => [n, (100 + n) * MIB] as [number, number])
+  }
+  // The bare relay never reached 200 members: its row says so with nulls, not zeros.
+  const bare = {
+    fanout: new Map(sizes.slice(0, -1).map((n) => [n, run(n, n, 0.05 * n)] as const)),
+    rss: sizes.slice(0, -1).map((n) => [n, (90 + n / 2) * MIB] as [number, number])
+  }
+  const rows = fanoutRows(sizes, real, bare)
+
+  it('carry the host RSS in MiB at each size, for securechat and the bare relay', () => {
+    assert.deepEqual(
+      rows.map((r) => [r.members, r.host_rss_mb, r.baseline_host_rss_mb]),
+      [
+        [2, 102, 91],
+        [10, 110, 95],
+        [50, 150, 115],
+        [100, 200, 140],
+        [200, 300, null]
+      ]
+    )
+    const last = rows[rows.length - 1]
+    assert.equal(last?.baseline_host_kib_out_per_msg, null)
+    assert.equal(last?.baseline_p99_ms, null)
+  })
+
+  it('fit the growth over every size, 2 to 200', () => {
+    const growth = growthOf(rows)
+    assert.deepEqual(growth.sizes, sizes)
+    assert.equal(growth.host_kib_out_exponent, 2)
+    assert.equal(growth.host_cpu_exponent, 1)
+    assert.equal(growth.baseline_host_kib_out_exponent, 1)
+    assert.equal(growth.baseline_host_cpu_exponent, 1)
+  })
+
+  it('render a cost table with both RSS columns and the growth line', () => {
+    const text = fanoutSection({ fanout: rows, growth: growthOf(rows), rate_msgs_per_s: 2 }).join('\n')
+    const cost = text.split('\n').filter((l) => /^200\s/.test(l))
+    assert.equal(cost.length, 2, 'a latency row and a cost row at 200 members')
+    assert.match(text, /host RSS +base RSS/)
+    assert.match(cost[1] ?? '', /\s300\s+—$/)
+    assert.match(text, /over 2, 10, 50, 100, 200 members.*host bytes out k = 2 \(bare relay 1\)/)
+  })
+})
+
+describe('plans', () => {
+  it('fan out at 2, 10, 50, 100 and 200 beside the bare relay in the full run, 2, 10, 50 in quick', () => {
+    assert.deepEqual(PLANS.full.fanoutSizes, [2, 10, 50, 100, 200])
+    assert.deepEqual(PLANS.quick.fanoutSizes, [2, 10, 50])
+  })
+
+  it('read the scale summary from fan-out rows alone, so no scale step runs without the bare relay', () => {
+    for (const plan of Object.values(PLANS)) {
+      assert.ok(plan.scaleSizes.every((n) => plan.fanoutSizes.includes(n)))
+    }
+  })
+})
+
+describe('scale summary', () => {
+  const step = (members: number, ok: boolean) => ({ members, ok }) as ScaleStep
+
+  it('is the largest room that passed before the first that failed, even if a larger one passed', () => {
+    assert.equal(largestPassed([step(50, true), step(100, true), step(200, true)])?.members, 200)
+    assert.equal(largestPassed([step(50, true), step(100, false), step(200, true)])?.members, 50)
+    assert.equal(largestPassed([step(50, false), step(100, true)]), undefined)
+  })
+})
+
+describe('attack durations in the table', () => {
+  const row = (scenario: string, planned: number) =>
+    ({ scenario, planned_attack_s: planned, baseline_s: 1 }) as AttackRow
+
+  it('say in the quick run that its attacks are shorter than the full run', () => {
+    const rows = [row('decode-bomb', 2), row('padded-backlog', 3.5)]
+    const quick = attackDurations(rows, 'quick')
+    assert.match(quick, /^attacks of up to 2 s \(padded backlog 3\.5 s\) after 1 s without; quick run/)
+    assert.match(quick, new RegExp(`full run's ${PLANS.full.attack.attackMs / 1000} s`))
+    assert.doesNotMatch(attackDurations(rows, 'full'), /quick/)
   })
 })
