@@ -185,7 +185,11 @@ export class Participant {
         if (known !== undefined && known.index === member.index) continue
         const entry = await verifiedMember(member)
         this.roster.seat(entry)
-        if (known !== undefined) continue
+        // Renumbered with the same keys (a restarted host): nothing to tell. Other keys under a known
+        // PeerId are news, as in a MemberJoined: the person compares the fingerprint it shows, and
+        // the holder of the new keys holds none of ours.
+        if (known !== undefined && known.fingerprint === entry.fingerprint) continue
+        if (known !== undefined) this.ownKey = undefined
         this.feed.emit({
           type: 'member-joined',
           nick: entry.nickname,
