@@ -111,9 +111,10 @@ function forward(room: RelayRoom, post: Post, sender: HostedMember, seq: number)
     const wrappedKey = post.epoch === 0 ? post.keys[i]?.key.slice() : NO_KEY
     return member === undefined || wrappedKey === undefined ? [] : [{ member, wrappedKey }]
   })
-  // One list for every holder's copy, each charged its share of it.
-  shareRecipientList(post.recipients, targets.length)
   const remote = targets.filter((t) => !t.member.local)
+  // One list for every holder's copy (the remote members': the host's own view holds none), each
+  // charged its share of it.
+  shareRecipientList(post.recipients, remote.length)
   // The shared fields are encoded once: a per-recipient encoding would cost the square of the room.
   let frames: Uint8Array[]
   if (post.epoch === 0) {
