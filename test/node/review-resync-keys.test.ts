@@ -85,3 +85,31 @@ describe('a resync that renumbers a member', () => {
     assert.equal(firstAfter?.epoch, 0, 'bob re-keys for the new keys (a key announcement first)')
   })
 })
+
+describe('a resync that renumbers a member under another name', () => {
+  it('with the same keys, still says so: her messages must not appear under a new name unannounced', async () => {
+    const keys = await memberKeys(3)
+    const host = await startHost()
+    const alice = await join(host, 'alice', { keys: keys[1] })
+    const bob = await join(host, 'bob', { keys: keys[2], reconnectBackoffMs: { initial: 200 } })
+    try {
+      await until(bob, () => bob.members.length === 2 || undefined)
+      const bobEvents = record(bob)
+      const entry = host.debug.members.get(alice.peerId) as HostedMember
+      entry.nickname = 'carol'
+      entry.index = 99
+      bob.dropConnection()
+      await until(bob, () => bobEvents.find((e) => e.type === 'back'))
+      await alice.send('hello from alice')
+      await until(bob, () => bobEvents.find((e) => e.type === 'message'))
+      const shown = bobEvents.findIndex((e) => e.type === 'message')
+      const message = bobEvents[shown]
+      assert.equal(message?.type === 'message' && message.from, 'carol')
+      const told = bobEvents.findIndex((e) => e.type === 'member-joined' && e.nick === 'carol')
+      assert.ok(told !== -1 && told < shown, "alice's messages were shown as carol's, and bob was never told")
+    } finally {
+      await Promise.all([alice.close(), bob.close()])
+      await host.close()
+    }
+  })
+})
