@@ -54,6 +54,10 @@ export async function relayPost(
 ): Promise<number> {
   // Awaited or not, it must never be an unhandled rejection.
   signatureHolds.catch(() => {})
+  // Read before its sender left (kicked, banned, gone, or replaced by a new session of its PeerId),
+  // its turn after: the room has heard of the departure, so nobody hears from it again, not even a
+  // member away at the time, who would take it for last words. The sender's stream is closed.
+  if (room.members.get(sender.peerId) !== sender) throw new RefusedError(Reason.CONNECTION_LOST)
   const earlier = post.counter <= sender.lastCounter ? sender.acks.get(post.counter) : undefined
   if (earlier !== undefined) {
     // Re-sent after a reconnect: it was relayed once already, so it is only acknowledged again.
