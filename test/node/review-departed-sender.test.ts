@@ -5,7 +5,7 @@ import type { RoomHost } from '../../src/node/host.js'
 import { eventually, join, memberKeys, record, startHost, until } from '../helpers/room.js'
 
 describe('a sender gone before its turn', () => {
-  it('a kicked member’s Post still queued at the kick reaches no one, away members included', async () => {
+  it("a kicked member's Post still queued at the kick reaches no one, away members included", async () => {
     const keys = await memberKeys(4)
     let host: RoomHost | undefined
     let kickAt: string | undefined
