@@ -113,8 +113,27 @@ const DELIVERY_OVERHEAD_BYTES = 64
 /** A PeerId string in the heap: its characters (two bytes each) and the string's header. */
 const recipientBytes = (id: string): number => 16 + 2 * id.length
 
-/** Recipient lists shared by several held deliveries, and what each holder is charged for one. */
-const listShares = new WeakMap<readonly string[], number>()
+/**
+ * A recipient list shared by the held deliveries of one message: its bytes, what a holder is charged
+ * when it takes its copy, and the charges of the copies held, newest last.
+ */
+interface SharedList {
+  bytes: number
+  share: number
+  holders: ListCharge[]
+}
+
+/** One held copy's part of its list: whose backlog holds it (none once it is let go), and for how much. */
+interface ListCharge {
+  member: HostedMember | undefined
+  bytes: number
+}
+
+/** Bookkeeping per holder of a shared list (a ListCharge, and its place in `holders`). */
+const LIST_HOLDER_BYTES = 48
+
+const sharedLists = new WeakMap<readonly string[], SharedList>()
+const listCharges = new WeakMap<Deliver, ListCharge>()
 
 function listBytes(list: readonly string[]): number {
   return list.reduce((sum, id) => sum + recipientBytes(id), 0)
@@ -122,18 +141,27 @@ function listBytes(list: readonly string[]): number {
 
 /**
  * Says that `list` is one array held by `holders` deliveries (a message's recipients present in the
- * room): each is charged its share. Made-up recipients add to the list but not to its holders, so
- * padding a list makes each real holder pay more, never less.
+ * room, whose backlogs keep it): each is charged its share. Made-up recipients add to the list but
+ * not to its holders, so padding a list makes each real holder pay more, never less. When a holder
+ * lets its copy go, its share passes to one that still keeps it, so that together those left are
+ * always charged the whole list, and the last one alone all of it.
  */
 export function shareRecipientList(list: readonly string[], holders: number): void {
-  listShares.set(list, Math.ceil(listBytes(list) / Math.max(1, holders)))
+  const bytes = listBytes(list) + LIST_HOLDER_BYTES * holders
+  sharedLists.set(list, { bytes, share: Math.ceil(bytes / Math.max(1, holders)), holders: [] })
+}
+
+function listCharge(deliver: Deliver): number {
+  const list = deliver.recipients
+  if (list.length === 0) return 0
+  return listCharges.get(deliver)?.bytes ?? sharedLists.get(list)?.share ?? listBytes(list)
 }
 
 /**
  * What a held delivery really keeps alive: every buffer its byte fields are views into, counted whole
  * (a view into a received frame would keep the whole frame), so the backlog's byte bound is true of
  * memory and not only of the fields' lengths. The relay copies what it keeps into buffers of their own.
- * Its recipient list is charged whole, or its share when the list is one array shared by several
+ * Its recipient list is charged whole, or its part when the list is one array shared by several
  * holders (`shareRecipientList`).
  */
 export function deliveryBytes(deliver: Deliver): number {
@@ -144,9 +172,49 @@ export function deliveryBytes(deliver: Deliver): number {
   ])
   let bytes = DELIVERY_OVERHEAD_BYTES
   for (const buffer of buffers) bytes += buffer.byteLength
-  const list = deliver.recipients
-  if (list.length > 0) bytes += listShares.get(list) ?? listBytes(list)
-  return bytes
+  return bytes + listCharge(deliver)
+}
+
+/**
+ * A held delivery leaves its backlog: its part of a shared list goes to the newest copy still held,
+ * whose member is returned (it may now be over its bound).
+ */
+function letGo(deliver: Deliver): HostedMember | undefined {
+  const charge = listCharges.get(deliver)
+  const list = sharedLists.get(deliver.recipients)
+  listCharges.delete(deliver)
+  if (charge === undefined || list === undefined) return undefined
+  charge.member = undefined
+  const { holders } = list
+  for (let heir = holders.at(-1); heir !== undefined; heir = holders.at(-1)) {
+    if (heir.member === undefined) {
+      holders.pop()
+      continue
+    }
+    heir.bytes += charge.bytes
+    heir.member.backlogBytes += charge.bytes
+    return heir.member
+  }
+  return undefined
+}
+
+/**
+ * Drops the oldest deliveries of `first` while it is over its bounds, and of any member that took
+ * over a dropped delivery's share of its list meanwhile.
+ */
+function trimBacklogs(first: HostedMember, limits: MemberLimits): void {
+  const over = [first]
+  for (let member = over.pop(); member !== undefined; member = over.pop()) {
+    while (member.backlog.length > limits.backlogSize || member.backlogBytes > limits.backlogBytes) {
+      const dropped = member.backlog.shift()
+      if (dropped === undefined) break
+      member.backlogBytes -= deliveryBytes(dropped)
+      member.dropped.push(dropped.seq)
+      if (member.dropped.length > DROPPED_SEQS_REMEMBERED) member.forgotten = member.dropped.shift() ?? 0
+      const heir = letGo(dropped)
+      if (heir !== undefined && heir !== member) over.push(heir)
+    }
+  }
 }
 
 /**
@@ -155,17 +223,24 @@ export function deliveryBytes(deliver: Deliver): number {
  * resume can say how many it missed.
  */
 export function holdDelivery(member: HostedMember, deliver: Deliver, limits: MemberLimits): void {
+  const list = sharedLists.get(deliver.recipients)
+  if (list !== undefined) {
+    const charge = { member, bytes: list.share }
+    listCharges.set(deliver, charge)
+    list.holders.push(charge)
+  }
   member.backlog.push(deliver)
   member.backlogBytes += deliveryBytes(deliver)
-  const maxCount = limits.backlogSize
-  const maxBytes = limits.backlogBytes
-  while (member.backlog.length > maxCount || member.backlogBytes > maxBytes) {
-    const dropped = member.backlog.shift()
-    if (dropped === undefined) break
-    member.backlogBytes -= deliveryBytes(dropped)
-    member.dropped.push(dropped.seq)
-    if (member.dropped.length > DROPPED_SEQS_REMEMBERED) member.forgotten = member.dropped.shift() ?? 0
-  }
+  trimBacklogs(member, limits)
+}
+
+/**
+ * A member gone for good: its held deliveries' shares of their lists pass to those who still hold
+ * them (who are brought back within their bounds at their next delivery).
+ */
+export function releaseBacklog(member: HostedMember): void {
+  for (const deliver of member.backlog.splice(0)) letGo(deliver)
+  member.backlogBytes = 0
 }
 
 /** What a resume after `lastSeq` gets: the held deliveries it lacks, and how many fell out. */

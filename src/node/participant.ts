@@ -185,7 +185,12 @@ export class Participant {
         if (known !== undefined && known.index === member.index) continue
         const entry = await verifiedMember(member)
         this.roster.seat(entry)
-        if (known !== undefined) continue
+        // Renumbered as it was (a restarted host): nothing to tell. Other keys or another name under a
+        // known PeerId are news, as in a MemberJoined: the person goes by the name and compares the
+        // fingerprint it shows; and the holder of other keys holds none of ours.
+        const sameKeys = known?.fingerprint === entry.fingerprint
+        if (known !== undefined && sameKeys && known.nickname === entry.nickname) continue
+        if (known !== undefined && !sameKeys) this.ownKey = undefined
         this.feed.emit({
           type: 'member-joined',
           nick: entry.nickname,

@@ -54,6 +54,10 @@ export async function relayPost(
 ): Promise<number> {
   // Awaited or not, it must never be an unhandled rejection.
   signatureHolds.catch(() => {})
+  // Read before its sender left (kicked, banned, gone, or replaced by a new session of its PeerId),
+  // its turn after: the room has heard of the departure, so nobody hears from it again, not even a
+  // member away at the time, who would take it for last words. The sender's stream is closed.
+  if (room.members.get(sender.peerId) !== sender) throw new RefusedError(Reason.CONNECTION_LOST)
   const earlier = post.counter <= sender.lastCounter ? sender.acks.get(post.counter) : undefined
   if (earlier !== undefined) {
     // Re-sent after a reconnect: it was relayed once already, so it is only acknowledged again.
@@ -111,9 +115,10 @@ function forward(room: RelayRoom, post: Post, sender: HostedMember, seq: number)
     const wrappedKey = post.epoch === 0 ? post.keys[i]?.key.slice() : NO_KEY
     return member === undefined || wrappedKey === undefined ? [] : [{ member, wrappedKey }]
   })
-  // One list for every holder's copy, each charged its share of it.
-  shareRecipientList(post.recipients, targets.length)
   const remote = targets.filter((t) => !t.member.local)
+  // One list for every holder's copy (the remote members': the host's own view holds none), each
+  // charged its share of it.
+  shareRecipientList(post.recipients, remote.length)
   // The shared fields are encoded once: a per-recipient encoding would cost the square of the room.
   let frames: Uint8Array[]
   if (post.epoch === 0) {

@@ -26,8 +26,17 @@ function refuse(stream: Stream): void {
       retryAfter: 0
     })
   )
+  // Nothing it sends is read, so it is dropped as it comes: left unread, libp2p would buffer up to
+  // 4 MiB of it per stream for as long as the peer keeps its side open.
+  stream.closeRead().catch(() => {})
   stream.send(new Uint8ArrayList(encodeVarint(refusal.byteLength), refusal))
-  stream.close({ signal: AbortSignal.timeout(CLOSE_FLUSH_MS) }).catch((err: Error) => stream.abort(err))
+  // The write side is closed once the refusal is out; the stream is aborted after CLOSE_FLUSH_MS if
+  // the peer has not closed its own side by then, so that it cannot keep the stream either. (Not at
+  // once: a peer still finishing its protocol negotiation would see a reset instead of the refusal.)
+  const abort = setTimeout(() => stream.abort(new Error('retired protocol: refused')), CLOSE_FLUSH_MS)
+  abort.unref()
+  stream.addEventListener('close', () => clearTimeout(abort), { once: true })
+  stream.close({ signal: AbortSignal.timeout(CLOSE_FLUSH_MS) }).catch(() => {})
 }
 
 /** Answers every retired protocol id on `node` with the refusal above. */

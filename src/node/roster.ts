@@ -8,7 +8,7 @@ import { describeReason, reasonCode } from '../protocol/reasons.js'
 import { Reason, type Welcome } from '../protocol/wire/securechat.js'
 import { CLOSE_FLUSH_MS } from './constants.js'
 import { RefusedError } from './errors.js'
-import { type HostedMember, memberRecord } from './hosted-member.js'
+import { type HostedMember, memberRecord, releaseBacklog } from './hosted-member.js'
 import type { Participant } from './participant.js'
 import type { ResumeAuthority } from './resume.js'
 
@@ -135,6 +135,8 @@ export class Roster {
     this.members.delete(member.peerId)
     this.changes++
     clearTimeout(member.awayTimer)
+    // What it held is let go: the others holding the same messages pay for their lists alone now.
+    releaseBacklog(member)
     if (reason !== Reason.CONNECTION_LOST) this.init.resume.void(member.peerId)
     if (reason !== Reason.LEFT && reason !== Reason.CONNECTION_LOST) {
       member.channel?.send(frame('goodbye', { reason, message: describeReason(reason) }))
