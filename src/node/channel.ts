@@ -2,14 +2,13 @@
  * @module One `/securechat/2.0.0` stream as a sequence of validated frames, with every buffer bounded.
  */
 import type { Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
-import { type Pushable, pushable } from 'it-pushable'
-import { Uint8ArrayList } from 'uint8arraylist'
-import { encodeVarint } from '../protocol/bytes.js'
+import type { Uint8ArrayList } from 'uint8arraylist'
 import { MAX_FRAME_BYTES, MAX_UNREAD_FRAMES, READ_AHEAD_FRAME_LIMITS } from '../protocol/constants.js'
 import { type AnyFrame, decodeFrame, encodeFrame, FrameError } from '../protocol/frame.js'
 import { MAX_OUTBOUND_BYTES, MAX_OUTBOUND_QUEUE } from './constants.js'
 import { StreamEndedError } from './errors.js'
 import { FrameLimitError, FrameReader } from './frame-reader.js'
+import { WriteBatch } from './write-batch.js'
 
 export interface ChannelOptions {
   /**
@@ -30,7 +29,7 @@ export interface ChannelOptions {
  * Reads are bounded by the frame limit (checked on the length prefix, before buffering) and by the
  * bytes held unread (the transport acknowledges data on arrival, so nothing else bounds what a peer
  * can push); a peer past either is refused and the stream aborted. Writes go through one queue so
- * frames from many producers never interleave, and a peer that stops reading is cut off, not
+ * frames from many producers never interleave (gathered into one write per turn of the event loop), and a peer that stops reading is cut off, not
  * buffered for without bound.
  */
 export class FrameChannel {
@@ -42,7 +41,7 @@ export class FrameChannel {
   private failure: Error | undefined
   private ended = false
   private wake: (() => void) | undefined
-  private readonly outbound: Pushable<Uint8Array>
+  private readonly outbound = new WriteBatch()
   private readonly maxOutboundQueue: number
   private readonly maxOutboundBytes: number
   private queuedBytes = 0
@@ -58,7 +57,6 @@ export class FrameChannel {
     this.maxOutboundQueue = options.maxOutboundQueue ?? MAX_OUTBOUND_QUEUE
     this.maxOutboundBytes = options.maxOutboundBytes ?? MAX_OUTBOUND_BYTES
     this.onOverflow = options.onOverflow
-    this.outbound = pushable()
     stream.addEventListener('message', this.onMessage)
     stream.addEventListener('remoteCloseWrite', this.onEnd)
     stream.addEventListener('close', this.onClose)
@@ -203,12 +201,10 @@ export class FrameChannel {
 
   private async drainOutbound(): Promise<void> {
     try {
-      for await (const bytes of this.outbound) {
-        this.queuedBytes -= bytes.byteLength
-        this.queuedFrames--
-        if (!this.stream.send(new Uint8ArrayList(encodeVarint(bytes.byteLength), bytes))) {
-          await drained(this.stream)
-        }
+      for await (const batch of this.outbound.batches()) {
+        this.queuedBytes -= batch.bytes
+        this.queuedFrames -= batch.frames
+        if (!this.stream.send(batch.data)) await drained(this.stream)
       }
     } catch (err) {
       this.closed = true

@@ -43,7 +43,7 @@ export interface RoomHostOptions extends Omit<NodeOptions, 'listen'> {
   /** Admit and relay, but hold no key that opens the room's messages. @default false */
   relayOnly?: boolean
   /**
-   * The host's member keys: RSA, and the Ed25519 key it signs with (made and bound when only the RSA
+   * The host's member keys: RSA, and the P-256 key it signs with (made and bound when only the RSA
    * pair is given, as a stored room's first start on this version does). Generated when absent.
    */
   keys?: RsaKeyPair | MemberKeyPair

@@ -16,7 +16,7 @@ export interface HostedMember {
   nickname: string
   publicKey: RsaPublicKey
   publicKeySpki: Uint8Array
-  /** The Ed25519 key its messages are signed with, and the RSA-PSS signature binding it to `publicKey`. */
+  /** The P-256 key its messages are signed with, and the RSA-PSS signature binding it to `publicKey`. */
   signingKey: SigningPublicKey
   signingKeyBinding: Uint8Array
   /** Its number in the room, from 1, never reused by this host: deliveries name their sender by it. */

@@ -1,6 +1,6 @@
 /**
  * @module The keys a member presents (in Register, or in Resume to a restarted host), checked before
- * the host keeps them: an RSA key of an allowed size, and an Ed25519 signing key it vouches for.
+ * the host keeps them: an RSA key of an allowed size, and a P-256 signing key it vouches for.
  */
 import { importPublicKey } from '../protocol/rsa.js'
 import { verifiedSigningKey } from '../protocol/signing-key.js'
@@ -35,6 +35,6 @@ export async function presentedIdentity(presented: {
       signingKeyBinding: presented.signingKeyBinding.slice()
     }
   } catch {
-    throw new RefusedError(Reason.KEY_INVALID, 'the signing key is not an Ed25519 key bound to the RSA key')
+    throw new RefusedError(Reason.KEY_INVALID, 'the signing key is not a P-256 key bound to the RSA key')
   }
 }

@@ -19,8 +19,6 @@ interface EarlyOpening {
 
 /** Epochs of each sender's key kept by a receiver. */
 const SENDER_KEYS_KEPT = 4
-/** Sender-key epochs count seconds from here (2020-09-13), which keeps them well inside 32 bits. */
-const EPOCH_CLOCK_BASE = 1_600_000_000
 
 export interface ParticipantInit {
   roomId: Uint8Array
@@ -58,7 +56,7 @@ export class Participant {
   private epoch = 0
   private lastSeq = 0
   /**
-   * The clock in microseconds, made strictly increasing: it keeps increasing across sessions and
+   * The clock in milliseconds, made strictly increasing: it keeps increasing across sessions and
    * restarts (receivers never forget a sender's last counter, so an old message stays a replay even
    * when a host announces its sender again), and it is the message's timestamp too.
    */
@@ -78,7 +76,7 @@ export class Participant {
   }
 
   private nextCounter(): number {
-    this.counter = Math.max(this.counter + 1, Math.floor(this.now() * 1000))
+    this.counter = Math.max(this.counter + 1, Math.floor(this.now()))
     return this.counter
   }
 
@@ -254,7 +252,9 @@ export class Participant {
     if (this.ownKey !== undefined && this.ownKey.audience === audience) return this.ownKey
     const digest = await recipientsDigest(recipients.map((r) => r.id))
     // Numbered from the clock (seconds), so a restarted member's new keys never look older than its last.
-    this.epoch = Math.max(this.epoch + 1, Math.floor(this.now() / 1000) - EPOCH_CLOCK_BASE)
+    // Numbered 1, 2, 3… in this session: receivers keep a sender's keys by when they came, not by
+    // number, and each is announced before its first message, so a small number is all it needs.
+    this.epoch += 1
     const key = await generateSenderKey(this.epoch)
     const announcement = await sealMessage({
       roomId: this.roomId,

@@ -4,7 +4,7 @@
  *   $XDG_CONFIG_HOME/securechat/rooms/<name>/     (default ~/.config/...; folders 0700)
  *     identity.key       libp2p Ed25519 private key, protobuf (0600): the PeerId
  *     member-key.pem     the host's RSA member key, PKCS#8 PEM (0600): its fingerprint
- *     signing-key.pem    the host's Ed25519 message signing key, PKCS#8 PEM (0600): in its fingerprint too
+ *     signing-key.pem    the host's P-256 message signing key, PKCS#8 PEM (0600): in its fingerprint too
  *     room.json          room id, name, question, answer hash, TOTP secret, Fernet key, nickname, port (0600)
  *     invitations.json   the invitation book: ids, expiry, uses, revoked (0600), replaced atomically
  *
@@ -73,7 +73,7 @@ export interface RoomSettings {
 export interface StoredRoom extends RoomSettings {
   /** The libp2p identity: the PeerId every invitation pins. */
   privateKey: PrivateKey
-  /** The host's member keys: RSA, and the Ed25519 key bound to it. */
+  /** The host's member keys: RSA, and the P-256 signing key bound to it. */
   keys: MemberKeyPair
   invitations: InvitationRecord[]
   /** PeerIds banned from the room; a ban outlives a restart. */

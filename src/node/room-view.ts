@@ -19,7 +19,7 @@ export interface VerifiedMember {
   peerId: string
   nickname: string
   publicKey: RsaPublicKey
-  /** Its Ed25519 key, accepted only with its RSA key's binding signature. */
+  /** Its P-256 signing key, accepted only with its RSA key's binding signature. */
   signingKey: SigningPublicKey
   /** Its number in the room, by which deliveries name their sender. */
   index: number

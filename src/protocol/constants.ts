@@ -1,7 +1,7 @@
 /** @module Wire constants and limits of /securechat/2.0.0. docs/PROTOCOL.md restates each. */
 
 export const PROTOCOL_NAME = 'securechat'
-/** 2.0.0: messages signed with Ed25519, recipients by digest, senders by member index, derived nonces. */
+/** 2.0.0: messages signed with ECDSA P-256, recipients by digest, senders by member index, derived nonces. */
 export const PROTOCOL_VERSION = '2.0.0'
 export const PROTOCOL_ID = `/${PROTOCOL_NAME}/${PROTOCOL_VERSION}`
 /** Earlier protocols a host still answers, only to tell their members to update. */
@@ -15,7 +15,7 @@ export const INVITATION_VERSION = 1
 export const MAX_FRAME_BYTES = 1024 * 1024
 /**
  * Largest frame a host reads before admission (Hello, Answer, RoomCode, Register, Resume): each is a
- * few hundred bytes to about 3.1 KiB at its field limits, so a stranger never gets the member's limit.
+ * few hundred bytes to about 3.2 KiB at its field limits, so a stranger never gets the member's limit.
  */
 export const MAX_HANDSHAKE_FRAME_BYTES = 4096
 /**
@@ -40,10 +40,10 @@ export const MAX_PEER_ID_LENGTH = 128
 export const MAX_PUBLIC_KEY_BYTES = 1100
 /** An RSA-PSS signature (a resume proof, a signing key binding): the modulus size, at most 4096 bits. */
 export const MAX_SIGNATURE_BYTES = 512
-/** A message signature: Ed25519. */
+/** A message signature: ECDSA P-256, r ‖ s. */
 export const MESSAGE_SIGNATURE_BYTES = 64
-/** A signing key: Ed25519, raw. */
-export const SIGNING_KEY_BYTES = 32
+/** A signing key: a P-256 public key, raw (an uncompressed point). */
+export const SIGNING_KEY_BYTES = 65
 export const MAX_WRAPPED_KEY_BYTES = 512
 export const MAX_INVITATION_ADDRESSES = 16
 export const MAX_ADDRESS_BYTES = 256

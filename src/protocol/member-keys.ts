@@ -1,6 +1,6 @@
 /**
  * @module A member's keys: its RSA key (its identity; content keys are wrapped to it with RSA-OAEP)
- * and the Ed25519 key it signs messages with, vouched for by the RSA key. The fingerprint people
+ * and the P-256 key it signs messages with, vouched for by the RSA key. The fingerprint people
  * compare covers both.
  */
 import { concatBytes } from './bytes.js'
@@ -26,7 +26,7 @@ export interface MemberPublicKeys {
   signingKey: Uint8Array
 }
 
-/** A fresh RSA key (2048 bits unless told) and a fresh Ed25519 key bound to it. */
+/** A fresh RSA key (2048 bits unless told) and a fresh P-256 signing key bound to it. */
 export async function generateMemberKeyPair(modulusLength?: RsaModulusLength): Promise<MemberKeyPair> {
   const [rsa, signing] = await Promise.all([generateRsaKeyPair(modulusLength), generateSigningKeyPair()])
   return withSigningKey(rsa, signing)
@@ -56,7 +56,7 @@ export function publicKeysOf(keys: MemberKeyPair): MemberPublicKeys {
 }
 
 /**
- * What a fingerprint hashes: the RSA SPKI, then the 32-byte Ed25519 key. DER is self-delimiting and the
+ * What a fingerprint hashes: the RSA SPKI, then the 65-byte signing key. DER is self-delimiting and the
  * second part has a fixed length, so no two key pairs give the same bytes.
  */
 function fingerprintInput(keys: MemberPublicKeys): Uint8Array {

@@ -1,5 +1,5 @@
 /** @module A chat message end to end: sealed and signed by its sender, checked and opened by each receiver. */
-import { asBufferSource } from './bytes.js'
+import { asBufferSource, fromUtf8, utf8 } from './bytes.js'
 import { MAX_MESSAGE_BYTES } from './constants.js'
 import { open, type Recipient, seal } from './envelope.js'
 import { DecryptionError, InvalidInputError, InvalidSignatureError } from './errors.js'
@@ -23,7 +23,7 @@ export class MessageTooLargeError extends InvalidInputError {
 export interface SealMessageInput {
   roomId: Uint8Array
   sender: string
-  /** Strictly increasing per sender: its clock in microseconds (see `Post.counter`). */
+  /** Strictly increasing per sender: its clock in milliseconds (see `Post.counter`). */
   counter: number
   /** A chat line; or, with `announce`, a new sender key for the recipients (sent wrapped, epoch 0). */
   text: string
@@ -48,13 +48,23 @@ export interface MessageSender {
   signingKey: SigningPublicKey
 }
 
-export function encodeContent(text: string, announce?: SenderKey): Uint8Array {
-  const bytes = Content.encode({
-    text,
-    ...(announce === undefined
-      ? {}
-      : { senderKey: { epoch: announce.epoch, key: asBufferSource(announce.raw) } })
-  })
+/**
+ * The plaintext of a message. Under a content key (epoch 0) it is a `Content`: a chat line, or a new
+ * sender key. Under a sender key (epoch > 0) it is the chat line's UTF-8 bytes alone: such a message
+ * carries nothing else, and every delivery is spared the few bytes of a wrapper.
+ */
+export function encodeContent(text: string, announce?: SenderKey, underSenderKey = false): Uint8Array {
+  if (underSenderKey && announce !== undefined) {
+    throw new InvalidInputError('a sender key is announced under a content key (epoch 0)')
+  }
+  const bytes = underSenderKey
+    ? utf8(text)
+    : Content.encode({
+        text,
+        ...(announce === undefined
+          ? {}
+          : { senderKey: { epoch: announce.epoch, key: asBufferSource(announce.raw) } })
+      })
   if (bytes.byteLength > MAX_MESSAGE_BYTES) {
     throw new MessageTooLargeError(
       `a message holds at most ${MAX_MESSAGE_BYTES} bytes, this one ${bytes.byteLength}`
@@ -63,9 +73,9 @@ export function encodeContent(text: string, announce?: SenderKey): Uint8Array {
   return bytes
 }
 
-/** The time a message was sent, in ms since the Unix epoch: its counter is the sender's µs clock. */
+/** The time a message was sent, in ms since the Unix epoch: its counter is the sender's clock. */
 export function sentAt(counter: number): number {
-  return Math.floor(counter / 1000)
+  return counter
 }
 
 /**
@@ -74,7 +84,7 @@ export function sentAt(counter: number): number {
  * The nonce is derived from the counter; the signature covers the header and the ciphertext.
  */
 export async function sealMessage(input: SealMessageInput): Promise<Post> {
-  const plaintext = encodeContent(input.text, input.announce)
+  const plaintext = encodeContent(input.text, input.announce, input.senderKey !== undefined)
   const ids = input.recipients.map((r) => r.id)
   const header: MessageHeader = {
     roomId: input.roomId,
@@ -146,6 +156,7 @@ export async function openDeliveredContent(
   }
   const plaintext = await decrypting
   try {
+    if (deliver.epoch > 0) return { text: fromUtf8(plaintext) }
     const content = Content.decode(plaintext)
     return {
       text: content.text,

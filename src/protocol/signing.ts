@@ -57,28 +57,57 @@ export async function recipientsDigest(recipients: readonly string[]): Promise<U
   return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', asBufferSource(input)))
 }
 
-function headerBytes(header: MessageHeader): Uint8Array[] {
-  return [
-    field(header.roomId),
-    field(utf8(header.sender)),
-    u64(header.counter),
-    u32(header.epoch),
-    field(header.recipients)
-  ]
+/**
+ * `domain ‖ lp(roomId) ‖ lp(utf8(sender)) ‖ u64(counter) ‖ u32(epoch) ‖ lp(recipients)`, then
+ * `lp(ciphertext)` when one is given: written into one buffer, as every receiver builds it for every
+ * message, twice.
+ */
+function headerWith(domain: Uint8Array, header: MessageHeader, ciphertext?: Uint8Array): Uint8Array {
+  const sender = utf8(header.sender)
+  const { roomId, recipients } = header
+  const tail = ciphertext === undefined ? 0 : 4 + ciphertext.byteLength
+  const out = new Uint8Array(
+    domain.byteLength +
+      4 +
+      roomId.byteLength +
+      4 +
+      sender.byteLength +
+      8 +
+      4 +
+      4 +
+      recipients.byteLength +
+      tail
+  )
+  const view = new DataView(out.buffer)
+  out.set(domain, 0)
+  let at = domain.byteLength
+  const put = (bytes: Uint8Array): void => {
+    view.setUint32(at, bytes.byteLength)
+    out.set(bytes, at + 4)
+    at += 4 + bytes.byteLength
+  }
+  put(roomId)
+  put(sender)
+  view.setBigUint64(at, BigInt(header.counter))
+  view.setUint32(at + 8, header.epoch)
+  at += 12
+  put(recipients)
+  if (ciphertext !== undefined) put(ciphertext)
+  return out
 }
 
 /**
- * The canonical bytes a sender signs with Ed25519: room id, sender, counter, epoch, recipients digest
+ * The canonical bytes a sender signs (ECDSA P-256): room id, sender, counter, epoch, recipients digest
  * and ciphertext. Wrapped keys are left out on purpose: each recipient sees only its own, and a
  * substituted wrapped key cannot open the signed ciphertext anyway.
  */
 export function signatureInput(header: MessageHeader, ciphertext: Uint8Array): Uint8Array {
-  return concatBytes(SIGNATURE_DOMAIN, ...headerBytes(header), field(ciphertext))
+  return headerWith(SIGNATURE_DOMAIN, header, ciphertext)
 }
 
 /** AES-GCM additional data: the header, so a ciphertext cannot be moved to another context. */
 export function additionalData(header: MessageHeader): Uint8Array {
-  return concatBytes(AAD_DOMAIN, ...headerBytes(header))
+  return headerWith(AAD_DOMAIN, header)
 }
 
 /**
@@ -88,7 +117,9 @@ export function additionalData(header: MessageHeader): Uint8Array {
  * and it saves every delivery the 14 bytes of a random IV.
  */
 export function messageNonce(counter: number): Uint8Array {
-  return concatBytes(new Uint8Array(4), u64(counter))
+  const nonce = new Uint8Array(12)
+  new DataView(nonce.buffer).setBigUint64(4, BigInt(counter))
+  return nonce
 }
 
 const RESUME_DOMAIN = utf8('securechat/2 resume\0')

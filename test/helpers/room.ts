@@ -117,3 +117,20 @@ export async function eventually(predicate: () => boolean, what: string, timeout
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
+
+/** A host and two members, alice and bob, each with a pooled key; alice already sees bob. */
+export async function hostWithAliceAndBob(
+  bobOptions: JoinOptions = {}
+): Promise<{ host: RoomHost; alice: RoomMember; bob: RoomMember; close: () => Promise<void> }> {
+  const keys = await memberKeys(3)
+  const host = await startHost()
+  const alice = await join(host, 'alice', { keys: keys[1] })
+  const bob = await join(host, 'bob', { keys: keys[2], ...bobOptions })
+  await until(alice, () => alice.members.length === 2 || undefined)
+  await until(bob, () => bob.members.length === 2 || undefined)
+  const close = async (): Promise<void> => {
+    await Promise.all([alice.close(), bob.close()])
+    await host.close()
+  }
+  return { host, alice, bob, close }
+}

@@ -127,7 +127,7 @@ describe('hostile input against a running host', () => {
         frame('register', {
           nickname,
           publicKey: new Uint8Array(64),
-          signingKey: new Uint8Array(32),
+          signingKey: new Uint8Array(65),
           signingKeyBinding: new Uint8Array(64)
         })
       ),

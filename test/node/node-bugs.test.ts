@@ -110,7 +110,7 @@ describe('bugs found by reading', () => {
         nickname: 'x',
         publicKey: new Uint8Array(40),
         fingerprint: '',
-        signingKey: new Uint8Array(32),
+        signingKey: new Uint8Array(65),
         signingKeyBinding: new Uint8Array(0),
         index: 1
       }

@@ -18,7 +18,7 @@ import { MessageTooLargeError, sealMessage } from '../../src/protocol/message.js
 import { generateRsaKeyPair, importPublicKey } from '../../src/protocol/rsa.js'
 import { additionalData, messageNonce, recipientsDigest } from '../../src/protocol/signing.js'
 import { type Post, Reason } from '../../src/protocol/wire/securechat.js'
-import { join, memberKeys, record, startHost, tapRelay, until } from '../helpers/room.js'
+import { hostWithAliceAndBob, join, memberKeys, record, startHost, tapRelay, until } from '../helpers/room.js'
 
 /** Reaches into the host the way a malicious host could: its own member channels. */
 function hostChannelTo(host: RoomHost, peerId: string): FrameChannel {
@@ -277,19 +277,14 @@ describe('what the host cannot do with the recipients', () => {
   let alice: RoomMember
   let bob: RoomMember
 
+  let close: () => Promise<void>
+
   before(async () => {
-    const keys = await memberKeys(3)
-    host = await startHost()
-    alice = await join(host, 'alice', { keys: keys[1] })
-    bob = await join(host, 'bob', { keys: keys[2] })
-    await until(alice, () => alice.members.length === 2 || undefined)
+    ;({ host, alice, bob, close } = await hostWithAliceAndBob())
   })
 
   // Alice's counters are moved far ahead at bob here: nothing of hers may be tested after this.
-  after(async () => {
-    await Promise.all([alice.close(), bob.close()])
-    await host.close()
-  })
+  after(() => close())
 
   it('a host that drops a recipient from a delivery, or passes a message for some as one for the whole room, is caught', async () => {
     const bobEvents = record(bob)

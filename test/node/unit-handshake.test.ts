@@ -228,7 +228,7 @@ describe('the handshake, host against joiner, over a stream pair', () => {
   })
 
   it('a signing key its RSA key did not bind is refused as KEY_INVALID', async () => {
-    // Another member's binding: a real Ed25519 key and a real RSA-PSS signature, but not by this RSA key.
+    // Another member's binding: a real P-256 key and a real RSA-PSS signature, but not by this RSA key.
     const other = await generateMemberKeyPair()
     const borrowed = { ...keys, signing: other.signing, binding: other.binding }
     const unbound = { ...keys, binding: new Uint8Array(256) }

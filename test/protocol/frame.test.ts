@@ -219,7 +219,7 @@ describe('frame round trip', () => {
     assert.ok(!RETIRED_PROTOCOL_IDS.includes(PROTOCOL_ID))
     assert.equal(WIRE_VERSION, 2)
     assert.equal(MESSAGE_SIGNATURE_BYTES, 64)
-    assert.equal(SIGNING_KEY_BYTES, 32)
+    assert.equal(SIGNING_KEY_BYTES, 65)
     assert.equal(MAX_MEMBER_INDEX, 2 ** 32 - 1)
   })
 
@@ -534,7 +534,7 @@ describe('frame limits → FrameError(MALFORMED)', () => {
     assertRefused('post', post({ counter: 0 }), 'counter 0')
     assertRefused('post', post({ ciphertext: bytes(15) }), 'ciphertext shorter than a GCM tag')
     assertRefused('post', post({ ciphertext: bytes(MAX_CIPHERTEXT_BYTES + 1) }), 'ciphertext too long')
-    // An Ed25519 signature is exactly 64 bytes: shorter, longer (a 1.0.0 RSA-PSS one) or none is refused.
+    // A P-256 signature (r ‖ s) is exactly 64 bytes: shorter, longer (a 1.0.0 RSA-PSS one) or none is refused.
     assertRefused('post', post({ signature: bytes(MESSAGE_SIGNATURE_BYTES - 1) }), 'signature 63 bytes')
     assertRefused('post', post({ signature: bytes(MESSAGE_SIGNATURE_BYTES + 1) }), 'signature 65 bytes')
     assertRefused('post', post({ signature: bytes(256) }), 'an RSA-PSS signature')

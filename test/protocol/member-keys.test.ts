@@ -53,7 +53,7 @@ before(async () => {
 })
 
 describe('generateMemberKeyPair', () => {
-  it('an RSA pair and an Ed25519 pair, the second bound to the first', async () => {
+  it('an RSA pair and a P-256 signing pair, the second bound to the first', async () => {
     assert.equal(member.publicKey.modulusLength, 2048)
     assert.equal(member.signing.publicKey.raw.byteLength, SIGNING_KEY_BYTES)
     assert.equal(member.binding.byteLength, 256)

@@ -23,7 +23,12 @@ import {
   verifyMessageSignature
 } from '../../src/protocol/message.js'
 import { fingerprint } from '../../src/protocol/rsa.js'
-import { generateSenderKey, type SenderKey } from '../../src/protocol/sender-key.js'
+import {
+  decryptWithSenderKey,
+  encryptWithSenderKey,
+  generateSenderKey,
+  type SenderKey
+} from '../../src/protocol/sender-key.js'
 import {
   additionalData,
   type MessageHeader,
@@ -40,9 +45,9 @@ const ALICE = '12D3KooWAliceAliceAliceAliceAliceAliceAliceAliceAlic'
 const BOB = '12D3KooWBobBobBobBobBobBobBobBobBobBobBobBobBobBobBo'
 const CAROL = '12D3KooWCarolCarolCarolCarolCarolCarolCarolCarolCar'
 const EVE = '12D3KooWEveEveEveEveEveEveEveEveEveEveEveEveEveEveEv'
-/** A send time in ms, and the sender's counter for it: its clock in µs. */
+/** A send time in ms, and the sender's counter for it: its clock in ms. */
 const T = 1_767_225_600_123
-const C = T * 1000 + 456
+const C = T
 /** Member indices, as the host hands them out. */
 const INDEX = { alice: 1, bob: 2, carol: 3 } as const
 /** The room as Bob and Carol know it, the sender aside. */
@@ -179,7 +184,7 @@ describe('sealMessage → openDelivered', () => {
       [BOB, CAROL]
     )
     assert.equal(post.counter, C)
-    // The counter is the sender's clock in µs: it is the message's timestamp too.
+    // The counter is the sender's clock in ms: it is the message's timestamp too.
     assert.equal(sentAt(post.counter), T)
     assert.equal(post.epoch, 0)
     assert.equal(post.signature.byteLength, MESSAGE_SIGNATURE_BYTES)
@@ -251,7 +256,7 @@ describe('sealMessage → openDelivered', () => {
         sender: { peerId: ALICE, signingKey: keys.carol.signing.publicKey }
       })
     )
-    // Alice's RSA key does not sign messages any more: only her Ed25519 key does.
+    // Alice's RSA key does not sign messages any more: only her P-256 signing key does.
     assert.notEqual(genuine.signature.byteLength, keys.alice.publicKey.modulusLength / 8)
   })
 
@@ -301,12 +306,10 @@ describe('sealMessage → openDelivered', () => {
     )
   })
 
-  it('sentAt: the counter in µs, as ms since the Unix epoch', () => {
+  it("sentAt: the counter is the sender's clock in ms since the Unix epoch", () => {
     assert.equal(sentAt(C), T)
-    assert.equal(sentAt(T * 1000), T)
-    assert.equal(sentAt(T * 1000 + 999), T)
-    assert.equal(sentAt(999), 0)
-    assert.equal(sentAt(1000), 1)
+    assert.equal(sentAt(T + 1), T + 1)
+    assert.equal(sentAt(1), 1)
   })
 })
 
@@ -535,6 +538,33 @@ describe('under a sender key (epoch > 0)', () => {
     await rejectsSignature(openAs({ ...deliver, epoch: 0 }, 'bob', { senderKeys: lookup }))
   })
 
+  it('its plaintext is the UTF-8 of the line alone, and one that is not UTF-8 is DecryptionError', async () => {
+    const post = await seal('héllo', { senderKey })
+    const header = messageHeader(ROOM, ALICE, post, roomDigest)
+    const plain = await decryptWithSenderKey(
+      senderKey.key,
+      messageNonce(post.counter),
+      post.ciphertext,
+      additionalData(header)
+    )
+    assert.deepEqual(plain, utf8('héllo'), 'no Content around it')
+    // Signed properly, but the plaintext is not UTF-8: dropped, never shown as replacement characters.
+    const counter = C + 7
+    const badHeader = { ...header, counter }
+    const { ciphertext } = await encryptWithSenderKey(
+      senderKey,
+      Uint8Array.of(0x68, 0xff, 0x69),
+      additionalData(badHeader),
+      messageNonce(counter)
+    )
+    const signature = await keys.alice.signing.privateKey.sign(signatureInput(badHeader, ciphertext))
+    const bad = deliverFor(
+      { ...post, counter, ciphertext: asBufferSource(ciphertext), signature: asBufferSource(signature) },
+      BOB
+    )
+    await rejectsDecryption(openAs(bad, 'bob', { senderKeys: lookup }))
+  })
+
   it('without the key, or with another key of that epoch: DecryptionError (the signature holds)', async () => {
     const deliver = deliverFor(await seal('no key here', { senderKey }), BOB)
     await rejectsDecryption(openAs(deliver, 'bob'))
@@ -608,7 +638,7 @@ describe('wire layout, as docs/PROTOCOL.md states it', () => {
 
   it('message nonce: four zero bytes, then the counter as a big-endian u64', () => {
     assert.deepEqual(messageNonce(C), Uint8Array.from([0, 0, 0, 0, ...u64(C)]))
-    assert.deepEqual(messageNonce(C), fromHex('00000000 0006474846222240'.replace(/\s+/g, '')))
+    assert.deepEqual(messageNonce(C), fromHex('00000000 0000019b76daa87b'.replace(/\s+/g, '')))
   })
 
   it('a Post opens and verifies with nothing but standard primitives', async () => {
@@ -649,12 +679,20 @@ describe('wire layout, as docs/PROTOCOL.md states it', () => {
     // Under any other nonce (a neighbouring counter), the tag does not hold.
     await assert.rejects(subtle.decrypt(gcm(post.counter + 1), aesKey, post.ciphertext))
     await assert.rejects(subtle.decrypt(gcm(post.counter - 1), aesKey, post.ciphertext))
-    // signature: Ed25519 (RFC 8032, pure) by the sender's signing key over the signature input.
+    // signature: ECDSA P-256 with SHA-256 (FIPS 186-5), r ‖ s, by the sender's signing key over the
+    // signature input; the key is the uncompressed point 04 ‖ x ‖ y.
     const input = signatureInput(headerForPost, post.ciphertext)
-    const x = toBase64Url(keys.alice.signing.publicKey.raw, { pad: false })
-    const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' })
-    assert.equal(nodeVerify(null, input, publicKey, post.signature), true)
-    assert.equal(nodeVerify(null, input, publicKey, flipped(post.signature, 63)), false)
+    const raw = keys.alice.signing.publicKey.raw
+    assert.equal(raw[0], 4)
+    const jwk = {
+      kty: 'EC',
+      crv: 'P-256',
+      x: toBase64Url(raw.subarray(1, 33), { pad: false }),
+      y: toBase64Url(raw.subarray(33), { pad: false })
+    }
+    const key = { key: createPublicKey({ key: jwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' as const }
+    assert.equal(nodeVerify('sha256', input, key, post.signature), true)
+    assert.equal(nodeVerify('sha256', input, key, flipped(post.signature, 63)), false)
     assert.deepEqual(input.subarray(0, 23), utf8('securechat/2 signature\0'))
   })
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import {
   constants,
+  createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
   sign as nodeSign,
@@ -8,7 +9,7 @@ import {
 } from 'node:crypto'
 import { before, describe, it } from 'node:test'
 import fc from 'fast-check'
-import { concatBytes, fromHex, toBase64Url, utf8 } from '../../src/protocol/bytes.js'
+import { concatBytes, fromBase64Url, fromHex, toBase64Url, utf8 } from '../../src/protocol/bytes.js'
 import { MESSAGE_SIGNATURE_BYTES, SIGNING_KEY_BYTES } from '../../src/protocol/constants.js'
 import { InvalidInputError } from '../../src/protocol/errors.js'
 import { generateRsaKeyPair, PSS_SALT_LENGTH, type RsaKeyPair } from '../../src/protocol/rsa.js'
@@ -24,29 +25,43 @@ import {
 } from '../../src/protocol/signing-key.js'
 
 const hex = (text: string): Uint8Array => fromHex(text.replace(/\s+/g, ''))
-/** PKCS#8 of an Ed25519 seed (RFC 8410 §7): a fixed 16-byte prefix, then the 32-byte seed. */
-const pkcs8OfSeed = (seed: Uint8Array): Uint8Array =>
-  concatBytes(hex('302e020100300506032b657004220420'), seed)
 
-/** RFC 8032 §7.1, TEST 1 (empty message) and TEST 2 (one byte). */
-const RFC8032 = [
-  {
-    name: 'TEST 1',
-    seed: '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
-    publicKey: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
-    message: '',
-    signature:
-      'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b'
-  },
-  {
-    name: 'TEST 2',
-    seed: '4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb',
-    publicKey: '3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c',
-    message: '72',
-    signature:
-      '92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00'
+/**
+ * RFC 6979 appendix A.2.5: the P-256 key, and its signatures with SHA-256 of "sample" and "test".
+ * Those were made with a deterministic nonce; any ECDSA verifier accepts them, which is what this
+ * checks (WebCrypto's own signatures use a fresh nonce each time).
+ */
+const RFC6979_P256 = {
+  d: 'C9AFA9D845BA75166B5C215767B1D6934E50C3DB36E89B127B8A622B120F6721',
+  ux: '60FED4BA255A9D31C961EB74C6356D68C049B8923B61FA6CE669622E60F29FB6',
+  uy: '7903FE1008B8BC99A41AE9E95628BC64F2F1B20C2D7E9F5177A3C294D4462299',
+  signatures: [
+    {
+      message: 'sample',
+      r: 'EFD48B2AACB6A8FD1140DD9CD45E81D69D2C877B56AAF991C34D0EA84EAF3716',
+      s: 'F7CB1C942D657C41D436C7A1B6E29F65F3E900DBB9AFF4064DC4AB2F843ACDA8'
+    },
+    {
+      message: 'test',
+      r: 'F1ABB023518351CD71D881567B1EA663ED3EFCF6C5132B354F28D3B0B7D38367',
+      s: '019F4113742A2B14BD25926B49C649155F267E60D3814B4C0CC84250E46F0083'
+    }
+  ]
+}
+
+/** The PKCS#8 of a P-256 private key given by its scalar and public point, made by node:crypto. */
+function pkcs8Of(d: string, ux: string, uy: string): Uint8Array {
+  const jwk = {
+    kty: 'EC',
+    crv: 'P-256',
+    d: toBase64Url(hex(d), { pad: false }),
+    x: toBase64Url(hex(ux), { pad: false }),
+    y: toBase64Url(hex(uy), { pad: false })
   }
-]
+  return new Uint8Array(
+    createPrivateKey({ key: jwk, format: 'jwk' }).export({ format: 'der', type: 'pkcs8' })
+  )
+}
 
 function flipped(bytes: Uint8Array, at = 0): Uint8Array {
   const out = bytes.slice()
@@ -76,17 +91,20 @@ before(async () => {
   ])
 })
 
-describe('Ed25519 signing keys: sign and verify', () => {
+describe('P-256 signing keys: sign and verify', () => {
   const data = utf8('a message header and its ciphertext')
 
-  it('a fresh pair: a 32-byte public key, 64-byte signatures that verify', async () => {
+  it('a fresh pair: a 65-byte uncompressed point, 64-byte signatures that verify', async () => {
     assert.equal(alice.publicKey.raw.byteLength, SIGNING_KEY_BYTES)
+    assert.equal(alice.publicKey.raw[0], 0x04, 'uncompressed (SEC 1 2.3.3)')
     assert.notDeepEqual(alice.publicKey.raw, bob.publicKey.raw)
     const signature = await alice.privateKey.sign(data)
     assert.equal(signature.byteLength, MESSAGE_SIGNATURE_BYTES)
     assert.equal(await alice.publicKey.verify(signature, data), true)
-    // Ed25519 is deterministic (RFC 8032 §5.1.6): the same key and data, the same signature.
-    assert.deepEqual(await alice.privateKey.sign(data), signature)
+    // A fresh nonce each time: two signatures of the same data differ, and both verify.
+    const again = await alice.privateKey.sign(data)
+    assert.notDeepEqual(again, signature)
+    assert.equal(await alice.publicKey.verify(again, data), true)
   })
 
   it('signs and verifies arbitrary data', async () => {
@@ -127,34 +145,50 @@ describe('Ed25519 signing keys: sign and verify', () => {
       await alice.publicKey.verify(new Uint8Array(MESSAGE_SIGNATURE_BYTES).fill(0xff), data),
       false
     )
-    // A 256-byte RSA-PSS signature (what 1.0.0 sent) is no Ed25519 signature.
+    // A 256-byte RSA-PSS signature (what 1.0.0 sent) is no P-256 signature.
     assert.equal(await alice.publicKey.verify(new Uint8Array(256).fill(1), data), false)
   })
 
   it('a signature made by node:crypto verifies, and ours verifies in node:crypto', async () => {
     const signature = await alice.privateKey.sign(data)
-    const x = toBase64Url(alice.publicKey.raw, { pad: false })
-    const nodePublic = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' })
-    assert.equal(nodeVerify(null, data, nodePublic, signature), true)
-    const other = generateKeyPairSync('ed25519')
-    const raw = other.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32)
-    const theirs = await SigningPublicKey.fromRaw(new Uint8Array(raw))
-    assert.equal(await theirs.verify(new Uint8Array(nodeSign(null, data, other.privateKey)), data), true)
+    const raw = alice.publicKey.raw
+    const jwk = {
+      kty: 'EC',
+      crv: 'P-256',
+      x: toBase64Url(raw.subarray(1, 33), { pad: false }),
+      y: toBase64Url(raw.subarray(33), { pad: false })
+    }
+    const nodePublic = createPublicKey({ key: jwk, format: 'jwk' })
+    const p1363 = { key: nodePublic, dsaEncoding: 'ieee-p1363' as const }
+    assert.equal(nodeVerify('sha256', data, p1363, signature), true)
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    const point = other.publicKey.export({ format: 'jwk' })
+    const theirs = await SigningPublicKey.fromRaw(
+      concatBytes(Uint8Array.of(4), fromBase64Url(point.x as string), fromBase64Url(point.y as string))
+    )
+    const nodeSignature = nodeSign('sha256', data, { key: other.privateKey, dsaEncoding: 'ieee-p1363' })
+    assert.equal(await theirs.verify(new Uint8Array(nodeSignature), data), true)
   })
 
-  for (const vector of RFC8032) {
-    it(`matches RFC 8032 section 7.1, ${vector.name}`, async () => {
-      const pair = await importSigningPrivateKey(pkcs8OfSeed(hex(vector.seed)))
-      assert.deepEqual(pair.publicKey.raw, hex(vector.publicKey))
-      assert.deepEqual(await pair.privateKey.sign(hex(vector.message)), hex(vector.signature))
-      const publicKey = await SigningPublicKey.fromRaw(hex(vector.publicKey))
-      assert.equal(await publicKey.verify(hex(vector.signature), hex(vector.message)), true)
-      assert.equal(await publicKey.verify(flipped(hex(vector.signature), 10), hex(vector.message)), false)
+  for (const vector of RFC6979_P256.signatures) {
+    it(`verifies RFC 6979 A.2.5 (P-256, SHA-256, "${vector.message}")`, async () => {
+      const publicKey = await SigningPublicKey.fromRaw(
+        concatBytes(Uint8Array.of(4), hex(RFC6979_P256.ux), hex(RFC6979_P256.uy))
+      )
+      const signature = concatBytes(hex(vector.r), hex(vector.s))
+      assert.equal(await publicKey.verify(signature, utf8(vector.message)), true)
+      assert.equal(await publicKey.verify(flipped(signature, 10), utf8(vector.message)), false)
+      assert.equal(await publicKey.verify(signature, utf8(`${vector.message}.`)), false)
+      // Its private key, imported, has that public key and signs what the public key verifies.
+      const pair = await importSigningPrivateKey(pkcs8Of(RFC6979_P256.d, RFC6979_P256.ux, RFC6979_P256.uy))
+      assert.deepEqual(pair.publicKey.raw, publicKey.raw)
+      const ours = await pair.privateKey.sign(utf8(vector.message))
+      assert.equal(await publicKey.verify(ours, utf8(vector.message)), true)
     })
   }
 })
 
-describe('Ed25519 signing keys: import and export', () => {
+describe('P-256 signing keys: import and export', () => {
   it('a private key imported from its PKCS#8 has the same public key, and signs for it', async () => {
     const imported = await importSigningPrivateKey(alice.privateKey.pkcs8)
     assert.deepEqual(imported.publicKey.raw, alice.publicKey.raw)
@@ -184,16 +218,26 @@ describe('Ed25519 signing keys: import and export', () => {
     assert.deepEqual(privateKey.pkcs8, alice.privateKey.pkcs8)
   })
 
-  it('refuses a public key of any length but 32 bytes', async () => {
-    for (const length of [0, 1, 31, 33, 64, 294]) {
-      await rejectsInput(SigningPublicKey.fromRaw(new Uint8Array(length).fill(9)), /32 bytes/)
+  it('refuses a public key of any length but 65 bytes, a compressed or malformed point, one off the curve', async () => {
+    for (const length of [0, 1, 32, 33, 64, 66, 91]) {
+      await rejectsInput(
+        SigningPublicKey.fromRaw(new Uint8Array(length).fill(4)),
+        /65-byte uncompressed point/
+      )
     }
+    const compressedTag = alice.publicKey.raw.slice()
+    compressedTag[0] = 0x02
+    await rejectsInput(SigningPublicKey.fromRaw(compressedTag), /65-byte uncompressed point/)
+    // The right shape, but y changed: the point is not on the curve.
+    await rejectsInput(SigningPublicKey.fromRaw(flipped(alice.publicKey.raw, 64)), /not a P-256 public key/)
   })
 
-  it('refuses a private key that is not Ed25519 PKCS#8', async () => {
-    await rejectsInput(SigningPrivateKey.fromPkcs8(new Uint8Array(0)), /not an Ed25519 private key/)
-    await rejectsInput(SigningPrivateKey.fromPkcs8(new Uint8Array(48).fill(1)), /not an Ed25519 private key/)
-    await rejectsInput(importSigningPrivateKey(aliceRsa.privateKey.pkcs8), /not an Ed25519 private key/)
+  it('refuses a private key that is not P-256 PKCS#8', async () => {
+    await rejectsInput(SigningPrivateKey.fromPkcs8(new Uint8Array(0)), /not a P-256 private key/)
+    await rejectsInput(SigningPrivateKey.fromPkcs8(new Uint8Array(48).fill(1)), /not a P-256 private key/)
+    await rejectsInput(importSigningPrivateKey(aliceRsa.privateKey.pkcs8), /not a P-256 private key/)
+    const ed25519 = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' })
+    await rejectsInput(importSigningPrivateKey(new Uint8Array(ed25519)), /not a P-256 private key/)
     await rejectsInput(importSigningPrivateKey(alice.privateKey.pkcs8.subarray(0, 40)))
   })
 })
@@ -252,8 +296,8 @@ describe('the binding: an RSA identity vouches for its signing key', () => {
     const binding = await bindSigningKey(aliceRsa.privateKey, alice.publicKey)
     await rejectsInput(
       verifiedSigningKey(aliceRsa.publicKey, alice.publicKey.raw.subarray(1), binding),
-      /32 bytes/
+      /65-byte/
     )
-    await rejectsInput(verifiedSigningKey(aliceRsa.publicKey, new Uint8Array(0), binding), /32 bytes/)
+    await rejectsInput(verifiedSigningKey(aliceRsa.publicKey, new Uint8Array(0), binding), /65-byte/)
   })
 })

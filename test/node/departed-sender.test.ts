@@ -1,4 +1,4 @@
-// Review: a Post whose turn in the relay comes after its sender left the room is not relayed.
+// A Post whose turn in the relay comes after its sender left the room is not relayed.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { RoomHost } from '../../src/node/host.js'

@@ -1,4 +1,4 @@
-// Review: a recipient list shared by several backlogs must stay paid for when all but one let it go.
+// A recipient list shared by several backlogs must stay paid for when all but one let it go.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { HostedMember } from '../../src/node/hosted-member.js'

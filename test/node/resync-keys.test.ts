@@ -1,4 +1,4 @@
-// Review: a host that renumbers a member in a resync must not be able to swap that member's keys unseen.
+// A host that renumbers a member in a resync must not be able to swap that member's keys unseen.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { RoomHost } from '../../src/node/host.js'
@@ -8,25 +8,20 @@ import { frame } from '../../src/protocol/frame.js'
 import { memberFingerprint, publicKeysOf } from '../../src/protocol/member-keys.js'
 import { sealMessage } from '../../src/protocol/message.js'
 import type { Post } from '../../src/protocol/wire/securechat.js'
-import { join, memberKeys, record, startHost, tapRelay, until } from '../helpers/room.js'
+import { hostWithAliceAndBob, join, memberKeys, record, startHost, tapRelay, until } from '../helpers/room.js'
 
 describe('a resync that renumbers a member', () => {
   let host: RoomHost
   let alice: RoomMember
   let bob: RoomMember
 
+  let close: () => Promise<void>
+
   before(async () => {
-    const keys = await memberKeys(3)
-    host = await startHost()
-    alice = await join(host, 'alice', { keys: keys[1] })
-    bob = await join(host, 'bob', { keys: keys[2], reconnectBackoffMs: { initial: 200 } })
-    await until(bob, () => bob.members.length === 2 || undefined)
+    ;({ host, alice, bob, close } = await hostWithAliceAndBob({ reconnectBackoffMs: { initial: 200 } }))
   })
 
-  after(async () => {
-    await Promise.all([alice.close(), bob.close()])
-    await host.close()
-  })
+  after(() => close())
 
   it('with other keys, tells the member (a new fingerprint is news), and re-keys to it', async () => {
     const [, , , malloryKeys] = await memberKeys(4)

@@ -1,4 +1,4 @@
-// Review: a stranger on the retired /securechat/1.0.0 must cost the host one frame, not a buffer.
+// A stranger on the retired /securechat/1.0.0 must cost the host one frame, not a buffer.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
