@@ -6,16 +6,9 @@ import type { CryptoCost } from './crypto-cost.js'
 import type { DcutrResult } from './dcutr.js'
 import type { RelayedFanout, RelayedRun, RoomRuns, Timed } from './phases.js'
 import { type Bench, RELAYED_FANOUT_MEMBERS, SCALE_LIMIT_MS } from './plan.js'
-import type {
-  AttackRow,
-  BenchResult,
-  FanoutRow,
-  RelayFanoutRow,
-  RelayJoin,
-  ScaleStep,
-  Target
-} from './result.js'
+import type { AttackRow, BenchResult, FanoutRow, RelayFanoutRow, RelayJoin, ScaleStep } from './result.js'
 import { growthExponent, mib, percentile, round } from './stats.js'
+import { targets } from './targets.js'
 
 const r2 = (v: number) => round(v, 2)
 const r1 = (v: number) => round(v, 1)
@@ -89,8 +82,8 @@ export function fanoutRows(
       baseline_host_cpu_ms_per_msg: b ? r2(b.hostCpuMs) : null,
       cpu_ms_per_msg: run ? r1(run.totalCpuMs) : null,
       baseline_cpu_ms_per_msg: b ? r1(b.totalCpuMs) : null,
-      host_kib_out_per_msg: run ? r1(run.hostBytesOut / 1024) : null,
-      baseline_host_kib_out_per_msg: b ? r1(b.hostBytesOut / 1024) : null,
+      host_kib_out_per_msg: run ? r2(run.hostBytesOut / 1024) : null,
+      baseline_host_kib_out_per_msg: b ? r2(b.hostBytesOut / 1024) : null,
       host_rss_mb: rssAt(real, n),
       baseline_host_rss_mb: rssAt(bare, n)
     }
@@ -263,71 +256,4 @@ function perMember(points: [number, number][]): number | null {
   const last = points[points.length - 1]
   if (first === undefined || last === undefined || last[0] === first[0]) return null
   return round((last[1] - first[1]) / (last[0] - first[0]) / 1024, 1)
-}
-
-function targets(result: BenchResult): Target[] {
-  const list: Target[] = []
-  const add = (name: string, value: number | null, limit: string, met: boolean) =>
-    list.push({ name, value, limit, met: value !== null && met })
-  const j = result.join
-  add('join p50 (ms)', j.p50_ms, '≤ 100', (j.p50_ms ?? Infinity) <= 100)
-  const joinRatio = j.p50_ms !== null && j.baseline_p50_ms ? round(j.p50_ms / j.baseline_p50_ms, 2) : null
-  add('join p50 / bare dial p50', joinRatio, '≤ 3', (joinRatio ?? Infinity) <= 3)
-  add(
-    '  join p50, default scrypt cost (info)',
-    j.default_scrypt_p50_ms,
-    '≤ 100',
-    (j.default_scrypt_p50_ms ?? Infinity) <= 100
-  )
-  const rj = result.relay.join
-  add(
-    'relayed join p50 (ms)',
-    rj.p50_ms,
-    `≤ 2 × direct + relay's extra = ${rj.limit_p50_ms ?? '—'}`,
-    (rj.p50_ms ?? Infinity) <= (rj.limit_p50_ms ?? -Infinity)
-  )
-  add(
-    '  relayed join p95 (ms) (info)',
-    rj.p95_ms,
-    `≤ 2 × direct + relay's extra = ${rj.limit_p95_ms ?? '—'}`,
-    (rj.p95_ms ?? Infinity) <= (rj.limit_p95_ms ?? -Infinity)
-  )
-  const moved = result.relay.fanout.find((f) => f.scenario === 'after the move to direct')
-  if (moved !== undefined) {
-    add(
-      `fan-out p99 at ${moved.members} after the move to direct / all direct`,
-      moved.p99_ratio,
-      '≤ 1.1',
-      (moved.p99_ratio ?? Infinity) <= 1.1
-    )
-    add('  same, p50 (info)', moved.p50_ratio, '≤ 1.1', (moved.p50_ratio ?? Infinity) <= 1.1)
-  }
-  const f50 = result.fanout.find((f) => f.members === 50)
-  const fanRatio =
-    f50?.p99_ms != null && f50.baseline_p99_ms ? round(f50.p99_ms / f50.baseline_p99_ms, 2) : null
-  add('fan-out p99 at 50 / baseline p99', fanRatio, '≤ 3', (fanRatio ?? Infinity) <= 3)
-  const c = result.cost
-  const cpuRatio =
-    c.host_cpu_us_per_msg !== null && c.baseline_relay_cpu_us_per_msg
-      ? round(c.host_cpu_us_per_msg / c.baseline_relay_cpu_us_per_msg, 2)
-      : null
-  add('host CPU per message / bare relay (throughput run)', cpuRatio, '≤ 1.5', (cpuRatio ?? Infinity) <= 1.5)
-  const fixed = f50 ?? result.fanout[result.fanout.length - 1]
-  const fixedRatio =
-    fixed?.host_cpu_ms_per_msg != null && fixed.baseline_host_cpu_ms_per_msg
-      ? round(fixed.host_cpu_ms_per_msg / fixed.baseline_host_cpu_ms_per_msg, 2)
-      : null
-  add(
-    `  same, at ${result.rate_msgs_per_s} msg/s with ${fixed?.members} members (info)`,
-    fixedRatio,
-    '≤ 1.5',
-    (fixedRatio ?? Infinity) <= 1.5
-  )
-  add(
-    'receiver crypto per message (ms)',
-    c.receiver_open_ms,
-    '≤ 0.5',
-    (c.receiver_open_ms ?? Infinity) <= 0.5
-  )
-  return list
 }

@@ -8,9 +8,10 @@ import { describe, it } from 'node:test'
 import type { FanoutRun } from '../../bench/cluster.js'
 import { PLANS } from '../../bench/plan.js'
 import { fanoutRows, growthOf, largestPassed } from '../../bench/report.js'
-import type { AttackRow, ScaleStep } from '../../bench/result.js'
+import type { AttackRow, BenchResult, FanoutRow, ScaleStep } from '../../bench/result.js'
 import { growthExponent } from '../../bench/stats.js'
 import { attackDurations, fanoutSection } from '../../bench/table.js'
+import { targets } from '../../bench/targets.js'
 
 describe('growth exponent of cost against room size', () => {
   it('is 1 for linear cost, 2 for quadratic, and null without two usable points', () => {
@@ -130,5 +131,53 @@ describe('attack durations in the table', () => {
     assert.match(quick, /^attacks of up to 2 s \(padded backlog 3\.5 s\) after 1 s without; quick run/)
     assert.match(quick, new RegExp(`full run's ${PLANS.full.attack.attackMs / 1000} s`))
     assert.doesNotMatch(attackDurations(rows, 'full'), /quick/)
+  })
+})
+
+describe("issue 12's targets, checked on a run's result", () => {
+  /** The least of a result the targets read: fan-out rows, throughput, cost, join and relay. */
+  const result = (
+    fanout: Partial<FanoutRow>[],
+    throughput = { msgs_per_s: 500, baseline_msgs_per_s: 1800 }
+  ) =>
+    ({
+      rate_msgs_per_s: 2,
+      join: { p50_ms: 20, baseline_p50_ms: 10, default_scrypt_p50_ms: 120 },
+      relay: { join: { p50_ms: 60, p95_ms: 90, limit_p50_ms: 70, limit_p95_ms: 100 }, fanout: [] },
+      fanout,
+      throughput,
+      cost: { host_cpu_us_per_msg: 800, baseline_relay_cpu_us_per_msg: 350, receiver_open_ms: 0.3 }
+    }) as unknown as BenchResult
+  const row = (members: number, kib: number, baseKib: number): Partial<FanoutRow> => ({
+    members,
+    p99_ms: 30,
+    baseline_p99_ms: 20,
+    lost: 0,
+    host_rss_mb: 250,
+    host_kib_out_per_msg: kib,
+    baseline_host_kib_out_per_msg: baseKib,
+    host_cpu_ms_per_msg: 12,
+    baseline_host_cpu_ms_per_msg: 10
+  })
+  const met = (r: BenchResult, name: string) => targets(r).find((t) => t.name === name)?.met
+
+  it('bytes out within 1.5× the bare relay at each size, p99 within 2× at 50 and 3× at 200, RSS and losses at 200', () => {
+    const good = result([row(10, 2.8, 1.9), row(50, 15, 10.1), row(100, 30, 20.3), row(200, 60.6, 40.6)])
+    for (const n of [10, 50, 100, 200])
+      assert.equal(met(good, `host bytes out per message at ${n} / bare relay`), true)
+    assert.equal(met(good, 'fan-out p99 at 50 / baseline p99'), true)
+    assert.equal(met(good, 'host RSS at 200 members (MiB)'), true)
+    assert.equal(met(good, 'messages lost at 200 members'), true)
+    assert.equal(met(good, 'throughput, 10 members all sending / bare relay'), true)
+    const bad = result([row(50, 15.3, 10), { ...row(200, 61, 40), p99_ms: 100, host_rss_mb: 301, lost: 1 }], {
+      msgs_per_s: 400,
+      baseline_msgs_per_s: 1800
+    })
+    assert.equal(met(bad, 'host bytes out per message at 50 / bare relay'), false)
+    assert.equal(met(bad, 'host bytes out per message at 200 / bare relay'), false)
+    assert.equal(met(bad, 'fan-out p99 at 200 / baseline p99'), false)
+    assert.equal(met(bad, 'host RSS at 200 members (MiB)'), false)
+    assert.equal(met(bad, 'messages lost at 200 members'), false)
+    assert.equal(met(bad, 'throughput, 10 members all sending / bare relay'), false)
   })
 })
