@@ -112,3 +112,17 @@ export class HeldBytesError extends Error {
   static override readonly name: string = 'HeldBytesError'
   override name = 'HeldBytesError'
 }
+
+/**
+ * A received file could not be saved: its content did not match its offer (length, hash), or the disk
+ * refused it (`code` is then the system's, such as `ENOSPC`). Nothing is left under the final name.
+ */
+export class FileSaveError extends SecureChatError {
+  static override readonly name: string = 'FileSaveError'
+  override name = 'FileSaveError'
+  readonly code: string
+  constructor(code: string, message: string) {
+    super(message)
+    this.code = code
+  }
+}
