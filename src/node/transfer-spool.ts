@@ -1,0 +1,136 @@
+/**
+ * @module The host's copy of a file in transit: its sealed chunks (which the host cannot open) written
+ * to a 0600 file as they arrive, and read back by each receiver at its own pace, from any chunk. A slow
+ * receiver then slows only its own copy, one that comes back resumes where it stopped, and the host
+ * holds in memory no more than the chunk each reader is sending.
+ */
+import { randomBytes } from 'node:crypto'
+import { constants } from 'node:fs'
+import { type FileHandle, open, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import { chunkCount, chunkLength, FILE_CHUNK_BYTES, FILE_CHUNK_TAG_BYTES } from '../protocol/file-chunks.js'
+import { FileSaveError } from './errors.js'
+import { PRIVATE_FILE_MODE } from './private-files.js'
+
+/** Bytes a sealed chunk takes in the spool: every chunk has its full-size slot, the last one too. */
+const SLOT_BYTES = FILE_CHUNK_BYTES + FILE_CHUNK_TAG_BYTES
+
+export class TransferSpool {
+  /** The file's size as its upload declared it; the chunks' lengths must fit it. */
+  readonly size: number
+  readonly count: number
+  private readonly path: string
+  private file: FileHandle | undefined
+  private received = 0
+  private ended: Error | undefined
+  private readonly waiters = new Set<() => void>()
+
+  private constructor(path: string, file: FileHandle, size: number) {
+    this.path = path
+    this.file = file
+    this.size = size
+    this.count = chunkCount(size)
+  }
+
+  /** A new spool file in `folder` for a file of `size` bytes. */
+  static async create(folder: string, size: number): Promise<TransferSpool> {
+    const path = join(folder, `.securechat-transfer-${randomBytes(8).toString('hex')}`)
+    const file = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, PRIVATE_FILE_MODE)
+    return new TransferSpool(path, file, size)
+  }
+
+  /** Chunks held so far (they arrive in order, from 0). */
+  get chunksIn(): number {
+    return this.received
+  }
+
+  get complete(): boolean {
+    return this.received === this.count
+  }
+
+  /**
+   * Keeps the next chunk. It must be the next in order and as long as its place in the file calls for
+   * (sealed: plaintext and tag); anything else is refused, and the spool is left as it was.
+   */
+  async append(index: number, sealed: Uint8Array): Promise<void> {
+    const file = this.open()
+    if (index !== this.received)
+      throw new FileSaveError('EORDER', `chunk ${index} came, ${this.received} was due`)
+    if (index >= this.count || sealed.byteLength !== chunkLength(this.size, index) + FILE_CHUNK_TAG_BYTES) {
+      throw new FileSaveError('ESIZE', `chunk ${index} does not fit a file of ${this.size} bytes`)
+    }
+    try {
+      await file.write(sealed, 0, sealed.byteLength, index * SLOT_BYTES)
+    } catch (err) {
+      throw new FileSaveError(
+        (err as NodeJS.ErrnoException).code ?? 'EIO',
+        `cannot spool the file: ${(err as Error).message}`
+      )
+    }
+    this.received++
+    this.wakeAll()
+  }
+
+  /**
+   * Chunk `index`, once it has come: a reader ahead of the upload waits for it. Rejects when the
+   * transfer ends without it (cancelled, failed) or `signal` aborts.
+   */
+  async read(index: number, signal?: AbortSignal): Promise<Uint8Array> {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= this.count) {
+      throw new FileSaveError('ESIZE', `a file of ${this.size} bytes has no chunk ${index}`)
+    }
+    while (index >= this.received) {
+      this.open()
+      await this.arrival(signal)
+    }
+    const file = this.open()
+    const length = chunkLength(this.size, index) + FILE_CHUNK_TAG_BYTES
+    const out = new Uint8Array(length)
+    const { bytesRead } = await file.read(out, 0, length, index * SLOT_BYTES)
+    if (bytesRead !== length) throw new FileSaveError('EIO', `chunk ${index} could not be read back`)
+    return out
+  }
+
+  /** Ends the transfer: readers still waiting are told `reason`, and the spool file is removed. */
+  async end(reason: Error): Promise<void> {
+    this.ended ??= reason
+    this.wakeAll()
+    const file = this.file
+    this.file = undefined
+    await file?.close().catch(() => {})
+    await unlink(this.path).catch(() => {})
+  }
+
+  private open(): FileHandle {
+    if (this.ended !== undefined) throw this.ended
+    if (this.file === undefined) throw new FileSaveError('ECLOSED', 'the transfer has ended')
+    return this.file
+  }
+
+  private wakeAll(): void {
+    for (const wake of [...this.waiters]) wake()
+  }
+
+  private arrival(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const done = (): void => {
+        this.waiters.delete(wake)
+        signal?.removeEventListener('abort', onAbort)
+      }
+      const wake = (): void => {
+        done()
+        resolve()
+      }
+      const onAbort = (): void => {
+        done()
+        reject(signal?.reason)
+      }
+      if (signal?.aborted) {
+        reject(signal.reason)
+        return
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.waiters.add(wake)
+    })
+  }
+}
