@@ -8,6 +8,7 @@ import { type AnyFrame, decodeFrame, encodeFrame, FrameError } from '../protocol
 import { MAX_OUTBOUND_BYTES, MAX_OUTBOUND_QUEUE } from './constants.js'
 import { StreamEndedError } from './errors.js'
 import { FrameLimitError, FrameReader } from './frame-reader.js'
+import { wakeUp } from './wake-up.js'
 import { WriteBatch } from './write-batch.js'
 
 export interface ChannelOptions {
@@ -178,25 +179,15 @@ export class FrameChannel {
   }
 
   private nextArrival(signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const done = (): void => {
+    return wakeUp(
+      (wake) => {
+        this.wake = wake
+      },
+      () => {
         this.wake = undefined
-        signal?.removeEventListener('abort', onAbort)
-      }
-      const onAbort = (): void => {
-        done()
-        reject(signal?.reason)
-      }
-      if (signal?.aborted) {
-        reject(signal.reason)
-        return
-      }
-      signal?.addEventListener('abort', onAbort, { once: true })
-      this.wake = () => {
-        done()
-        resolve()
-      }
-    })
+      },
+      signal
+    )
   }
 
   private async drainOutbound(): Promise<void> {

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { chunkCount, chunkLength, FILE_CHUNK_BYTES, FILE_CHUNK_TAG_BYTES } from '../protocol/file-chunks.js'
 import { FileSaveError } from './errors.js'
 import { PRIVATE_FILE_MODE } from './private-files.js'
+import { wakeUp } from './wake-up.js'
 
 /** Bytes a sealed chunk takes in the spool: every chunk has its full-size slot, the last one too. */
 const SLOT_BYTES = FILE_CHUNK_BYTES + FILE_CHUNK_TAG_BYTES
@@ -112,25 +113,10 @@ export class TransferSpool {
   }
 
   private arrival(signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const done = (): void => {
-        this.waiters.delete(wake)
-        signal?.removeEventListener('abort', onAbort)
-      }
-      const wake = (): void => {
-        done()
-        resolve()
-      }
-      const onAbort = (): void => {
-        done()
-        reject(signal?.reason)
-      }
-      if (signal?.aborted) {
-        reject(signal.reason)
-        return
-      }
-      signal?.addEventListener('abort', onAbort, { once: true })
-      this.waiters.add(wake)
-    })
+    return wakeUp(
+      (wake) => this.waiters.add(wake),
+      (wake) => this.waiters.delete(wake),
+      signal
+    )
   }
 }
