@@ -7,12 +7,19 @@
 import { Uint8ArrayList } from 'uint8arraylist'
 import { encodeVarint } from '../protocol/bytes.js'
 
+/** Plaintext bytes a Noise transport message carries: 65 535 in all, less its 16-byte tag (Noise §3). */
+const NOISE_PLAINTEXT_BYTES = 65_535 - 16
+/** The header Yamux puts in front of the bytes of every data frame. */
+const YAMUX_HEADER_BYTES = 12
+
 /**
- * Bytes of frames gathered into one write at most (a larger frame goes alone): enough to gather a
- * burst of small frames, small enough that one write never holds the stream long.
- * @default 64 KiB
+ * Bytes written at once at most, length prefixes included (a larger frame goes alone): a full batch
+ * and its Yamux header fill one Noise message, not one and a few hundred bytes of a second (a plain
+ * 64 KiB, with a burst of ~100-byte Delivers and their prefixes, came to ~66 150 bytes: two Noise
+ * messages, two tags and two encryptions for every full batch). Enough to gather a burst of small
+ * frames, small enough that one write never holds the stream long.
  */
-export const WRITE_BATCH_BYTES = 64 * 1024
+export const WRITE_BATCH_BYTES = NOISE_PLAINTEXT_BYTES - YAMUX_HEADER_BYTES
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
@@ -51,9 +58,11 @@ export class WriteBatch {
       let bytes = 0
       while (this.pending.length > 0) {
         const frame = this.pending[0] as Uint8Array
-        if (frames > 0 && bytes + frame.byteLength > WRITE_BATCH_BYTES) break
+        const prefix = encodeVarint(frame.byteLength)
+        // The limit is on what is written, prefixes and all; `bytes` counts frames as the queue does.
+        if (frames > 0 && data.byteLength + prefix.byteLength + frame.byteLength > WRITE_BATCH_BYTES) break
         this.pending.shift()
-        data.append(encodeVarint(frame.byteLength), frame)
+        data.append(prefix, frame)
         frames++
         bytes += frame.byteLength
       }
