@@ -130,7 +130,8 @@ export class FrameChannel {
 
   abort(err: Error): void {
     this.closed = true
-    this.outbound.end()
+    // Nothing queued can be written to an aborted stream: dropped now, not tried and kept.
+    this.outbound.clear()
     this.stream.abort(err)
   }
 
@@ -199,6 +200,7 @@ export class FrameChannel {
       }
     } catch (err) {
       this.closed = true
+      this.outbound.clear()
       this.stream.abort(err as Error)
     }
   }

@@ -40,6 +40,15 @@ export class WriteBatch {
     this.wake?.()
   }
 
+  /**
+   * No more frames, and those queued are dropped: the stream is gone (aborted, or failed), so they
+   * would only be tried on it in vain, and kept (up to the channel's 32 MiB) until the channel goes.
+   */
+  clear(): void {
+    this.pending.length = 0
+    this.end()
+  }
+
   /** Length-prefixed frames, a batch per write, with how many frames and bytes each takes off the queue. */
   async *batches(): AsyncGenerator<{ data: Uint8ArrayList; frames: number; bytes: number }> {
     for (;;) {
@@ -66,6 +75,8 @@ export class WriteBatch {
         frames++
         bytes += frame.byteLength
       }
+      // Dropped while this turn ended (`clear`): nothing is written.
+      if (frames === 0) continue
       yield { data, frames, bytes }
     }
   }

@@ -288,6 +288,22 @@ describe('FrameChannel writing through WriteBatch', () => {
     await channel.close(AbortSignal.timeout(500))
     assert.deepEqual(stream.frames, [ack(1)])
   })
+
+  it('abort() drops what is queued: nothing more is written, nor tried', async () => {
+    // Aborted while waiting for a drain (a member cut off for not reading), and in the turn that
+    // queued the frames (a refusal of the stream).
+    for (const waiting of [true, false]) {
+      const { stream, channel } = recordingChannel()
+      stream.full = waiting
+      channel.send(ack(1))
+      await nextTurn()
+      await nextTurn()
+      for (let i = 1; i <= 100; i++) channel.send(deliverOf(i, 1000))
+      channel.abort(new Error('the member is not reading'))
+      for (let i = 0; i < 5; i++) await nextTurn()
+      assert.deepEqual(stream.log, ['send', 'abort'], 'no write was tried on the aborted stream')
+    }
+  })
 })
 
 describe('FrameChannel batches over a stream pair', () => {
