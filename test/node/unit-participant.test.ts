@@ -214,4 +214,136 @@ describe('Participant', () => {
     await participant.receive(implicit(await seal(41, ['bob']), 2))
     assert.deepEqual(shown(events), ['alice: to bob carol', 'error bad-signature'])
   })
+
+  /**
+   * Alice in one session of hers (a restarted host that is a member starts a new one): her own
+   * `Participant`, with bob in her roster, reading the clock `now`; `posts` is what she hands the host.
+   */
+  const aliceSession = async (now: () => number) => {
+    const posts: Post[] = []
+    const alice = new Participant({
+      roomId: ROOM_ID,
+      peerId: 'alice',
+      nickname: 'alice',
+      keys: aliceKeys,
+      feed: new EventFeed(),
+      now,
+      submit: async (post) => posts.push(post)
+    })
+    await alice.memberJoined(member('bob', bobKeys), { announce: false })
+    return { alice, posts }
+  }
+
+  /** A Post of alice's as the host relays it to bob, with the next `seq`. */
+  const relayed = (post: Post, seq: number): Deliver => ({
+    ...post,
+    seq,
+    sender: INDEX['alice'] ?? 0,
+    wrappedKey: post.keys[0]?.key ?? new Uint8Array(0)
+  })
+
+  it("a sender's new session numbers its keys from 1 again: they replace the old ones, nothing old opens after, no key seals twice", async () => {
+    const { participant, events } = await bob()
+    let seq = 0
+    const toBob = async (post: Post) => participant.receive(relayed(post, ++seq))
+    // Session 1: four keys (epochs 1-4), a re-key each time bob is announced again.
+    const start = Date.now()
+    const first = await aliceSession(() => start)
+    const oldKeys: string[] = []
+    for (let epoch = 1; epoch <= 4; epoch++) {
+      if (epoch > 1) await first.alice.memberJoined(member('bob', bobKeys), { announce: false })
+      await first.alice.send(`old ${epoch}`)
+      oldKeys.push(Buffer.from(first.alice.ownSenderKey?.raw ?? []).toString('hex'))
+    }
+    assert.deepEqual(
+      first.posts.map((p) => p.epoch),
+      [0, 1, 0, 2, 0, 3, 0, 4]
+    )
+    for (const post of first.posts) await toBob(post)
+    // Session 2, ten seconds on: epoch 1 again, under a new key.
+    const second = await aliceSession(() => start + 10_000)
+    await second.alice.send('new 1')
+    const newKey = Buffer.from(second.alice.ownSenderKey?.raw ?? []).toString('hex')
+    assert.equal(second.posts[1]?.epoch, 1)
+    assert.ok(!oldKeys.includes(newKey), 'a new session draws new keys, whatever their numbers')
+    for (const post of second.posts) await toBob(post)
+    // The old session's messages, relayed again (epoch 1, whose number the new key took, and epoch
+    // 4, which bob still holds): replays by their counters, whichever key they name.
+    await toBob(first.posts[1] as Post)
+    await toBob(first.posts[7] as Post)
+    // Session 2 moves on to its key 2: bob takes it in place of the old session's key 2.
+    await second.alice.send('new 1, again')
+    await second.alice.memberJoined(member('bob', bobKeys), { announce: false })
+    await second.alice.send('new 2')
+    assert.deepEqual(
+      second.posts.slice(2).map((p) => p.epoch),
+      [1, 0, 2]
+    )
+    for (const post of second.posts.slice(2)) await toBob(post)
+    assert.deepEqual(shown(events), [
+      'alice: old 1',
+      'alice: old 2',
+      'alice: old 3',
+      'alice: old 4',
+      'alice: new 1',
+      'error replay',
+      'error replay',
+      'alice: new 1, again',
+      'alice: new 2'
+    ])
+    // Within each session counters rise, so no nonce repeats under any of its keys.
+    for (const { posts } of [first, second]) {
+      const counters = posts.map((p) => p.counter)
+      assert.ok(counters.every((c, i) => i === 0 || c > (counters[i - 1] as number)))
+    }
+  })
+
+  it('a message sealed under a key the receiver holds under that number from an old session does not open', async () => {
+    // The announcement of session 2's key 1 never reached bob (a host dropping it): bob still holds
+    // session 1's key 1. Session 2's line under its key 1 fails its tag, rather than opening as
+    // anything, and is reported, not shown.
+    const { participant, events } = await bob()
+    const start = Date.now()
+    const first = await aliceSession(() => start)
+    await first.alice.send('old 1')
+    for (const [i, post] of first.posts.entries()) await participant.receive(relayed(post, i + 1))
+    const second = await aliceSession(() => start + 10_000)
+    await second.alice.send('new 1')
+    assert.equal(second.posts[1]?.epoch, 1)
+    await participant.receive(relayed(second.posts[1] as Post, 3))
+    assert.deepEqual(shown(events), ['alice: old 1', 'error undecryptable'])
+  })
+
+  it('a sender restarted before its clock passed its last counter is dropped until then, and unread until its next key', async () => {
+    // Session 1 sealed faster than one Post per millisecond (a burst): its counters ran 5 ms ahead
+    // of its clock. Session 2 starts 2 ms later, below them: its key announcement is a replay to bob.
+    const { participant, events } = await bob()
+    let seq = 0
+    const toBob = async (post: Post) => participant.receive(relayed(post, ++seq))
+    const start = Date.now()
+    const first = await aliceSession(() => start)
+    for (let i = 1; i <= 5; i++) await first.alice.send(`old ${i}`)
+    assert.equal(first.posts.at(-1)?.counter, start + 5)
+    for (const post of first.posts) await toBob(post)
+    let clock = start + 2
+    const second = await aliceSession(() => clock)
+    await second.alice.send('too soon')
+    // Past the old counters, the line is no replay, but its key 1 is not the one bob holds as 1.
+    clock = start + 100
+    await second.alice.send('clock passed')
+    // Her next key (here, bob announced again) is the first bob can open.
+    await second.alice.memberJoined(member('bob', bobKeys), { announce: false })
+    await second.alice.send('next key')
+    assert.deepEqual(
+      second.posts.map((p) => p.epoch),
+      [0, 1, 1, 0, 2]
+    )
+    for (const post of second.posts) await toBob(post)
+    assert.deepEqual(shown(events).slice(5), [
+      'error replay',
+      'error replay',
+      'error undecryptable',
+      'alice: next key'
+    ])
+  })
 })
