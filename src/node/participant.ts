@@ -251,7 +251,6 @@ export class Participant {
       .join(' ')
     if (this.ownKey !== undefined && this.ownKey.audience === audience) return this.ownKey
     const digest = await recipientsDigest(recipients.map((r) => r.id))
-    // Numbered from the clock (seconds), so a restarted member's new keys never look older than its last.
     // Numbered 1, 2, 3… in this session: receivers keep a sender's keys by when they came, not by
     // number, and each is announced before its first message, so a small number is all it needs.
     this.epoch += 1

@@ -35,7 +35,7 @@ describe('shared recipient lists in the backlog', () => {
       // then small ones for everyone but carol, which push the padded ones out of bob's backlog.
       const senderKey = await generateSenderKey(7)
       const channel = alice.debug.channel
-      let counter = Date.now() * 1000 + 1_000_000_000
+      let counter = Date.now() + 1_000_000
       const padding = Array.from({ length: 253 }, (_, i) => `${'x'.repeat(120)}${String(i).padStart(8, '0')}`)
       const post = (ids: string[]) =>
         sealMessage({

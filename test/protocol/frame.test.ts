@@ -52,8 +52,8 @@ const PEER_A = '12D3KooWAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
 const PEER_B = '12D3KooWBbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'
 const PEER_C = '12D3KooWCccccccccccccccccccccccccccccccccccccccccccc'
 
-/** A sender's counter: its clock in microseconds (1 January 2026, 00:00:00.123456 UTC). */
-const COUNTER = 1_767_225_600_123_456
+/** A sender's counter: its clock in milliseconds (1 January 2026, 00:00:00.123 UTC). */
+const COUNTER = 1_767_225_600_123
 
 function member(peerId: string, nickname: string, index = 1): Member {
   return {
