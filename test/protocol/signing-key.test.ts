@@ -77,6 +77,24 @@ async function rejectsInput(promise: Promise<unknown>, pattern?: RegExp): Promis
   })
 }
 
+/** P-256's field prime p, its curve's b, and the order n of its group (SEC 2 §2.4.2). */
+const P256_P = 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n
+const P256_B = 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn
+const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n
+
+const u256 = (value: bigint): Uint8Array => fromHex(value.toString(16).padStart(64, '0'))
+const fromU256 = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString('hex')}`)
+
+function powModP(base: bigint, exponent: bigint): bigint {
+  let result = 1n
+  let b = base % P256_P
+  for (let e = exponent; e > 0n; e >>= 1n) {
+    if (e & 1n) result = (result * b) % P256_P
+    b = (b * b) % P256_P
+  }
+  return result
+}
+
 let alice: SigningKeyPair
 let bob: SigningKeyPair
 let aliceRsa: RsaKeyPair
@@ -147,6 +165,25 @@ describe('P-256 signing keys: sign and verify', () => {
     )
     // A 256-byte RSA-PSS signature (what 1.0.0 sent) is no P-256 signature.
     assert.equal(await alice.publicKey.verify(new Uint8Array(256).fill(1), data), false)
+  })
+
+  it('s and n − s both verify (ECDSA is malleable: 9.1); r or s of 0 or at least n never does', async () => {
+    const signature = await alice.privateKey.sign(data)
+    const r = fromU256(signature.subarray(0, 32))
+    const s = fromU256(signature.subarray(32))
+    const sig = (rr: bigint, ss: bigint) => concatBytes(u256(rr), u256(ss))
+    assert.equal(await alice.publicKey.verify(sig(r, P256_N - s), data), true)
+    for (const [rr, ss] of [
+      [0n, s],
+      [r, 0n],
+      [P256_N, s],
+      [r, P256_N],
+      [r + P256_N, s],
+      [r, s + P256_N]
+    ] as const) {
+      if (rr >= 2n ** 256n || ss >= 2n ** 256n) continue
+      assert.equal(await alice.publicKey.verify(sig(rr, ss), data), false)
+    }
   })
 
   it('a signature made by node:crypto verifies, and ours verifies in node:crypto', async () => {
@@ -230,6 +267,18 @@ describe('P-256 signing keys: import and export', () => {
     await rejectsInput(SigningPublicKey.fromRaw(compressedTag), /65-byte uncompressed point/)
     // The right shape, but y changed: the point is not on the curve.
     await rejectsInput(SigningPublicKey.fromRaw(flipped(alice.publicKey.raw, 64)), /not a P-256 public key/)
+  })
+
+  it('one point, one encoding: a coordinate written at or above the field prime is refused', async () => {
+    // (0, √b) is on the curve (x = 0: y² = b, and p ≡ 3 mod 4 gives the root); so is (0, p − √b).
+    const y = powModP(P256_B, (P256_P + 1n) / 4n)
+    assert.equal((y * y) % P256_P, P256_B)
+    const point = (x: bigint, yy: bigint) => concatBytes(Uint8Array.of(4), u256(x), u256(yy))
+    await SigningPublicKey.fromRaw(point(0n, y))
+    await SigningPublicKey.fromRaw(point(0n, P256_P - y))
+    // x = p is x = 0 again, modulo p: the same key under other bytes (another fingerprint, another
+    // binding input) if it were taken.
+    await rejectsInput(SigningPublicKey.fromRaw(point(P256_P, y)), /not a P-256 public key/)
   })
 
   it('refuses a private key that is not P-256 PKCS#8', async () => {
