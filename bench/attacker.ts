@@ -274,7 +274,8 @@ async function paddedBacklog(target: Target, args: PrepareArgs): Promise<Prepare
       }
     })().catch(() => {})
     const start = now()
-    const firstCounter = Date.now() * 1000
+    // A member's counter is its clock in ms (the size a real member's Posts have on the wire).
+    const firstCounter = Date.now()
     // The host's token bucket mirrored, with 2% to spare: the burst at once, then the steady rate.
     const interval = (1000 / MESSAGE_RATE_PER_SECOND) * 1.02
     for (let i = 0; i < count && now() < deadline; i++) {

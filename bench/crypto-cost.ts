@@ -79,9 +79,9 @@ export async function measureCryptoCost(options: {
   const text = payload('crypto', now())
   const senderKey = await generateSenderKey(1)
   const lookup = (_: string, epoch: number) => (epoch === senderKey.epoch ? senderKey.key : undefined)
-  // The counter is the sender's µs clock, strictly increasing: it is also the AES-GCM nonce, which
+  // The counter is the sender's clock in ms, strictly increasing: it is also the AES-GCM nonce, which
   // must never repeat under the sender key, so each seal takes the next one.
-  let counter = Date.now() * 1000
+  let counter = Date.now()
   const seal = (rekey = false) =>
     sealMessage({
       roomId,
