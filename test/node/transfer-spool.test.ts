@@ -11,7 +11,8 @@ import { chunkLength, FILE_CHUNK_BYTES, FILE_CHUNK_TAG_BYTES } from '../../src/p
 
 const dir = mkdtempSync(join(tmpdir(), 'securechat-spool-'))
 const SIZE = 3 * FILE_CHUNK_BYTES + 10
-const sealedChunk = (index: number) => new Uint8Array(randomBytes(chunkLength(SIZE, index) + FILE_CHUNK_TAG_BYTES))
+const sealedChunk = (index: number) =>
+  new Uint8Array(randomBytes(chunkLength(SIZE, index) + FILE_CHUNK_TAG_BYTES))
 const code = (c: string) => (err: unknown) => err instanceof FileSaveError && err.code === c
 
 describe('TransferSpool', () => {
