@@ -26,8 +26,9 @@ import {
   publicKeysOf,
   withSigningKey
 } from '../protocol/member-keys.js'
+import { describeReason } from '../protocol/reasons.js'
 import { generateRoomSecret, roomCode, roomCodeUri, secondsLeft } from '../protocol/totp.js'
-import { Reason } from '../protocol/wire/securechat.js'
+import { type Post, Reason } from '../protocol/wire/securechat.js'
 import { invitationAddresses, isRelayed, relayedAddress, withPeerId } from './addresses.js'
 import { Admission } from './admission.js'
 import { hashAnswer } from './answer-hash.js'
@@ -35,7 +36,7 @@ import { Arrivals } from './arrival.js'
 import { BanList, parsePeerId } from './bans.js'
 import { ConnectionGuard } from './connection-guard.js'
 import { CLOSE_FLUSH_MS, MAX_STREAMS_PER_CONNECTION } from './constants.js'
-import { RefusedError } from './errors.js'
+import { MessageRejectedError, RefusedError } from './errors.js'
 import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
 import { type HostConfig, type RoomHostOptions, resolveHostConfig } from './host-config.js'
 import { type HostedMember, hostAsMember, memberInfo } from './hosted-member.js'
@@ -125,7 +126,7 @@ export class RoomHost {
         keys: init.keys,
         feed: this.feed,
         now,
-        submit: (post) => this.relaying.submit(post, this.roster.get(this.peerId) as HostedMember)
+        submit: (post) => this.submitOwn(post)
       })
     }
     this.roster = new Roster({
@@ -382,6 +383,19 @@ export class RoomHost {
     await Promise.allSettled(this.node.getConnections().map((c) => c.close(flush)))
     await this.node.stop()
     this.feed.emit({ type: 'closed', reason: options.restarting === true ? 'restarting' : 'host-closing' })
+  }
+
+  /**
+   * The host's own Posts, under the rate every member has: besides fairness, a counter that ran far
+   * ahead of the clock in a burst would outlive a quick restart and make its next messages replays.
+   */
+  private submitOwn(post: Post): Promise<number> {
+    const self = this.roster.get(this.peerId) as HostedMember
+    if (!self.rate.take())
+      return Promise.reject(
+        new MessageRejectedError(Reason.RATE_LIMITED, describeReason(Reason.RATE_LIMITED))
+      )
+    return this.relaying.submit(post, self)
   }
 
   /** Throws when this PeerId may not come in now: the room is closing, or it is banned. */

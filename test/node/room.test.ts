@@ -58,3 +58,35 @@ describe('a room of three members and the host', () => {
     assert.equal(byText.size, total)
   })
 })
+
+describe("the host's own messages", () => {
+  it("are under the members' rate: past its burst the host is refused RATE_LIMITED, and what passed arrives", async () => {
+    const { MessageRejectedError } = await import('../../src/node/errors.js')
+    const { Reason } = await import('../../src/protocol/wire/securechat.js')
+    const [, keys] = await memberKeys(2)
+    const host = await startHost({ rateLimit: { perSecond: 0.001, burst: 4 } })
+    const alice = await join(host, 'alice', { keys })
+    try {
+      await until(host, () => host.memberList.length === 2 || undefined)
+      const events = record(alice)
+      const sent: string[] = []
+      let refused: unknown
+      for (let i = 0; i < 6 && refused === undefined; i++) {
+        await host.send(`line ${i}`).then(
+          () => sent.push(`line ${i}`),
+          (err: unknown) => {
+            refused = err
+          }
+        )
+      }
+      // The first line also announces the host's key: the burst of 4 passes three lines, then no more.
+      assert.ok(refused instanceof MessageRejectedError, `refused: ${String(refused)}`)
+      assert.equal(refused.reason, Reason.RATE_LIMITED)
+      assert.deepEqual(sent, ['line 0', 'line 1', 'line 2'])
+      await until(alice, () => events.filter((e) => e.type === 'message').length === 3 || undefined)
+    } finally {
+      await alice.close()
+      await host.close()
+    }
+  })
+})
