@@ -111,7 +111,7 @@ export interface RelayedFanout {
   moved?: RelayedRun & { moveMs: number[] }
 }
 
-const fanoutOptions = (bench: Bench) => ({
+export const fanoutOptions = (bench: Bench) => ({
   messages: bench.plan.messages,
   warmup: bench.plan.warmup,
   rate: bench.rate,

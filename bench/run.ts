@@ -18,20 +18,20 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg } from 'node:os'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { underAttack } from './attack.js'
 import { ATTACKS, type AttackKind } from './attacker.js'
-import { startRelay } from './cluster.js'
+import { Cluster, startRelay } from './cluster.js'
 import { type CryptoCost, measureCryptoCost } from './crypto-cost.js'
 import { type DcutrResult, measureDcutrUpgrade } from './dcutr.js'
 import { Child, now } from './ipc.js'
-import { defaultScryptJoins, fanoutAndScale, joinsAndDials, throughput } from './phases.js'
+import { defaultScryptJoins, fanoutAndScale, fanoutOptions, joinsAndDials, throughput } from './phases.js'
 import { type Bench, PLANS } from './plan.js'
 import { buildResult } from './report.js'
 import type { AttackOnlyResult } from './result.js'
-import { round } from './stats.js'
+import { percentile, round } from './stats.js'
 import { renderAttackOnly, renderTable } from './table.js'
 
 const { values: args } = parseArgs({
@@ -56,11 +56,11 @@ if (
   !(rate > 0) ||
   !Number.isInteger(workerCount) ||
   workerCount < 1 ||
-  ![undefined, 'attack', 'throughput'].includes(args.only) ||
+  ![undefined, 'attack', 'throughput', 'fanout'].includes(args.only) ||
   !attacks.every((a) => ATTACKS.includes(a))
 ) {
   process.stderr.write(
-    'usage: run.js [--quick] [--json] [--rate <msg/s> > 0] [--workers <k ≥ 1>] [--only attack|throughput] ' +
+    'usage: run.js [--quick] [--json] [--rate <msg/s> > 0] [--workers <k ≥ 1>] [--only attack|throughput|fanout] ' +
       `[--attacks ${ATTACKS.join(',')}] ...\n`
   )
   process.exit(64)
@@ -135,11 +135,35 @@ async function throughputAlone(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ node: process.version, baseline, room, ratio })}\n`)
 }
 
+/** `--only fanout`: the room's fan-out at 50 members alone, profiled with `--profile`. */
+async function fanoutAlone(): Promise<void> {
+  const members = 50
+  const workers = await startWorkers(workerCount, members)
+  const cluster = await Cluster.start('room', workers)
+  bench.track(cluster.host)
+  await cluster.grow(members)
+  const dir = bench.profileDir
+  const w0 = workers[0] as Child
+  if (dir !== undefined) await Promise.all([cluster.host.call('profileStart'), w0.call('profileStart')])
+  const run = await cluster.fanout(fanoutOptions(bench))
+  if (dir !== undefined) {
+    await Promise.all([
+      cluster.host.call('profileStop', { path: join(dir, 'fanout-host.cpuprofile') }),
+      w0.call('profileStop', { path: join(dir, 'fanout-worker0.cpuprofile') })
+    ])
+  }
+  await cluster.close()
+  await Promise.all(workers.map((w) => w.stop()))
+  const p = (q: number) => round(percentile(run.latencies, q), 2)
+  process.stdout.write(`${JSON.stringify({ members, p50_ms: p(50), p99_ms: p(99), lost: run.lost })}\n`)
+}
+
 async function main(): Promise<void> {
   if (bench.profileDir !== undefined) await mkdir(bench.profileDir, { recursive: true })
   log(`${mode} run: rate ${rate} msg/s, ${workerCount} worker processes, load average ${loadAvgStart}`)
   if (args.only === 'attack') return attackAlone()
   if (args.only === 'throughput') return throughputAlone()
+  if (args.only === 'fanout') return fanoutAlone()
 
   // Crypto first, alone on the machine.
   const crypto: CryptoCost = await measureCryptoCost({ members: 10, iterations: plan.cryptoIterations })
