@@ -4,14 +4,14 @@
  * length and hash are those its signed offer gave. A file that fails (tampered, cut short, the disk
  * full) leaves nothing under any final name, and its temporary file is removed.
  */
-import { createHash, type Hash, randomBytes } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
 import { constants } from 'node:fs'
-import { type FileHandle, link, open, unlink } from 'node:fs/promises'
+import { type FileHandle, link, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { constantTimeEqual } from '../protocol/bytes.js'
 import { numberedFileName, safeFileName } from '../protocol/file-name.js'
 import { FileSaveError } from './errors.js'
-import { PRIVATE_FILE_MODE } from './private-files.js'
+import { openPrivateTemporary, systemCode } from './private-files.js'
 
 /** Names tried for a file before giving up (`report.pdf`, `report (1).pdf` … `report (999).pdf`). */
 const MAX_NAME_TRIES = 1000
@@ -20,12 +20,6 @@ const MAX_NAME_TRIES = 1000
 export interface Expected {
   size: number
   sha256: Uint8Array
-}
-
-/** The system's code of a failed file operation (`ENOSPC`, `EACCES`, …), or `EIO`. */
-function systemCode(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code
-  return typeof code === 'string' ? code : 'EIO'
 }
 
 export class FileDownload {
@@ -55,12 +49,11 @@ export class FileDownload {
 
   /** Opens the temporary file: new (never an existing one), 0600, in `folder`. */
   static async start(folder: string, offeredName: string, expected: Expected): Promise<FileDownload> {
-    const temporary = join(folder, `.securechat-${randomBytes(8).toString('hex')}.part`)
     try {
-      const file = await open(
-        temporary,
-        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
-        PRIVATE_FILE_MODE
+      const { path: temporary, file } = await openPrivateTemporary(
+        folder,
+        'securechat-download',
+        constants.O_WRONLY
       )
       return new FileDownload(folder, offeredName, expected, file, temporary)
     } catch (err) {

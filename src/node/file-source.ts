@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { Readable } from 'node:stream'
+import { Uint8ArrayList } from 'uint8arraylist'
 import { chunkCount, FILE_CHUNK_BYTES } from '../protocol/file-chunks.js'
 import { FileSaveError } from './errors.js'
 
@@ -37,40 +38,21 @@ export async function* fileChunks(
   size: number
 ): AsyncGenerator<{ index: number; plaintext: Uint8Array }> {
   const count = chunkCount(size)
+  const pending = new Uint8ArrayList()
   let index = 0
-  let pending: Uint8Array[] = []
-  let pendingBytes = 0
-  const take = (): Uint8Array => {
-    const out = new Uint8Array(FILE_CHUNK_BYTES)
-    let at = 0
-    while (at < FILE_CHUNK_BYTES) {
-      const head = pending[0] as Uint8Array
-      const part = head.subarray(0, FILE_CHUNK_BYTES - at)
-      out.set(part, at)
-      at += part.byteLength
-      if (part.byteLength === head.byteLength) pending.shift()
-      else pending[0] = head.subarray(part.byteLength)
-    }
-    pendingBytes -= FILE_CHUNK_BYTES
-    return out
-  }
   let read = 0
   for await (const piece of bytesOf(input)) {
     read += piece.byteLength
     if (read > size) throw new FileSaveError('ESIZE', `the file is longer than the ${size} bytes offered`)
-    pending.push(piece)
-    pendingBytes += piece.byteLength
+    pending.append(piece)
     // The last chunk waits for the end: only then is it known to be the last.
-    while (pendingBytes >= FILE_CHUNK_BYTES && index < count - 1) yield { index: index++, plaintext: take() }
+    while (pending.byteLength >= FILE_CHUNK_BYTES && index < count - 1) {
+      const plaintext = pending.subarray(0, FILE_CHUNK_BYTES)
+      pending.consume(FILE_CHUNK_BYTES)
+      yield { index: index++, plaintext }
+    }
   }
   if (read !== size)
     throw new FileSaveError('ESIZE', `the file ended after ${read} of the ${size} bytes offered`)
-  const last = new Uint8Array(pendingBytes)
-  let at = 0
-  for (const piece of pending) {
-    last.set(piece, at)
-    at += piece.byteLength
-  }
-  pending = []
-  yield { index, plaintext: last }
+  yield { index, plaintext: pending.subarray() }
 }

@@ -13,7 +13,8 @@ import { SerialQueue } from './serial-queue.js'
 /** A delivery checked and opened as it arrived, and the state it was opened in. */
 interface EarlyOpening {
   sender: VerifiedMember
-  state: string
+  rosterVersion: number
+  keyVersion: number
   content: Promise<OpenedContent>
 }
 
@@ -311,15 +312,15 @@ export class Participant {
     const sender = this.roster.sender(deliver.sender, this.replayLeft > 0)
     if (sender === undefined) return undefined
     if (deliver.recipients.length > 0 && !deliver.recipients.includes(this.peerId)) return undefined
-    const state = this.stateFor(sender)
+    const early = { sender, rosterVersion: this.roster.version, keyVersion: this.keyVersion(sender) }
     const content = this.open(deliver, sender)
     content.catch(() => {})
-    return { sender, state, content }
+    return { ...early, content }
   }
 
-  /** What opening a sender's delivery depends on: a change to either makes an early opening stale. */
-  private stateFor(sender: VerifiedMember): string {
-    return `${this.roster.version} ${this.keyVersions.get(sender.peerId) ?? 0}`
+  /** How many keys `sender` has announced: with the roster's version, what an early opening depended on. */
+  private keyVersion(sender: VerifiedMember): number {
+    return this.keyVersions.get(sender.peerId) ?? 0
   }
 
   private open(deliver: Deliver, sender: VerifiedMember): Promise<OpenedContent> {
@@ -368,7 +369,11 @@ export class Participant {
     }
     let content: OpenedContent
     try {
-      const fresh = early !== undefined && early.sender === sender && early.state === this.stateFor(sender)
+      const fresh =
+        early !== undefined &&
+        early.sender === sender &&
+        early.rosterVersion === this.roster.version &&
+        early.keyVersion === this.keyVersion(sender)
       content = await (fresh ? early.content : this.open(deliver, sender))
       if (content.senderKey !== undefined) {
         await this.rememberSenderKey(sender.peerId, content.senderKey.epoch, content.senderKey.key)

@@ -1,5 +1,8 @@
 /** @module Files that hold secrets (keys, a room's settings): written 0600 and atomically, loose modes tightened. */
-import { chmodSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { chmodSync, constants, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { type FileHandle, open } from 'node:fs/promises'
+import { join } from 'node:path'
 
 /** Owner read and write only: every secret file. */
 export const PRIVATE_FILE_MODE = 0o600
@@ -36,4 +39,24 @@ export function tightenMode(path: string, mode: number, warn: (message: string) 
   warn(
     `${path} was readable by others (mode ${current.toString(8).padStart(4, '0')}); set to ${mode.toString(8).padStart(4, '0')}`
   )
+}
+
+/**
+ * A new file (0600) with a random hidden name in `folder`, opened for `flags` (O_CREAT | O_EXCL added):
+ * never an existing file, whatever is already there.
+ */
+export async function openPrivateTemporary(
+  folder: string,
+  prefix: string,
+  flags: number
+): Promise<{ path: string; file: FileHandle }> {
+  const path = join(folder, `.${prefix}-${randomBytes(8).toString('hex')}`)
+  const file = await open(path, flags | constants.O_CREAT | constants.O_EXCL, PRIVATE_FILE_MODE)
+  return { path, file }
+}
+
+/** The system's code of a failed file operation (`ENOSPC`, `EACCES`, …), or `EIO`. */
+export function systemCode(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code
+  return typeof code === 'string' ? code : 'EIO'
 }

@@ -4,13 +4,11 @@
  * receiver then slows only its own copy, one that comes back resumes where it stopped, and the host
  * holds in memory no more than the chunk each reader is sending.
  */
-import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
-import { type FileHandle, open, unlink } from 'node:fs/promises'
-import { join } from 'node:path'
+import { type FileHandle, unlink } from 'node:fs/promises'
 import { chunkCount, chunkLength, FILE_CHUNK_BYTES, FILE_CHUNK_TAG_BYTES } from '../protocol/file-chunks.js'
 import { FileSaveError } from './errors.js'
-import { PRIVATE_FILE_MODE } from './private-files.js'
+import { openPrivateTemporary, systemCode } from './private-files.js'
 import { wakeUp } from './wake-up.js'
 
 /** Bytes a sealed chunk takes in the spool: every chunk has its full-size slot, the last one too. */
@@ -35,8 +33,7 @@ export class TransferSpool {
 
   /** A new spool file in `folder` for a file of `size` bytes. */
   static async create(folder: string, size: number): Promise<TransferSpool> {
-    const path = join(folder, `.securechat-transfer-${randomBytes(8).toString('hex')}`)
-    const file = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, PRIVATE_FILE_MODE)
+    const { path, file } = await openPrivateTemporary(folder, 'securechat-transfer', constants.O_RDWR)
     return new TransferSpool(path, file, size)
   }
 
@@ -63,10 +60,7 @@ export class TransferSpool {
     try {
       await file.write(sealed, 0, sealed.byteLength, index * SLOT_BYTES)
     } catch (err) {
-      throw new FileSaveError(
-        (err as NodeJS.ErrnoException).code ?? 'EIO',
-        `cannot spool the file: ${(err as Error).message}`
-      )
+      throw new FileSaveError(systemCode(err), `cannot spool the file: ${(err as Error).message}`)
     }
     this.received++
     this.wakeAll()
