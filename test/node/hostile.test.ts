@@ -233,6 +233,57 @@ describe('hostile input against a running host', () => {
     await legitimateMemberJoinsAndChats()
   })
 
+  it("a member's Posts padded with 256 long made-up recipients each cost the host one digest, within its rate, and harm no bystander", async (t) => {
+    const [, , , keys] = await memberKeys(4)
+    const padder = await join(host, 'padder', { keys })
+    await until(padder, () => padder.members.some((m) => m.nick === 'bob') || undefined)
+    const padderEvents = record(padder)
+    const bobEvents = record(bob)
+    // Never the whole room, so every one is digested afresh: 256 PeerId-length ids, ~27 KB to hash.
+    const recipients = Array.from({ length: 256 }, (_, i) => `12D3KooW${String(i).padStart(44, 'x')}`)
+    const padded = (counter: number) =>
+      frame('post', {
+        counter,
+        recipients,
+        ciphertext: new Uint8Array(64),
+        keys: [],
+        signature: new Uint8Array(64),
+        epoch: 1
+      })
+    const start = Date.now()
+    const cpu0 = process.cpuUsage()
+    const POSTS = 600
+    for (let i = 1; i <= POSTS; i++) channelOf(padder).send(padded(start + i))
+    // A bystander talks meanwhile, and is timed.
+    const latencies: number[] = []
+    for (let i = 0; i < 10; i++) {
+      const sent = Date.now()
+      await alice.send(`beside the padding ${i}`)
+      await until(bob, () =>
+        bobEvents.find((e) => e.type === 'message' && e.text === `beside the padding ${i}`)
+      )
+      latencies.push(Date.now() - sent)
+    }
+    const rejected = () =>
+      padderEvents.filter(
+        (e) => e.type === 'error' && (e.code === 'bad-signature' || e.code === 'rate-limited')
+      )
+    await until(padder, () => rejected().length >= POSTS || undefined, AbortSignal.timeout(20_000))
+    const cpu = process.cpuUsage(cpu0)
+    const badSignatures = padderEvents.filter((e) => e.type === 'error' && e.code === 'bad-signature').length
+    t.diagnostic(
+      `${POSTS} padded Posts: ${badSignatures} checked and refused (bad signature), ${POSTS - badSignatures} over the rate; ` +
+        `this process's CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms in all (host, members and test), ` +
+        `bystander latency ${latencies.join(', ')} ms (the bench judges speed)`
+    )
+    // The rate bounds the work: at most the burst and what refilled were checked at all.
+    assert.ok(badSignatures > 0 && badSignatures < POSTS, `${badSignatures} checked`)
+    assert.equal(rejected().length, POSTS, 'every padded Post refused with its reason')
+    assert.equal(bobEvents.filter((e) => e.type === 'message' && e.text.startsWith('beside')).length, 10)
+    assert.ok(!bobEvents.some((e) => e.type === 'error'), 'no padded Post reached anyone')
+    await padder.close()
+  })
+
   it('a member cannot send as another, replay, or pass the size limits', async () => {
     const bobEvents = record(bob)
     const aliceEvents = record(alice)
