@@ -135,3 +135,26 @@ export const RELAY_MAX_HELD_BYTES = 128 * 2 ** 20
  * AutoNAT's dial-backs open direct connections and close them within milliseconds.
  */
 export const MOVE_SETTLE_MS = 500
+/** The largest file a host relays (`--max-file-size`). */
+export const MAX_FILE_SIZE = 2 * 1024 * 1024 * 1024
+/** Transfers one member may have offered and not yet ended, at once. */
+export const MAX_TRANSFERS_PER_MEMBER = 4
+/** Transfers on the whole host at once. */
+export const MAX_TRANSFERS = 32
+/** Bytes the host's spooled files may take on its disk together. */
+export const MAX_SPOOL_BYTES = 8 * 1024 * 1024 * 1024
+/** Bytes per second one member may upload (a faster one is slowed down, not refused), and its burst. */
+export const FILE_UPLOAD_BYTES_PER_SECOND = 256 * 1024 * 1024
+export const FILE_UPLOAD_BURST_BYTES = 16 * 1024 * 1024
+/** An offered file's upload must begin this soon after the offer, or the offer lapses. */
+export const FILE_UPLOAD_START_MS = 60_000
+/** A whole file stays at the host for receivers who have not fetched it yet, this long. */
+export const FILE_KEEP_MS = 30 * 60_000
+/** File streams open at once on one connection: a few uploads and downloads side by side. */
+export const MAX_FILE_STREAMS_PER_CONNECTION = 16
+/** A file stream's first frame (upload or request) must come this soon. */
+export const FILE_REQUEST_TIMEOUT_MS = 10_000
+/** The longest a file stream may wait for its peer to take or send a chunk before it is cut off. */
+export const FILE_STALL_TIMEOUT_MS = 60_000
+/** Progress events per second, at most, for one transfer (and one at its end). */
+export const FILE_PROGRESS_PER_SECOND = 4

@@ -126,3 +126,9 @@ export class FileSaveError extends SecureChatError {
     this.code = code
   }
 }
+
+/** A file transfer refused or ended before it was whole, with the reason the other side was told. */
+export class TransferError extends ReasonError {
+  static override readonly name: string = 'TransferError'
+  override name = 'TransferError'
+}

@@ -66,6 +66,36 @@ export type RoomEvent =
     }
   /** Host only: the addresses an invitation offers changed (a reservation, a router mapping, AutoNAT). */
   | { type: 'addresses'; addresses: string[] }
+  /** A file offered to this member: `/accept <id>` or `/reject <id>` (`sha256` in hex). */
+  | {
+      type: 'file-offer'
+      id: number
+      from: string
+      peerId: string
+      name: string
+      size: number
+      mediaType: string
+      sha256: string
+    }
+  /** This member's own offer went out as transfer `id`, to these members (nicknames). */
+  | { type: 'file-offered'; id: number; name: string; size: number; sha256: string; recipients: string[] }
+  /** How far a transfer is: bytes sent (an upload) or received and verified (a download) of `size`. */
+  | {
+      type: 'progress'
+      id: number
+      direction: 'upload' | 'download'
+      bytes: number
+      size: number
+      bytesPerSecond: number
+      /** Time left at the current rate, in ms; absent until there is a rate. */
+      etaMs?: number
+    }
+  /** A file came whole and verified, and is saved at `path` (0600). */
+  | { type: 'file-received'; id: number; from: string; path: string; sha256: string; size: number }
+  /** The host holds the whole file for its recipients (nicknames) to fetch. */
+  | { type: 'file-sent'; id: number; recipients: string[] }
+  /** A transfer ended without the file (refused, cancelled, tampered, the disk full…); nothing was saved. */
+  | { type: 'file-failed'; id: number; code: string; message: string }
   /** Host only: a message went through the relay (what it saw: sizes and routing, never plaintext). */
   | { type: 'relayed'; seq: number; sender: string; recipients: string[]; ciphertextBytes: number }
 

@@ -21,7 +21,8 @@ export async function describeFile(path: string): Promise<{ size: number; sha256
   return { size, sha256: new Uint8Array(hash.digest()) }
 }
 
-function bytesOf(input: FileInput): AsyncIterable<Uint8Array> {
+/** The bytes of a path or a stream, as they are read. */
+export function bytesOf(input: FileInput): AsyncIterable<Uint8Array> {
   if (typeof input === 'string') return createReadStream(input)
   if (input instanceof ReadableStream)
     return Readable.fromWeb(input as import('node:stream/web').ReadableStream)

@@ -20,6 +20,8 @@ import {
   MESSAGE_RATE_PER_SECOND,
   RESUME_TTL_MS
 } from './constants.js'
+import type { MemberFileOptions } from './file-transfers.js'
+import { type FileLimits, resolveFileLimits } from './hosted-transfers.js'
 import type { InvitationRecord } from './invitations.js'
 import type { NodeOptions } from './libp2p.js'
 import type { LockoutOptions } from './lockout.js'
@@ -92,6 +94,10 @@ export interface RoomHostOptions extends Omit<NodeOptions, 'listen'> {
    * these frames anyway, and they are sealed for the recipients. It must not change the Post.
    */
   relayTap?: (post: Readonly<Post>, sender: string) => void
+  /** The host's bounds on the files members send through it (size, transfers at once, rate). */
+  fileLimits?: Partial<FileLimits>
+  /** Files offered to the host's own member: where they go, what is accepted without asking. */
+  files?: MemberFileOptions
 }
 
 /** Per-member limits the relay and the backlog apply. */
@@ -117,6 +123,7 @@ export interface HostConfig extends MemberLimits {
   readonly maxConnectionsPerSource: number
   readonly connectionGraceMs: number
   readonly announce: readonly string[]
+  readonly fileLimits: FileLimits
   readonly now: () => number
 }
 
@@ -147,6 +154,7 @@ export function resolveHostConfig(options: RoomHostOptions): HostConfig {
     maxConnectionsPerSource: options.maxConnectionsPerSource ?? MAX_CONNECTIONS_PER_SOURCE,
     connectionGraceMs: options.connectionGraceMs ?? CONNECTION_GRACE_MS,
     announce: options.announce ?? [],
+    fileLimits: resolveFileLimits(options.fileLimits),
     now
   })
 }

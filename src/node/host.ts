@@ -38,7 +38,10 @@ import { ConnectionGuard } from './connection-guard.js'
 import { CLOSE_FLUSH_MS, MAX_STREAMS_PER_CONNECTION } from './constants.js'
 import { MessageRejectedError, RefusedError } from './errors.js'
 import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
+import type { FileInput } from './file-source.js'
+import type { FileTransfers, SendFileOptions, SentFile } from './file-transfers.js'
 import { type HostConfig, type RoomHostOptions, resolveHostConfig } from './host-config.js'
+import { HostFiles } from './host-files.js'
 import { type HostedMember, hostAsMember, memberInfo } from './hosted-member.js'
 import { type IssuedRoomInvitation, issueInvitation, withAddresses } from './invitation-issue.js'
 import { InvitationBook, type InvitationRecord } from './invitations.js'
@@ -89,6 +92,7 @@ export class RoomHost {
   private readonly shutdown = new AbortController()
   private readonly credentialTimer: ReturnType<typeof setInterval>
   private readonly arrivals: Arrivals
+  private readonly fileRelay: HostFiles
   private locked = false
   private closed = false
 
@@ -126,9 +130,23 @@ export class RoomHost {
         keys: init.keys,
         feed: this.feed,
         now,
-        submit: (post) => this.submitOwn(post)
+        submit: (post) => this.submitOwn(post),
+        onFileOffer: (seq, sender, offer) =>
+          this.fileRelay.own?.offered(seq, { nick: sender.nickname, peerId: sender.peerId }, offer)
       })
     }
+    const self = this.self
+    this.fileRelay = new HostFiles({
+      limits: this.config.fileLimits,
+      peerId: node.peerId.toString(),
+      isMember: (peerId) => this.roster.get(peerId)?.local === false,
+      signal: this.shutdown.signal,
+      log: node.logger.forComponent('securechat:files'),
+      feed: this.feed,
+      ...(self === undefined
+        ? {}
+        : { own: { ...options.files, offer: (o, signal) => self.sendOffer(o, signal) } })
+    })
     this.roster = new Roster({
       roomId: this.roomId,
       roomName: this.roomName,
@@ -137,7 +155,8 @@ export class RoomHost {
       resumeTtlMs: this.config.resumeTtlMs,
       resume,
       self: this.self,
-      nextSeq: () => this.relaying.nextSeq
+      nextSeq: () => this.relaying.nextSeq,
+      onDepart: (peerId) => this.fileRelay.transfers.memberLeft(peerId)
     })
     if (this.self !== undefined && init.keys !== undefined && init.selfFingerprint !== undefined) {
       const self = {
@@ -181,7 +200,8 @@ export class RoomHost {
       feed: this.feed,
       log: node.logger.forComponent('securechat:relay'),
       tap: options.relayTap,
-      deliverLocally: (deliver) => void this.self?.receive(deliver)
+      deliverLocally: (deliver) => void this.self?.receive(deliver),
+      files: this.fileRelay.transfers
     })
     // Credentials are short-lived; connected members get fresh ones well before theirs expire.
     this.arrivals = new Arrivals({
@@ -226,6 +246,7 @@ export class RoomHost {
       // The relay sees only Noise ciphertext, and the gates and limits are the same as direct.
       runOnLimitedConnection: true
     })
+    await host.fileRelay.start(libp2p)
     await answerRetiredProtocols(libp2p)
     host.stopReach = watchReach({ node: libp2p, feed: host.feed, addresses: () => host.addresses() })
     mapped.deliverTo((result) => host.feed.emit({ type: 'upnp', ...result }))
@@ -353,6 +374,19 @@ export class RoomHost {
     return this.self.send(text, options)
   }
 
+  /** The host's own files (not in relay-only mode): `accept`, `reject`, `cancel` by transfer id. */
+  get files(): FileTransfers | undefined {
+    return this.fileRelay.own
+  }
+
+  /** Offers a file to the room as the host and uploads it into its own spool. */
+  sendFile(input: FileInput, options: SendFileOptions = {}): Promise<SentFile> {
+    const own = this.fileRelay.own
+    if (own === undefined)
+      return Promise.reject(new Error('a relay-only host is not a member and cannot send'))
+    return own.send(input, options)
+  }
+
   events(options: { signal?: AbortSignal } = {}): AsyncGenerator<RoomEvent> {
     return this.feed.events(options)
   }
@@ -375,6 +409,7 @@ export class RoomHost {
     this.guard.stop()
     await this.roster.closeAll(reason, options.signal ?? AbortSignal.timeout(CLOSE_FLUSH_MS))
     await this.node.unhandle(PROTOCOL_ID).catch((err: unknown) => this.log.error('unhandle failed: %e', err))
+    await this.fileRelay.stop(this.node)
     await stopAnsweringRetiredProtocols(this.node)
     // Goodbyes and refusals just written may still be queued in the muxer or the socket: closing the
     // connections gracefully flushes them, stopping the node alone would not.

@@ -16,6 +16,7 @@ import {
 import { dialHost, type HostLink } from './dial-host.js'
 import { HostUnreachableError, JoinRefusedError } from './errors.js'
 import { EventFeed } from './events.js'
+import type { MemberFileOptions } from './file-transfers.js'
 import { handshake, type JoinCredentials } from './join-handshake.js'
 import {
   createListeningNode,
@@ -36,6 +37,8 @@ export interface JoinOptions extends Omit<NodeOptions, 'listen'> {
   reconnect?: boolean
   /** Backoff between reconnect attempts: first delay and cap, doubling in between (default 250 ms, 10 s). */
   reconnectBackoffMs?: { initial?: number; max?: number }
+  /** Files offered to this member: where they go, what is accepted without asking. */
+  files?: MemberFileOptions
   now?: () => number
 }
 
@@ -103,6 +106,7 @@ export async function joinRoom(
         max: options.reconnectBackoffMs?.max ?? RECONNECT_MAX_MS
       },
       discoveryMs: discoveryWait(options),
+      files: options.files ?? {},
       now: options.now
     })
     try {

@@ -28,6 +28,14 @@ import {
 import { watchDirectPath } from './direct-path.js'
 import { RoomClosedError, StreamEndedError } from './errors.js'
 import type { ConnectionKind, EventFeed, MemberInfo, RoomEvent } from './events.js'
+import { StreamCarrier } from './file-carrier.js'
+import type { FileInput } from './file-source.js'
+import {
+  FileTransfers,
+  type MemberFileOptions,
+  type SendFileOptions,
+  type SentFile
+} from './file-transfers.js'
 import { handleHostFrame, type PendingPost } from './member-frames.js'
 import { Participant } from './participant.js'
 import { memberChannel, requestResume, retryResume } from './resume-request.js'
@@ -48,6 +56,7 @@ export interface RoomMemberInit {
   reconnect: boolean
   backoff: { initial: number; max: number }
   discoveryMs: number
+  files: MemberFileOptions
   now?: () => number
 }
 
@@ -64,6 +73,8 @@ export class RoomMember {
   readonly roomName: string
   readonly roomId: Uint8Array
   readonly hostIsMember: boolean
+  /** The files this member sends and is offered: `accept`, `reject`, `cancel` by transfer id. */
+  readonly files: FileTransfers
   private readonly participant: Participant
   private readonly keys: MemberKeyPair
   private readonly node: Libp2p
@@ -116,7 +127,18 @@ export class RoomMember {
       keys: init.keys,
       feed: init.feed,
       now: this.now,
-      submit: (post, signal) => this.submit(post, signal)
+      submit: (post, signal) => this.submit(post, signal),
+      onFileOffer: (seq, sender, offer) =>
+        this.files.offered(seq, { nick: sender.nickname, peerId: sender.peerId }, offer)
+    })
+    this.files = new FileTransfers({
+      ...init.files,
+      downloadDir: init.files.downloadDir ?? process.cwd(),
+      feed: this.feed,
+      carrier: new StreamCarrier(() => this.connection),
+      offer: (offer, signal) => this.participant.sendOffer(offer, signal),
+      connected: (signal) => this.whenConnected(signal),
+      log: this.log.newScope('files')
     })
     this.participant.startAt(init.welcome.nextSeq)
     this.stopWatchingDirect = watchSettledDirect(this.node, this.hostPeerId, (connection) => {
@@ -176,6 +198,34 @@ export class RoomMember {
       return Promise.reject(new RoomClosedError(`not in the room: ${this.closeReason}`))
     }
     return this.participant.send(text, options)
+  }
+
+  /** Offers a file to the room and uploads it; resolves once the host holds all of it. */
+  sendFile(input: FileInput, options: SendFileOptions = {}): Promise<SentFile> {
+    if (this.closeReason !== undefined) {
+      return Promise.reject(new RoomClosedError(`not in the room: ${this.closeReason}`))
+    }
+    return this.files.send(input, options)
+  }
+
+  /** Resolves once connected to the host (at once if it is); rejects if the session ends first. */
+  private whenConnected(signal: AbortSignal): Promise<void> {
+    if (this.closeReason !== undefined) return Promise.reject(new RoomClosedError(this.closeReason))
+    if (this.connected) return Promise.resolve()
+    return new Promise((resolve, reject) => {
+      const settle = (fail?: Error): void => {
+        off()
+        signal.removeEventListener('abort', onAbort)
+        if (fail === undefined) resolve()
+        else reject(fail)
+      }
+      const onAbort = (): void => settle(signal.reason as Error)
+      const off = this.feed.on('*', (event) => {
+        if (event.type === 'back') settle()
+        else if (event.type === 'closed') settle(new RoomClosedError(event.reason))
+      })
+      signal.addEventListener('abort', onAbort, { once: true })
+    })
   }
 
   /**
@@ -408,6 +458,7 @@ export class RoomMember {
     this.stopWatchingDirect()
     this.stopDirectPath()
     this.stop.abort(new RoomClosedError(reason))
+    this.files.close()
     for (const { reject } of this.pending.values()) reject(new RoomClosedError(`not in the room: ${reason}`))
     this.pending.clear()
     this.channel.abort(new RoomClosedError(reason))

@@ -1,5 +1,6 @@
 import type { Recipient } from '../protocol/envelope.js'
 import { DecryptionError, InvalidSignatureError } from '../protocol/errors.js'
+import type { FileOffer } from '../protocol/file-offer.js'
 import type { MemberKeyPair } from '../protocol/member-keys.js'
 import { type OpenedContent, openDeliveredContent, sealMessage, sentAt } from '../protocol/message.js'
 import { generateSenderKey, importSenderKey, type SenderKey } from '../protocol/sender-key.js'
@@ -29,6 +30,8 @@ export interface ParticipantInit {
   feed: EventFeed
   /** Hands a sealed Post to the host and resolves with the room sequence number it was given. */
   submit: (post: Post, signal?: AbortSignal) => Promise<number>
+  /** A file offered to this member, verified like any message; `seq` is the transfer's id. */
+  onFileOffer?: (seq: number, sender: VerifiedMember, offer: FileOffer) => void
   now?: () => number
 }
 
@@ -43,6 +46,7 @@ export class Participant {
   private readonly keys: MemberKeyPair
   private readonly feed: EventFeed
   private readonly submit: ParticipantInit['submit']
+  private readonly onFileOffer: ParticipantInit['onFileOffer']
   private readonly now: () => number
   private readonly roster: RoomView
   private readonly lastCounterFrom = new Map<string, number>()
@@ -72,6 +76,7 @@ export class Participant {
     this.keys = init.keys
     this.feed = init.feed
     this.submit = init.submit
+    this.onFileOffer = init.onFileOffer
     this.now = init.now ?? Date.now
     this.roster = new RoomView(init.peerId)
   }
@@ -238,6 +243,30 @@ export class Participant {
   }
 
   /**
+   * Offers a file to everyone in the roster now: a message under a fresh content key wrapped for each
+   * (the offer holds the file's key), signed like any other. Resolves with its room sequence number,
+   * the transfer's id, and the nicknames it went to.
+   */
+  sendOffer(offer: FileOffer, signal?: AbortSignal): Promise<{ seq: number; recipients: string[] }> {
+    const handedOver = this.sending.run(async () => {
+      signal?.throwIfAborted()
+      if (this.roster.size === 0) throw new NobodyToSendToError('nobody else is in the room yet')
+      const members = [...this.roster.values()]
+      const post = await sealMessage({
+        roomId: this.roomId,
+        sender: this.peerId,
+        counter: this.nextCounter(),
+        text: '',
+        offer,
+        recipients: members.map((m) => ({ id: m.peerId, publicKey: m.publicKey })),
+        signingKey: this.keys.signing.privateKey
+      })
+      return { recipients: members.map((m) => m.nickname), acknowledged: this.submit(post, signal) }
+    })
+    return handedOver.then(async ({ recipients, acknowledged }) => ({ seq: await acknowledged, recipients }))
+  }
+
+  /**
    * This member's sender key for the current recipients. A new one whenever the membership changed
    * (a newcomer must not read what came before, a departed member what comes after), announced to
    * each recipient inside an RSA-wrapped message just before the first message that uses it.
@@ -395,6 +424,10 @@ export class Participant {
     this.lastSeq = deliver.seq
     this.lastCounterFrom.set(sender.peerId, deliver.counter)
     if (content.senderKey !== undefined) return
+    if (content.fileOffer !== undefined) {
+      this.onFileOffer?.(deliver.seq, sender, content.fileOffer)
+      return
+    }
     const text = content.text
     this.feed.emit({
       type: 'message',

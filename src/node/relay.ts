@@ -24,6 +24,11 @@ export interface RelayRoom {
   nextSeq(): number
   /** Hands a delivery to the host's own member (when the host is one). */
   deliverLocally(deliver: Deliver): void
+  /** The files in transit: whether a sender may offer another, and each offer relayed. */
+  files?: {
+    refusal(sender: string): Reason | undefined
+    offered(seq: number, sender: string, recipients: readonly string[]): void
+  }
 }
 
 /**
@@ -64,7 +69,9 @@ export async function relayPost(
     sender.channel?.send(frame('ack', { counter: post.counter, seq: earlier }))
     return earlier
   }
-  const problem = await postProblem(post, sender, signatureHolds)
+  const problem =
+    (await postProblem(post, sender, signatureHolds)) ??
+    (post.fileOffer ? room.files?.refusal(sender.peerId) : undefined)
   if (problem !== undefined) {
     sender.channel?.send(
       frame('rejected', { counter: post.counter, reason: problem, message: describeReason(problem) })
@@ -74,6 +81,7 @@ export async function relayPost(
   sender.lastCounter = post.counter
   const seq = room.nextSeq()
   forward(room, post, sender, seq)
+  if (post.fileOffer) room.files?.offered(seq, sender.peerId, post.recipients)
   rememberAck(sender, post.counter, seq)
   sender.channel?.send(frame('ack', { counter: post.counter, seq }))
   return seq

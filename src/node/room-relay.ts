@@ -22,6 +22,7 @@ export interface RoomRelayInit {
   tap: RoomHostOptions['relayTap']
   /** Hands a delivery to the host's own member (when the host is one). */
   deliverLocally(deliver: Deliver): void
+  files: RelayRoom['files']
 }
 
 /** The room's sequence and the queue that hands it out. */
@@ -43,7 +44,8 @@ export class RoomRelay {
       digests: new RoomDigests(roster),
       limits: init.limits,
       nextSeq: () => ++this.seq,
-      deliverLocally: init.deliverLocally
+      deliverLocally: init.deliverLocally,
+      files: init.files
     }
   }
 

@@ -24,6 +24,8 @@ export interface RosterInit {
   self: Participant | undefined
   /** The next room sequence number a newcomer would see. */
   nextSeq: () => number
+  /** A member left for good (its files in transit are let go). */
+  onDepart?: (peerId: string) => void
 }
 
 /**
@@ -145,6 +147,7 @@ export class Roster {
     const left = { peerId: member.peerId, nickname: member.nickname, reason }
     this.broadcast(member, (m) => m.channel?.send(frame('memberLeft', left)))
     void this.init.self?.memberLeft(member.peerId, reasonCode(reason))
+    this.init.onDepart?.(member.peerId)
   }
 
   /** Runs `send` for every connected member but `except` (the host's own view is updated apart). */

@@ -51,3 +51,12 @@ export const MAX_REASON_MESSAGE_LENGTH = 256
 export const IV_BYTES = 12
 /** Member indices the host hands out: they name senders in deliveries and are never reused by one host. */
 export const MAX_MEMBER_INDEX = 0xffff_ffff
+
+/** The file transfer protocol, beside the chat stream so that a large file never holds up messages. */
+export const FILE_PROTOCOL_ID = `/${PROTOCOL_NAME}/file/1.0.0`
+/** A file's name in its offer, in UTF-8 bytes (receivers shorten it further to save it). */
+export const MAX_FILE_NAME_BYTES = 1024
+/** A file's media type in its offer. */
+export const MAX_MEDIA_TYPE_LENGTH = 255
+/** The largest file frame: one sealed 64 KiB chunk with its index and framing. */
+export const MAX_FILE_FRAME_BYTES = 64 * 1024 + 64

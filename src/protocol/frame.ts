@@ -214,6 +214,8 @@ export function validateFrame(f: AnyFrame): void {
       check(f.body.ciphertext.byteLength >= 16, 'post.ciphertext')
       check(f.body.ciphertext.byteLength <= MAX_CIPHERTEXT_BYTES, 'post.ciphertext')
       check(f.body.signature.byteLength === MESSAGE_SIGNATURE_BYTES, 'post.signature')
+      // A file offer holds the file's key: it is always wrapped for each recipient.
+      check(!f.body.fileOffer || f.body.epoch === 0, 'post.fileOffer')
       // Epoch 0 wraps the content key for each recipient, in order; a sender key (epoch > 0) wraps none.
       check(f.body.keys.length === (f.body.epoch === 0 ? f.body.recipients.length : 0), 'post.keys')
       for (const k of f.body.keys) {

@@ -3,6 +3,7 @@ import { asBufferSource, fromUtf8, utf8 } from './bytes.js'
 import { MAX_MESSAGE_BYTES } from './constants.js'
 import { open, type Recipient, seal } from './envelope.js'
 import { DecryptionError, InvalidInputError, InvalidSignatureError } from './errors.js'
+import { checkFileOffer } from './file-offer.js'
 import type { RsaPrivateKey } from './rsa.js'
 import { decryptWithSenderKey, encryptWithSenderKey, type SenderKey } from './sender-key.js'
 import {
@@ -13,7 +14,7 @@ import {
   signatureInput
 } from './signing.js'
 import type { SigningPrivateKey, SigningPublicKey } from './signing-key.js'
-import { Content, type Deliver, type Post } from './wire/securechat.js'
+import { Content, type Deliver, type FileOffer, type Post } from './wire/securechat.js'
 
 export class MessageTooLargeError extends InvalidInputError {
   static override readonly name: string = 'MessageTooLargeError'
@@ -28,6 +29,8 @@ export interface SealMessageInput {
   /** A chat line; or, with `announce`, a new sender key for the recipients (sent wrapped, epoch 0). */
   text: string
   announce?: SenderKey
+  /** A file offered to the recipients (sent wrapped, epoch 0; the Post says `fileOffer`). */
+  offer?: FileOffer
   recipients: readonly Recipient[]
   /** `recipientsDigest` of the recipients' ids, when the caller keeps it; computed otherwise. */
   recipientsDigest?: Uint8Array
@@ -36,10 +39,11 @@ export interface SealMessageInput {
   senderKey?: SenderKey
 }
 
-/** What a message holds once opened: a chat line, or a sender key announcement. */
+/** What a message holds once opened: a chat line, a sender key announcement, or a file offer. */
 export interface OpenedContent {
   text: string
   senderKey?: { epoch: number; key: Uint8Array }
+  fileOffer?: FileOffer
 }
 
 /** The sender of a delivered message, as the receiver knows it. */
@@ -53,9 +57,14 @@ export interface MessageSender {
  * sender key. Under a sender key (epoch > 0) it is the chat line's UTF-8 bytes alone: such a message
  * carries nothing else, and every delivery is spared the few bytes of a wrapper.
  */
-export function encodeContent(text: string, announce?: SenderKey, underSenderKey = false): Uint8Array {
-  if (underSenderKey && announce !== undefined) {
-    throw new InvalidInputError('a sender key is announced under a content key (epoch 0)')
+export function encodeContent(
+  text: string,
+  announce?: SenderKey,
+  underSenderKey = false,
+  offer?: FileOffer
+): Uint8Array {
+  if (underSenderKey && (announce !== undefined || offer !== undefined)) {
+    throw new InvalidInputError('sender keys and file offers are sent under a content key (epoch 0)')
   }
   const bytes = underSenderKey
     ? utf8(text)
@@ -63,7 +72,8 @@ export function encodeContent(text: string, announce?: SenderKey, underSenderKey
         text,
         ...(announce === undefined
           ? {}
-          : { senderKey: { epoch: announce.epoch, key: asBufferSource(announce.raw) } })
+          : { senderKey: { epoch: announce.epoch, key: asBufferSource(announce.raw) } }),
+        ...(offer === undefined ? {} : { fileOffer: offer })
       })
   if (bytes.byteLength > MAX_MESSAGE_BYTES) {
     throw new MessageTooLargeError(
@@ -84,7 +94,7 @@ export function sentAt(counter: number): number {
  * The nonce is derived from the counter; the signature covers the header and the ciphertext.
  */
 export async function sealMessage(input: SealMessageInput): Promise<Post> {
-  const plaintext = encodeContent(input.text, input.announce, input.senderKey !== undefined)
+  const plaintext = encodeContent(input.text, input.announce, input.senderKey !== undefined, input.offer)
   const ids = input.recipients.map((r) => r.id)
   const header: MessageHeader = {
     roomId: input.roomId,
@@ -106,7 +116,8 @@ export async function sealMessage(input: SealMessageInput): Promise<Post> {
     ciphertext: asBufferSource(sealed.ciphertext),
     keys: sealed.keys.map((k) => ({ recipient: k.recipient, key: asBufferSource(k.wrappedKey) })),
     signature: asBufferSource(signature),
-    epoch: header.epoch
+    epoch: header.epoch,
+    fileOffer: input.offer !== undefined
   }
 }
 
@@ -162,9 +173,11 @@ export async function openDeliveredContent(
       text: content.text,
       ...(content.senderKey === undefined
         ? {}
-        : { senderKey: { epoch: content.senderKey.epoch, key: content.senderKey.key } })
+        : { senderKey: { epoch: content.senderKey.epoch, key: content.senderKey.key } }),
+      ...(content.fileOffer === undefined ? {} : { fileOffer: checkFileOffer(content.fileOffer) })
     }
-  } catch {
+  } catch (err) {
+    if (err instanceof DecryptionError) throw err
     throw new DecryptionError('message content does not decode')
   }
 }

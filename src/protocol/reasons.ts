@@ -32,7 +32,13 @@ const DESCRIPTIONS: Record<Reason, string> = {
   [Reason.RATE_LIMITED]: 'sending too fast',
   [Reason.VERSION_UNSUPPORTED]: 'protocol version not supported',
   [Reason.HOST_RESTARTING]: 'the host is restarting; reconnecting when it is back',
-  [Reason.RESUME_INVALID]: 'the resume credential is not valid; join again with an invitation'
+  [Reason.RESUME_INVALID]: 'the resume credential is not valid; join again with an invitation',
+  [Reason.FILE_TOO_LARGE]: "the file is larger than the host's limit",
+  [Reason.TOO_MANY_TRANSFERS]: 'too many file transfers at once',
+  [Reason.TRANSFER_UNKNOWN]: 'no such file transfer for this member',
+  [Reason.TRANSFER_CANCELLED]: 'the file transfer was cancelled',
+  [Reason.TRANSFER_FAILED]: 'the file transfer broke off',
+  [Reason.TRANSFER_DONE]: 'the file transfer is complete'
 }
 
 export function describeReason(reason: Reason): string {

@@ -90,7 +90,8 @@ export const FRAME_RULE: MessageRule = {
         3: b('ciphertext'),
         4: m('keys', WRAPPED_KEY, MAX_RECIPIENTS),
         5: b('signature'),
-        6: v('epoch')
+        6: v('epoch'),
+        7: v('fileOffer')
       }
     }),
     9: m('deliver', {
@@ -129,6 +130,18 @@ export const FRAME_RULE: MessageRule = {
     }),
     17: m('presence', { name: 'Presence', fields: { 1: b('peerId'), 2: v('away') } }),
     18: m('credential', { name: 'Credential', fields: { 1: b('resumeToken') } })
+  }
+}
+
+/** Every message a `FileFrame` (/securechat/file/1.0.0) can carry, by its field number. */
+export const FILE_FRAME_RULE: MessageRule = {
+  name: 'FileFrame',
+  fields: {
+    1: m('upload', { name: 'FileUpload', fields: { 1: v('seq'), 2: v('size') } }),
+    2: m('request', { name: 'FileRequest', fields: { 1: v('seq'), 2: v('fromChunk'), 3: v('decline') } }),
+    3: m('ready', { name: 'FileReady', fields: { 1: v('size') } }),
+    4: m('chunk', { name: 'FileChunk', fields: { 1: v('index'), 2: b('sealed') } }),
+    5: m('end', { name: 'FileEnd', fields: { 1: v('reason'), 2: b('message') } })
   }
 }
 
@@ -187,8 +200,8 @@ function scanMessage(bytes: Uint8Array, start: number, end: number, rule: Messag
   return seen.size
 }
 
-/** Scans a whole `Frame`: every rule above, and exactly one message in it. */
-export function scanFrame(bytes: Uint8Array): void {
-  const present = scanMessage(bytes, 0, bytes.byteLength, FRAME_RULE)
+/** Scans a whole `Frame` (or, given its rule, a `FileFrame`): every rule above, and exactly one message in it. */
+export function scanFrame(bytes: Uint8Array, rule: MessageRule = FRAME_RULE): void {
+  const present = scanMessage(bytes, 0, bytes.byteLength, rule)
   if (present !== 1) throw new WireScanError(`a frame holds exactly one message, not ${present}`)
 }

@@ -244,6 +244,7 @@ describe('hostile input against a running host', () => {
     const padded = (counter: number) =>
       frame('post', {
         counter,
+        fileOffer: false,
         recipients,
         ciphertext: new Uint8Array(64),
         keys: [],

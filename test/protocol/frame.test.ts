@@ -69,6 +69,7 @@ function member(peerId: string, nickname: string, index = 1): Member {
 
 function post(overrides: Partial<Post> = {}): Post {
   return {
+    fileOffer: false,
     counter: COUNTER,
     recipients: [PEER_B, PEER_C],
     ciphertext: bytes(48, 2),
@@ -781,6 +782,7 @@ describe('frame fuzzing: decodeFrame returns a valid frame or throws FrameError,
         ({ keyBytes, ...rest }): AnyFrame =>
           frame('post', {
             ...rest,
+            fileOffer: false,
             epoch: 0,
             ciphertext: new Uint8Array(rest.ciphertext),
             signature: new Uint8Array(rest.signature),

@@ -742,6 +742,7 @@ describe('wire layout, as docs/PROTOCOL.md states it', () => {
       Frame.encode({
         post: {
           counter: 1,
+          fileOffer: false,
           recipients: ['b'],
           ciphertext: new Uint8Array(0),
           keys: [],

@@ -35,7 +35,13 @@ export enum Reason {
   RATE_LIMITED = 'RATE_LIMITED',
   VERSION_UNSUPPORTED = 'VERSION_UNSUPPORTED',
   RESUME_INVALID = 'RESUME_INVALID',
-  HOST_RESTARTING = 'HOST_RESTARTING'
+  HOST_RESTARTING = 'HOST_RESTARTING',
+  FILE_TOO_LARGE = 'FILE_TOO_LARGE',
+  TOO_MANY_TRANSFERS = 'TOO_MANY_TRANSFERS',
+  TRANSFER_UNKNOWN = 'TRANSFER_UNKNOWN',
+  TRANSFER_CANCELLED = 'TRANSFER_CANCELLED',
+  TRANSFER_FAILED = 'TRANSFER_FAILED',
+  TRANSFER_DONE = 'TRANSFER_DONE'
 }
 
 enum __ReasonValues {
@@ -70,7 +76,13 @@ enum __ReasonValues {
   RATE_LIMITED = 28,
   VERSION_UNSUPPORTED = 29,
   RESUME_INVALID = 30,
-  HOST_RESTARTING = 31
+  HOST_RESTARTING = 31,
+  FILE_TOO_LARGE = 32,
+  TOO_MANY_TRANSFERS = 33,
+  TRANSFER_UNKNOWN = 34,
+  TRANSFER_CANCELLED = 35,
+  TRANSFER_FAILED = 36,
+  TRANSFER_DONE = 37
 }
 
 export namespace Reason {
@@ -2709,6 +2721,7 @@ export interface Post {
   keys: WrappedKey[]
   signature: Uint8Array<ArrayBuffer>
   epoch: number
+  fileOffer: boolean
 }
 
 export namespace Post {
@@ -2755,6 +2768,11 @@ export namespace Post {
           w.uint32(obj.epoch)
         }
 
+        if ((obj.fileOffer != null && obj.fileOffer !== false)) {
+          w.uint32(56)
+          w.bool(obj.fileOffer)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2765,7 +2783,8 @@ export namespace Post {
           ciphertext: uint8ArrayAlloc(0),
           keys: [],
           signature: uint8ArrayAlloc(0),
-          epoch: 0
+          epoch: 0,
+          fileOffer: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2806,6 +2825,10 @@ export namespace Post {
             }
             case 6: {
               obj.epoch = reader.uint32()
+              break
+            }
+            case 7: {
+              obj.fileOffer = reader.bool()
               break
             }
             default: {
@@ -2889,6 +2912,13 @@ export namespace Post {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.fileOffer`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2939,6 +2969,11 @@ export namespace Post {
     value: number
   }
 
+  export interface PostFileOfferFieldEvent {
+    field: '$.fileOffer'
+    value: boolean
+  }
+
   export function encode (obj: Partial<Post>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Post.codec())
   }
@@ -2947,7 +2982,7 @@ export namespace Post {
     return decodeMessage(buf, Post.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Post>): Generator<PostCounterFieldEvent | PostRecipientsFieldEvent | PostCiphertextFieldEvent | PostKeysRecipientFieldEvent | PostKeysKeyFieldEvent | PostSignatureFieldEvent | PostEpochFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Post>): Generator<PostCounterFieldEvent | PostRecipientsFieldEvent | PostCiphertextFieldEvent | PostKeysRecipientFieldEvent | PostKeysKeyFieldEvent | PostSignatureFieldEvent | PostEpochFieldEvent | PostFileOfferFieldEvent> {
     return streamMessage(buf, Post.codec(), opts)
   }
 }
@@ -4453,6 +4488,11 @@ export namespace Frame {
     value: number
   }
 
+  export interface FramePostFileOfferFieldEvent {
+    field: '$.post.fileOffer'
+    value: boolean
+  }
+
   export interface FrameDeliverSeqFieldEvent {
     field: '$.deliver.seq'
     value: number
@@ -4759,7 +4799,7 @@ export namespace Frame {
     return decodeMessage(buf, Frame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameHelloVersionFieldEvent | FrameHelloTokenFieldEvent | FrameChallengeStepFieldEvent | FrameChallengeQuestionFieldEvent | FrameChallengeAttemptsLeftFieldEvent | FrameAnswerAnswerFieldEvent | FrameRoomCodeCodeFieldEvent | FrameRegisterNicknameFieldEvent | FrameRegisterPublicKeyFieldEvent | FrameRegisterSigningKeyFieldEvent | FrameRegisterSigningKeyBindingFieldEvent | FrameWelcomeRoomIdFieldEvent | FrameWelcomeRoomNameFieldEvent | FrameWelcomeYouPeerIdFieldEvent | FrameWelcomeYouNicknameFieldEvent | FrameWelcomeYouPublicKeyFieldEvent | FrameWelcomeYouFingerprintFieldEvent | FrameWelcomeYouSigningKeyFieldEvent | FrameWelcomeYouSigningKeyBindingFieldEvent | FrameWelcomeYouIndexFieldEvent | FrameWelcomeMembersPeerIdFieldEvent | FrameWelcomeMembersNicknameFieldEvent | FrameWelcomeMembersPublicKeyFieldEvent | FrameWelcomeMembersFingerprintFieldEvent | FrameWelcomeMembersSigningKeyFieldEvent | FrameWelcomeMembersSigningKeyBindingFieldEvent | FrameWelcomeMembersIndexFieldEvent | FrameWelcomeNextSeqFieldEvent | FrameWelcomeHostIsMemberFieldEvent | FrameWelcomeResumeTokenFieldEvent | FrameWelcomeHostEpochFieldEvent | FrameRefusalReasonFieldEvent | FrameRefusalMessageFieldEvent | FrameRefusalAttemptsLeftFieldEvent | FrameRefusalRetryFieldEvent | FrameRefusalRetryAfterFieldEvent | FramePostCounterFieldEvent | FramePostRecipientsFieldEvent | FramePostCiphertextFieldEvent | FramePostKeysRecipientFieldEvent | FramePostKeysKeyFieldEvent | FramePostSignatureFieldEvent | FramePostEpochFieldEvent | FrameDeliverSeqFieldEvent | FrameDeliverSenderFieldEvent | FrameDeliverCounterFieldEvent | FrameDeliverRecipientsFieldEvent | FrameDeliverCiphertextFieldEvent | FrameDeliverWrappedKeyFieldEvent | FrameDeliverSignatureFieldEvent | FrameDeliverEpochFieldEvent | FrameAckCounterFieldEvent | FrameAckSeqFieldEvent | FrameRejectedCounterFieldEvent | FrameRejectedReasonFieldEvent | FrameRejectedMessageFieldEvent | FrameMemberJoinedMemberPeerIdFieldEvent | FrameMemberJoinedMemberNicknameFieldEvent | FrameMemberJoinedMemberPublicKeyFieldEvent | FrameMemberJoinedMemberFingerprintFieldEvent | FrameMemberJoinedMemberSigningKeyFieldEvent | FrameMemberJoinedMemberSigningKeyBindingFieldEvent | FrameMemberJoinedMemberIndexFieldEvent | FrameMemberLeftPeerIdFieldEvent | FrameMemberLeftNicknameFieldEvent | FrameMemberLeftReasonFieldEvent | FrameGoodbyeReasonFieldEvent | FrameGoodbyeMessageFieldEvent | FrameResumeTokenFieldEvent | FrameResumeLastSeqFieldEvent | FrameResumeTimestampFieldEvent | FrameResumePublicKeyFieldEvent | FrameResumeSignatureFieldEvent | FrameResumeSigningKeyFieldEvent | FrameResumeSigningKeyBindingFieldEvent | FrameResumedWelcomeRoomIdFieldEvent | FrameResumedWelcomeRoomNameFieldEvent | FrameResumedWelcomeYouPeerIdFieldEvent | FrameResumedWelcomeYouNicknameFieldEvent | FrameResumedWelcomeYouPublicKeyFieldEvent | FrameResumedWelcomeYouFingerprintFieldEvent | FrameResumedWelcomeYouSigningKeyFieldEvent | FrameResumedWelcomeYouSigningKeyBindingFieldEvent | FrameResumedWelcomeYouIndexFieldEvent | FrameResumedWelcomeMembersPeerIdFieldEvent | FrameResumedWelcomeMembersNicknameFieldEvent | FrameResumedWelcomeMembersPublicKeyFieldEvent | FrameResumedWelcomeMembersFingerprintFieldEvent | FrameResumedWelcomeMembersSigningKeyFieldEvent | FrameResumedWelcomeMembersSigningKeyBindingFieldEvent | FrameResumedWelcomeMembersIndexFieldEvent | FrameResumedWelcomeNextSeqFieldEvent | FrameResumedWelcomeHostIsMemberFieldEvent | FrameResumedWelcomeResumeTokenFieldEvent | FrameResumedWelcomeHostEpochFieldEvent | FrameResumedMissedFieldEvent | FrameResumedGapUnknownFieldEvent | FrameResumedReplayedFieldEvent | FramePresencePeerIdFieldEvent | FramePresenceAwayFieldEvent | FrameCredentialResumeTokenFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameHelloVersionFieldEvent | FrameHelloTokenFieldEvent | FrameChallengeStepFieldEvent | FrameChallengeQuestionFieldEvent | FrameChallengeAttemptsLeftFieldEvent | FrameAnswerAnswerFieldEvent | FrameRoomCodeCodeFieldEvent | FrameRegisterNicknameFieldEvent | FrameRegisterPublicKeyFieldEvent | FrameRegisterSigningKeyFieldEvent | FrameRegisterSigningKeyBindingFieldEvent | FrameWelcomeRoomIdFieldEvent | FrameWelcomeRoomNameFieldEvent | FrameWelcomeYouPeerIdFieldEvent | FrameWelcomeYouNicknameFieldEvent | FrameWelcomeYouPublicKeyFieldEvent | FrameWelcomeYouFingerprintFieldEvent | FrameWelcomeYouSigningKeyFieldEvent | FrameWelcomeYouSigningKeyBindingFieldEvent | FrameWelcomeYouIndexFieldEvent | FrameWelcomeMembersPeerIdFieldEvent | FrameWelcomeMembersNicknameFieldEvent | FrameWelcomeMembersPublicKeyFieldEvent | FrameWelcomeMembersFingerprintFieldEvent | FrameWelcomeMembersSigningKeyFieldEvent | FrameWelcomeMembersSigningKeyBindingFieldEvent | FrameWelcomeMembersIndexFieldEvent | FrameWelcomeNextSeqFieldEvent | FrameWelcomeHostIsMemberFieldEvent | FrameWelcomeResumeTokenFieldEvent | FrameWelcomeHostEpochFieldEvent | FrameRefusalReasonFieldEvent | FrameRefusalMessageFieldEvent | FrameRefusalAttemptsLeftFieldEvent | FrameRefusalRetryFieldEvent | FrameRefusalRetryAfterFieldEvent | FramePostCounterFieldEvent | FramePostRecipientsFieldEvent | FramePostCiphertextFieldEvent | FramePostKeysRecipientFieldEvent | FramePostKeysKeyFieldEvent | FramePostSignatureFieldEvent | FramePostEpochFieldEvent | FramePostFileOfferFieldEvent | FrameDeliverSeqFieldEvent | FrameDeliverSenderFieldEvent | FrameDeliverCounterFieldEvent | FrameDeliverRecipientsFieldEvent | FrameDeliverCiphertextFieldEvent | FrameDeliverWrappedKeyFieldEvent | FrameDeliverSignatureFieldEvent | FrameDeliverEpochFieldEvent | FrameAckCounterFieldEvent | FrameAckSeqFieldEvent | FrameRejectedCounterFieldEvent | FrameRejectedReasonFieldEvent | FrameRejectedMessageFieldEvent | FrameMemberJoinedMemberPeerIdFieldEvent | FrameMemberJoinedMemberNicknameFieldEvent | FrameMemberJoinedMemberPublicKeyFieldEvent | FrameMemberJoinedMemberFingerprintFieldEvent | FrameMemberJoinedMemberSigningKeyFieldEvent | FrameMemberJoinedMemberSigningKeyBindingFieldEvent | FrameMemberJoinedMemberIndexFieldEvent | FrameMemberLeftPeerIdFieldEvent | FrameMemberLeftNicknameFieldEvent | FrameMemberLeftReasonFieldEvent | FrameGoodbyeReasonFieldEvent | FrameGoodbyeMessageFieldEvent | FrameResumeTokenFieldEvent | FrameResumeLastSeqFieldEvent | FrameResumeTimestampFieldEvent | FrameResumePublicKeyFieldEvent | FrameResumeSignatureFieldEvent | FrameResumeSigningKeyFieldEvent | FrameResumeSigningKeyBindingFieldEvent | FrameResumedWelcomeRoomIdFieldEvent | FrameResumedWelcomeRoomNameFieldEvent | FrameResumedWelcomeYouPeerIdFieldEvent | FrameResumedWelcomeYouNicknameFieldEvent | FrameResumedWelcomeYouPublicKeyFieldEvent | FrameResumedWelcomeYouFingerprintFieldEvent | FrameResumedWelcomeYouSigningKeyFieldEvent | FrameResumedWelcomeYouSigningKeyBindingFieldEvent | FrameResumedWelcomeYouIndexFieldEvent | FrameResumedWelcomeMembersPeerIdFieldEvent | FrameResumedWelcomeMembersNicknameFieldEvent | FrameResumedWelcomeMembersPublicKeyFieldEvent | FrameResumedWelcomeMembersFingerprintFieldEvent | FrameResumedWelcomeMembersSigningKeyFieldEvent | FrameResumedWelcomeMembersSigningKeyBindingFieldEvent | FrameResumedWelcomeMembersIndexFieldEvent | FrameResumedWelcomeNextSeqFieldEvent | FrameResumedWelcomeHostIsMemberFieldEvent | FrameResumedWelcomeResumeTokenFieldEvent | FrameResumedWelcomeHostEpochFieldEvent | FrameResumedMissedFieldEvent | FrameResumedGapUnknownFieldEvent | FrameResumedReplayedFieldEvent | FramePresencePeerIdFieldEvent | FramePresenceAwayFieldEvent | FrameCredentialResumeTokenFieldEvent> {
     return streamMessage(buf, Frame.codec(), opts)
   }
 }
@@ -4879,6 +4919,7 @@ export namespace SenderKey {
 export interface Content {
   text: string
   senderKey?: SenderKey
+  fileOffer?: FileOffer
 }
 
 export namespace Content {
@@ -4899,6 +4940,11 @@ export namespace Content {
         if (obj.senderKey != null) {
           w.uint32(18)
           SenderKey.codec().encode(obj.senderKey, w)
+        }
+
+        if (obj.fileOffer != null) {
+          w.uint32(26)
+          FileOffer.codec().encode(obj.fileOffer, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -4922,6 +4968,12 @@ export namespace Content {
             case 2: {
               obj.senderKey = SenderKey.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.senderKey
+              })
+              break
+            }
+            case 3: {
+              obj.fileOffer = FileOffer.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.fileOffer
               })
               break
             }
@@ -4954,6 +5006,13 @@ export namespace Content {
 
               break
             }
+            case 3: {
+              yield * FileOffer.codec().stream(reader, reader.uint32(), `${prefix}.fileOffer`, {
+                limits: opts.limits?.fileOffer
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -4981,6 +5040,36 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentFileOfferFileIdFieldEvent {
+    field: '$.fileOffer.fileId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentFileOfferKeyFieldEvent {
+    field: '$.fileOffer.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentFileOfferNameFieldEvent {
+    field: '$.fileOffer.name'
+    value: string
+  }
+
+  export interface ContentFileOfferSizeFieldEvent {
+    field: '$.fileOffer.size'
+    value: number
+  }
+
+  export interface ContentFileOfferMediaTypeFieldEvent {
+    field: '$.fileOffer.mediaType'
+    value: string
+  }
+
+  export interface ContentFileOfferSha256FieldEvent {
+    field: '$.fileOffer.sha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Content>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Content.codec())
   }
@@ -4989,7 +5078,981 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentTextFieldEvent | ContentSenderKeyEpochFieldEvent | ContentSenderKeyKeyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentTextFieldEvent | ContentSenderKeyEpochFieldEvent | ContentSenderKeyKeyFieldEvent | ContentFileOfferFileIdFieldEvent | ContentFileOfferKeyFieldEvent | ContentFileOfferNameFieldEvent | ContentFileOfferSizeFieldEvent | ContentFileOfferMediaTypeFieldEvent | ContentFileOfferSha256FieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
+  }
+}
+
+export interface FileOffer {
+  fileId: Uint8Array<ArrayBuffer>
+  key: Uint8Array<ArrayBuffer>
+  name: string
+  size: number
+  mediaType: string
+  sha256: Uint8Array<ArrayBuffer>
+}
+
+export namespace FileOffer {
+  let _codec: Codec<FileOffer>
+
+  export const codec = (): Codec<FileOffer> => {
+    if (_codec == null) {
+      _codec = message<FileOffer>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.fileId != null && obj.fileId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.fileId)
+        }
+
+        if ((obj.key != null && obj.key.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.key)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(26)
+          w.string(obj.name)
+        }
+
+        if ((obj.size != null && obj.size !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.size)
+        }
+
+        if ((obj.mediaType != null && obj.mediaType !== '')) {
+          w.uint32(42)
+          w.string(obj.mediaType)
+        }
+
+        if ((obj.sha256 != null && obj.sha256.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.sha256)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          fileId: uint8ArrayAlloc(0),
+          key: uint8ArrayAlloc(0),
+          name: '',
+          size: 0,
+          mediaType: '',
+          sha256: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.fileId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.key = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.name = reader.string()
+              break
+            }
+            case 4: {
+              obj.size = reader.uint64Number()
+              break
+            }
+            case 5: {
+              obj.mediaType = reader.string()
+              break
+            }
+            case 6: {
+              obj.sha256 = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.fileId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.size`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.mediaType`,
+                value: reader.string()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.sha256`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FileOfferFileIdFieldEvent {
+    field: '$.fileId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FileOfferKeyFieldEvent {
+    field: '$.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FileOfferNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface FileOfferSizeFieldEvent {
+    field: '$.size'
+    value: number
+  }
+
+  export interface FileOfferMediaTypeFieldEvent {
+    field: '$.mediaType'
+    value: string
+  }
+
+  export interface FileOfferSha256FieldEvent {
+    field: '$.sha256'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<FileOffer>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FileOffer.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileOffer>): FileOffer {
+    return decodeMessage(buf, FileOffer.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileOffer>): Generator<FileOfferFileIdFieldEvent | FileOfferKeyFieldEvent | FileOfferNameFieldEvent | FileOfferSizeFieldEvent | FileOfferMediaTypeFieldEvent | FileOfferSha256FieldEvent> {
+    return streamMessage(buf, FileOffer.codec(), opts)
+  }
+}
+
+export interface FileUpload {
+  seq: number
+  size: number
+}
+
+export namespace FileUpload {
+  let _codec: Codec<FileUpload>
+
+  export const codec = (): Codec<FileUpload> => {
+    if (_codec == null) {
+      _codec = message<FileUpload>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.seq != null && obj.seq !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.seq)
+        }
+
+        if ((obj.size != null && obj.size !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.size)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          seq: 0,
+          size: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.seq = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.size = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.size`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FileUploadSeqFieldEvent {
+    field: '$.seq'
+    value: number
+  }
+
+  export interface FileUploadSizeFieldEvent {
+    field: '$.size'
+    value: number
+  }
+
+  export function encode (obj: Partial<FileUpload>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FileUpload.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileUpload>): FileUpload {
+    return decodeMessage(buf, FileUpload.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileUpload>): Generator<FileUploadSeqFieldEvent | FileUploadSizeFieldEvent> {
+    return streamMessage(buf, FileUpload.codec(), opts)
+  }
+}
+
+export interface FileRequest {
+  seq: number
+  fromChunk: number
+  decline: boolean
+}
+
+export namespace FileRequest {
+  let _codec: Codec<FileRequest>
+
+  export const codec = (): Codec<FileRequest> => {
+    if (_codec == null) {
+      _codec = message<FileRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.seq != null && obj.seq !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.seq)
+        }
+
+        if ((obj.fromChunk != null && obj.fromChunk !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.fromChunk)
+        }
+
+        if ((obj.decline != null && obj.decline !== false)) {
+          w.uint32(24)
+          w.bool(obj.decline)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          seq: 0,
+          fromChunk: 0,
+          decline: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.seq = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.fromChunk = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.decline = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.fromChunk`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.decline`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FileRequestSeqFieldEvent {
+    field: '$.seq'
+    value: number
+  }
+
+  export interface FileRequestFromChunkFieldEvent {
+    field: '$.fromChunk'
+    value: number
+  }
+
+  export interface FileRequestDeclineFieldEvent {
+    field: '$.decline'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<FileRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FileRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileRequest>): FileRequest {
+    return decodeMessage(buf, FileRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileRequest>): Generator<FileRequestSeqFieldEvent | FileRequestFromChunkFieldEvent | FileRequestDeclineFieldEvent> {
+    return streamMessage(buf, FileRequest.codec(), opts)
+  }
+}
+
+export interface FileReady {
+  size: number
+}
+
+export namespace FileReady {
+  let _codec: Codec<FileReady>
+
+  export const codec = (): Codec<FileReady> => {
+    if (_codec == null) {
+      _codec = message<FileReady>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.size != null && obj.size !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.size)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          size: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.size = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.size`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FileReadySizeFieldEvent {
+    field: '$.size'
+    value: number
+  }
+
+  export function encode (obj: Partial<FileReady>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FileReady.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileReady>): FileReady {
+    return decodeMessage(buf, FileReady.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileReady>): Generator<FileReadySizeFieldEvent> {
+    return streamMessage(buf, FileReady.codec(), opts)
+  }
+}
+
+export interface FileChunk {
+  index: number
+  sealed: Uint8Array<ArrayBuffer>
+}
+
+export namespace FileChunk {
+  let _codec: Codec<FileChunk>
+
+  export const codec = (): Codec<FileChunk> => {
+    if (_codec == null) {
+      _codec = message<FileChunk>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.index != null && obj.index !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.index)
+        }
+
+        if ((obj.sealed != null && obj.sealed.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.sealed)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          index: 0,
+          sealed: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.index = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.sealed = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.index`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.sealed`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FileChunkIndexFieldEvent {
+    field: '$.index'
+    value: number
+  }
+
+  export interface FileChunkSealedFieldEvent {
+    field: '$.sealed'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<FileChunk>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FileChunk.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileChunk>): FileChunk {
+    return decodeMessage(buf, FileChunk.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileChunk>): Generator<FileChunkIndexFieldEvent | FileChunkSealedFieldEvent> {
+    return streamMessage(buf, FileChunk.codec(), opts)
+  }
+}
+
+export interface FileEnd {
+  reason: Reason
+  message: string
+}
+
+export namespace FileEnd {
+  let _codec: Codec<FileEnd>
+
+  export const codec = (): Codec<FileEnd> => {
+    if (_codec == null) {
+      _codec = message<FileEnd>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.reason != null && __ReasonValues[obj.reason] !== 0) {
+          w.uint32(8)
+          Reason.codec().encode(obj.reason, w)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(18)
+          w.string(obj.message)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          reason: Reason.REASON_UNSPECIFIED,
+          message: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.reason = Reason.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.message = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.reason`,
+                value: Reason.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FileEndReasonFieldEvent {
+    field: '$.reason'
+    value: Reason
+  }
+
+  export interface FileEndMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<FileEnd>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FileEnd.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileEnd>): FileEnd {
+    return decodeMessage(buf, FileEnd.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileEnd>): Generator<FileEndReasonFieldEvent | FileEndMessageFieldEvent> {
+    return streamMessage(buf, FileEnd.codec(), opts)
+  }
+}
+
+export interface FileFrame {
+  upload?: FileUpload
+  request?: FileRequest
+  ready?: FileReady
+  chunk?: FileChunk
+  end?: FileEnd
+}
+
+export namespace FileFrame {
+  let _codec: Codec<FileFrame>
+
+  export const codec = (): Codec<FileFrame> => {
+    if (_codec == null) {
+      _codec = message<FileFrame>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.upload != null) {
+          w.uint32(10)
+          FileUpload.codec().encode(obj.upload, w)
+        }
+
+        if (obj.request != null) {
+          w.uint32(18)
+          FileRequest.codec().encode(obj.request, w)
+        }
+
+        if (obj.ready != null) {
+          w.uint32(26)
+          FileReady.codec().encode(obj.ready, w)
+        }
+
+        if (obj.chunk != null) {
+          w.uint32(34)
+          FileChunk.codec().encode(obj.chunk, w)
+        }
+
+        if (obj.end != null) {
+          w.uint32(42)
+          FileEnd.codec().encode(obj.end, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.upload = FileUpload.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.upload
+              })
+              break
+            }
+            case 2: {
+              obj.request = FileRequest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.request
+              })
+              break
+            }
+            case 3: {
+              obj.ready = FileReady.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.ready
+              })
+              break
+            }
+            case 4: {
+              obj.chunk = FileChunk.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.chunk
+              })
+              break
+            }
+            case 5: {
+              obj.end = FileEnd.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.end
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * FileUpload.codec().stream(reader, reader.uint32(), `${prefix}.upload`, {
+                limits: opts.limits?.upload
+              })
+
+              break
+            }
+            case 2: {
+              yield * FileRequest.codec().stream(reader, reader.uint32(), `${prefix}.request`, {
+                limits: opts.limits?.request
+              })
+
+              break
+            }
+            case 3: {
+              yield * FileReady.codec().stream(reader, reader.uint32(), `${prefix}.ready`, {
+                limits: opts.limits?.ready
+              })
+
+              break
+            }
+            case 4: {
+              yield * FileChunk.codec().stream(reader, reader.uint32(), `${prefix}.chunk`, {
+                limits: opts.limits?.chunk
+              })
+
+              break
+            }
+            case 5: {
+              yield * FileEnd.codec().stream(reader, reader.uint32(), `${prefix}.end`, {
+                limits: opts.limits?.end
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FileFrameUploadSeqFieldEvent {
+    field: '$.upload.seq'
+    value: number
+  }
+
+  export interface FileFrameUploadSizeFieldEvent {
+    field: '$.upload.size'
+    value: number
+  }
+
+  export interface FileFrameRequestSeqFieldEvent {
+    field: '$.request.seq'
+    value: number
+  }
+
+  export interface FileFrameRequestFromChunkFieldEvent {
+    field: '$.request.fromChunk'
+    value: number
+  }
+
+  export interface FileFrameRequestDeclineFieldEvent {
+    field: '$.request.decline'
+    value: boolean
+  }
+
+  export interface FileFrameReadySizeFieldEvent {
+    field: '$.ready.size'
+    value: number
+  }
+
+  export interface FileFrameChunkIndexFieldEvent {
+    field: '$.chunk.index'
+    value: number
+  }
+
+  export interface FileFrameChunkSealedFieldEvent {
+    field: '$.chunk.sealed'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface FileFrameEndReasonFieldEvent {
+    field: '$.end.reason'
+    value: Reason
+  }
+
+  export interface FileFrameEndMessageFieldEvent {
+    field: '$.end.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<FileFrame>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FileFrame.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileFrame>): FileFrame {
+    return decodeMessage(buf, FileFrame.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileFrame>): Generator<FileFrameUploadSeqFieldEvent | FileFrameUploadSizeFieldEvent | FileFrameRequestSeqFieldEvent | FileFrameRequestFromChunkFieldEvent | FileFrameRequestDeclineFieldEvent | FileFrameReadySizeFieldEvent | FileFrameChunkIndexFieldEvent | FileFrameChunkSealedFieldEvent | FileFrameEndReasonFieldEvent | FileFrameEndMessageFieldEvent> {
+    return streamMessage(buf, FileFrame.codec(), opts)
   }
 }

@@ -1,0 +1,167 @@
+/**
+ * @module How a member's sealed chunks reach the host and come back: over `/securechat/file/1.0.0`
+ * streams for a member that joined, or straight into the host's spools for the host's own member.
+ * Either way the carrier moves only sealed chunks; sealing and opening are the member's.
+ */
+import type { Connection } from '@libp2p/interface'
+import { asBufferSource } from '../protocol/bytes.js'
+import { FILE_PROTOCOL_ID } from '../protocol/constants.js'
+import { fileFrame } from '../protocol/file-frame.js'
+import { Reason } from '../protocol/wire/securechat.js'
+import { TransferError } from './errors.js'
+import { FileStream } from './file-stream.js'
+import type { HostedTransfers } from './hosted-transfers.js'
+
+/** One sealed chunk of a transfer. */
+export interface SealedChunk {
+  index: number
+  sealed: Uint8Array
+}
+
+export interface FileCarrier {
+  /** Hands the host the chunks of offer `seq`; resolves once the host holds them all. */
+  upload(seq: number, size: number, chunks: AsyncIterable<SealedChunk>, signal?: AbortSignal): Promise<void>
+  /** The chunks of transfer `seq` from `fromChunk` on, as the host has them; ends after the last. */
+  download(seq: number, fromChunk: number, signal?: AbortSignal): AsyncGenerator<SealedChunk>
+  /** Declines transfer `seq` (a receiver), or cancels it for everyone (its sender). */
+  decline(seq: number): Promise<void>
+}
+
+/** The host's `FileEnd` for a copy that is whole, which ends a stream without error. */
+function isDone(err: unknown): boolean {
+  return err instanceof TransferError && err.reason === Reason.TRANSFER_DONE
+}
+
+/** A member that joined: each upload and download is a stream of its own on its connection to the host. */
+export class StreamCarrier implements FileCarrier {
+  private readonly connection: () => Connection
+
+  constructor(connection: () => Connection) {
+    this.connection = connection
+  }
+
+  private async open(signal?: AbortSignal): Promise<FileStream> {
+    const stream = await this.connection().newStream(FILE_PROTOCOL_ID, {
+      signal,
+      runOnLimitedConnection: true
+    })
+    return new FileStream(stream)
+  }
+
+  async upload(
+    seq: number,
+    size: number,
+    chunks: AsyncIterable<SealedChunk>,
+    signal?: AbortSignal
+  ): Promise<void> {
+    const files = await this.open(signal)
+    try {
+      await files.write(fileFrame('upload', { seq, size }), signal)
+      await files.expect('ready', signal)
+      for await (const chunk of chunks) {
+        signal?.throwIfAborted()
+        await files.write(
+          fileFrame('chunk', { index: chunk.index, sealed: asBufferSource(chunk.sealed) }),
+          signal
+        )
+      }
+      // The host answers once the last chunk is in its spool.
+      await files.read(signal)
+      throw new TransferError(Reason.UNEXPECTED_FRAME, 'the host sent a frame after the upload')
+    } catch (err) {
+      if (isDone(err)) return
+      if (signal?.aborted === true) await files.end(Reason.TRANSFER_CANCELLED)
+      else files.abort(err as Error)
+      throw err
+    }
+  }
+
+  async *download(seq: number, fromChunk: number, signal?: AbortSignal): AsyncGenerator<SealedChunk> {
+    const files = await this.open(signal)
+    try {
+      await files.write(fileFrame('request', { seq, fromChunk, decline: false }), signal)
+      await files.expect('ready', signal)
+      for (;;) {
+        const { body } = await files.expect('chunk', signal)
+        yield body
+      }
+    } catch (err) {
+      if (isDone(err)) return
+      throw err
+    } finally {
+      // Stopped early (cancelled, a bad chunk): the host's writer sees the stream go.
+      if (files.stream.status === 'open') files.abort(new TransferError(Reason.TRANSFER_CANCELLED, 'stopped'))
+    }
+  }
+
+  async decline(seq: number): Promise<void> {
+    const signal = AbortSignal.timeout(5000)
+    const files = await this.open(signal)
+    try {
+      await files.write(fileFrame('request', { seq, fromChunk: 0, decline: true }), signal)
+      await files.read(signal)
+    } catch {
+      // Told, or the host has already let the transfer go: either way it is over for this member.
+    } finally {
+      await files.close()
+    }
+  }
+}
+
+/** The host's own member: its uploads go straight into the spool, its downloads come straight out. */
+export class LocalCarrier implements FileCarrier {
+  private readonly transfers: HostedTransfers
+  private readonly self: string
+
+  constructor(transfers: HostedTransfers, self: string) {
+    this.transfers = transfers
+    this.self = self
+  }
+
+  async upload(
+    seq: number,
+    size: number,
+    chunks: AsyncIterable<SealedChunk>,
+    signal?: AbortSignal
+  ): Promise<void> {
+    const transfer = await this.transfers.startUpload(this.self, seq, size)
+    try {
+      for await (const chunk of chunks) {
+        signal?.throwIfAborted()
+        await transfer.spool?.append(chunk.index, chunk.sealed)
+      }
+    } catch (err) {
+      const reason = signal?.aborted === true ? Reason.TRANSFER_CANCELLED : Reason.TRANSFER_FAILED
+      await this.transfers.end(transfer, reason)
+      throw err
+    }
+    this.transfers.uploaded(transfer)
+  }
+
+  async *download(seq: number, fromChunk: number, signal?: AbortSignal): AsyncGenerator<SealedChunk> {
+    const transfer = this.transfers.forRecipient(this.self, seq)
+    while (transfer.spool === undefined) {
+      if (transfer.ended) throw new TransferError(Reason.TRANSFER_UNKNOWN, 'the transfer ended')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      signal?.throwIfAborted()
+    }
+    const spool = transfer.spool
+    for (let index = fromChunk; index < spool.count; index++) {
+      yield { index, sealed: await spool.read(index, signal) }
+    }
+    this.transfers.settled(transfer, this.self)
+  }
+
+  async decline(seq: number): Promise<void> {
+    const own = this.transfers.forSender(this.self, seq)
+    if (own !== undefined) {
+      await this.transfers.end(own, Reason.TRANSFER_CANCELLED, 'the sender cancelled the transfer')
+      return
+    }
+    try {
+      this.transfers.settled(this.transfers.forRecipient(this.self, seq), this.self)
+    } catch {
+      // Already over.
+    }
+  }
+}

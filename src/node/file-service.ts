@@ -1,0 +1,152 @@
+/**
+ * @module The host's end of `/securechat/file/1.0.0`: a member's upload of the file it offered, spooled
+ * chunk by chunk under its rate limit; a recipient's download, served from the spool at the pace its
+ * stream drains; a decline, or the sender's cancel. A stream from anyone who is not a member is closed
+ * before a byte of it is read.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Connection, Logger, Stream } from '@libp2p/interface'
+import type { Libp2p } from 'libp2p'
+import { asBufferSource } from '../protocol/bytes.js'
+import { FILE_PROTOCOL_ID } from '../protocol/constants.js'
+import { ReasonError } from '../protocol/errors.js'
+import { chunkCount } from '../protocol/file-chunks.js'
+import { fileFrame } from '../protocol/file-frame.js'
+import { describeReason } from '../protocol/reasons.js'
+import { type FileRequest, type FileUpload, Reason } from '../protocol/wire/securechat.js'
+import {
+  FILE_REQUEST_TIMEOUT_MS,
+  FILE_STALL_TIMEOUT_MS,
+  MAX_FILE_STREAMS_PER_CONNECTION
+} from './constants.js'
+import { FileSaveError, TransferError } from './errors.js'
+import { FileStream } from './file-stream.js'
+import type { HostedTransfer, HostedTransfers } from './hosted-transfers.js'
+
+export interface FileServiceInit {
+  transfers: HostedTransfers
+  /** Whether `peerId` is a member of the room now (the host's own member aside). */
+  isMember(peerId: string): boolean
+  signal: AbortSignal
+  log: Logger
+}
+
+/** A signal that aborts with the room, or after `ms` without progress. */
+function stallSignal(room: AbortSignal, ms = FILE_STALL_TIMEOUT_MS): AbortSignal {
+  return AbortSignal.any([room, AbortSignal.timeout(ms)])
+}
+
+/** The reason to tell the peer for an error met while serving it. */
+function reasonOf(err: unknown): Reason {
+  if (err instanceof ReasonError) return err.reason
+  if (err instanceof FileSaveError) return Reason.TRANSFER_FAILED
+  if ((err as Error).name === 'TimeoutError') return Reason.TIMEOUT
+  return Reason.TRANSFER_FAILED
+}
+
+export class FileService {
+  private readonly init: FileServiceInit
+
+  constructor(init: FileServiceInit) {
+    this.init = init
+  }
+
+  async start(node: Libp2p): Promise<void> {
+    await node.handle(FILE_PROTOCOL_ID, (stream, connection) => this.handle(stream, connection), {
+      maxInboundStreams: MAX_FILE_STREAMS_PER_CONNECTION,
+      runOnLimitedConnection: true
+    })
+  }
+
+  async stop(node: Libp2p): Promise<void> {
+    await node.unhandle(FILE_PROTOCOL_ID).catch(() => {})
+  }
+
+  private async handle(stream: Stream, connection: Connection): Promise<void> {
+    const peerId = connection.remotePeer.toString()
+    if (!this.init.isMember(peerId)) {
+      stream.abort(new TransferError(Reason.TRANSFER_UNKNOWN, 'not a member of this room'))
+      return
+    }
+    const log = this.init.log.newScope(stream.id)
+    const files = new FileStream(stream)
+    try {
+      const first = await files.read(stallSignal(this.init.signal, FILE_REQUEST_TIMEOUT_MS))
+      if (first.kind === 'upload') await this.upload(files, peerId, first.body, log)
+      else if (first.kind === 'request') await this.request(files, peerId, first.body, log)
+      else await files.end(Reason.UNEXPECTED_FRAME)
+    } catch (err) {
+      log('file stream from %s ended: %s', peerId, (err as Error).message)
+      await files.end(reasonOf(err), (err as Error).message)
+    }
+  }
+
+  /** The sender's chunks, in order, into the spool; a break ends the transfer for everyone. */
+  private async upload(files: FileStream, peerId: string, upload: FileUpload, log: Logger): Promise<void> {
+    const { transfers } = this.init
+    const transfer = await transfers.startUpload(peerId, upload.seq, upload.size)
+    const spool = transfer.spool as NonNullable<HostedTransfer['spool']>
+    try {
+      await files.write(fileFrame('ready', { size: upload.size }), stallSignal(this.init.signal))
+      const count = chunkCount(upload.size)
+      for (let index = 0; index < count; index++) {
+        const { body } = await files.expect('chunk', stallSignal(this.init.signal))
+        if (body.index !== index) {
+          throw new TransferError(Reason.MALFORMED, `chunk ${body.index} came, ${index} was due`)
+        }
+        await spool.append(index, body.sealed)
+        const wait = transfers.uploadDelay(peerId, body.sealed.byteLength)
+        if (wait > 0) await sleep(wait, undefined, { signal: this.init.signal })
+      }
+    } catch (err) {
+      const reason = reasonOf(err)
+      log('upload %d from %s failed: %s', upload.seq, peerId, (err as Error).message)
+      await transfers.end(transfer, reason === Reason.TRANSFER_CANCELLED ? reason : Reason.TRANSFER_FAILED)
+      throw err
+    }
+    transfers.uploaded(transfer)
+    log('upload %d from %s is whole', upload.seq, peerId)
+    await files.end(Reason.TRANSFER_DONE)
+  }
+
+  /**
+   * A recipient's copy from `fromChunk` on, each chunk sent once the last has drained; or a decline;
+   * or, from the sender, a cancel for everyone.
+   */
+  private async request(files: FileStream, peerId: string, request: FileRequest, log: Logger): Promise<void> {
+    const { transfers } = this.init
+    const own = transfers.forSender(peerId, request.seq)
+    if (own !== undefined) {
+      if (!request.decline)
+        throw new TransferError(Reason.TRANSFER_UNKNOWN, 'a sender does not fetch its own file')
+      await transfers.end(own, Reason.TRANSFER_CANCELLED, 'the sender cancelled the transfer')
+      await files.end(Reason.TRANSFER_CANCELLED)
+      return
+    }
+    const transfer = transfers.forRecipient(peerId, request.seq)
+    if (request.decline) {
+      transfers.settled(transfer, peerId)
+      await files.end(Reason.TRANSFER_DONE, 'declined')
+      return
+    }
+    // A request before the upload began waits for it (within the offer's own deadline).
+    while (transfer.spool === undefined) {
+      if (transfer.ended)
+        throw new TransferError(Reason.TRANSFER_UNKNOWN, describeReason(Reason.TRANSFER_UNKNOWN))
+      await sleep(100, undefined, { signal: stallSignal(this.init.signal) })
+    }
+    const spool = transfer.spool
+    await files.write(fileFrame('ready', { size: spool.size }), stallSignal(this.init.signal))
+    for (let index = request.fromChunk; index < spool.count; index++) {
+      // The chunk a reader ahead of the upload waits for comes at the uploader's pace: no stall.
+      const sealed = await spool.read(index, this.init.signal)
+      await files.write(
+        fileFrame('chunk', { index, sealed: asBufferSource(sealed) }),
+        stallSignal(this.init.signal)
+      )
+    }
+    transfers.settled(transfer, peerId)
+    log('%s fetched transfer %d', peerId, request.seq)
+    await files.end(Reason.TRANSFER_DONE)
+  }
+}

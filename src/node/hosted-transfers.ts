@@ -1,0 +1,244 @@
+/**
+ * @module What the host keeps of the files in transit: each offer it relayed (who sent it, to whom),
+ * its spool once the upload begins, who still has to fetch it, and the caps that bound them all. The
+ * host never holds a key to any of it: offers are end-to-end encrypted, chunks sealed.
+ */
+import { tmpdir } from 'node:os'
+import type { Logger } from '@libp2p/interface'
+import { Reason } from '../protocol/wire/securechat.js'
+import {
+  FILE_KEEP_MS,
+  FILE_UPLOAD_BURST_BYTES,
+  FILE_UPLOAD_BYTES_PER_SECOND,
+  FILE_UPLOAD_START_MS,
+  MAX_FILE_SIZE,
+  MAX_SPOOL_BYTES,
+  MAX_TRANSFERS,
+  MAX_TRANSFERS_PER_MEMBER
+} from './constants.js'
+import { transferError } from './file-stream.js'
+import { ByteThrottle } from './rate-limit.js'
+import { TransferSpool } from './transfer-spool.js'
+
+/** The host's bounds on files; each refusal names its reason. */
+export interface FileLimits {
+  /** @default MAX_FILE_SIZE */
+  maxFileSize: number
+  /** @default MAX_TRANSFERS_PER_MEMBER */
+  maxTransfersPerMember: number
+  /** @default MAX_TRANSFERS */
+  maxTransfers: number
+  /** @default MAX_SPOOL_BYTES */
+  maxSpoolBytes: number
+  /** @default FILE_UPLOAD_BYTES_PER_SECOND */
+  uploadBytesPerSecond: number
+  /** @default FILE_UPLOAD_BURST_BYTES */
+  uploadBurstBytes: number
+  /** @default FILE_UPLOAD_START_MS */
+  uploadStartMs: number
+  /** @default FILE_KEEP_MS */
+  keepMs: number
+  /** Where spools are written. @default the system's temporary folder */
+  spoolDir: string
+}
+
+export function resolveFileLimits(options: Partial<FileLimits> = {}): FileLimits {
+  return {
+    maxFileSize: options.maxFileSize ?? MAX_FILE_SIZE,
+    maxTransfersPerMember: options.maxTransfersPerMember ?? MAX_TRANSFERS_PER_MEMBER,
+    maxTransfers: options.maxTransfers ?? MAX_TRANSFERS,
+    maxSpoolBytes: options.maxSpoolBytes ?? MAX_SPOOL_BYTES,
+    uploadBytesPerSecond: options.uploadBytesPerSecond ?? FILE_UPLOAD_BYTES_PER_SECOND,
+    uploadBurstBytes: options.uploadBurstBytes ?? FILE_UPLOAD_BURST_BYTES,
+    uploadStartMs: options.uploadStartMs ?? FILE_UPLOAD_START_MS,
+    keepMs: options.keepMs ?? FILE_KEEP_MS,
+    spoolDir: options.spoolDir ?? tmpdir()
+  }
+}
+
+/** Transfers whose ending is remembered after they are gone. */
+const ENDINGS_KEPT = 256
+
+/** One offered file at the host. */
+export interface HostedTransfer {
+  readonly seq: number
+  readonly sender: string
+  /** Recipients who have neither fetched it whole nor declined it, nor left. */
+  readonly waiting: Set<string>
+  readonly recipients: ReadonlySet<string>
+  spool: TransferSpool | undefined
+  uploading: boolean
+  ended: boolean
+  timer: ReturnType<typeof setTimeout> | undefined
+}
+
+export interface HostedTransfersInit {
+  limits: FileLimits
+  log: Logger
+}
+
+export class HostedTransfers {
+  readonly limits: FileLimits
+  private readonly log: Logger
+  private readonly transfers = new Map<number, HostedTransfer>()
+  private readonly throttles = new Map<string, ByteThrottle>()
+  /** Why recent transfers ended, so a late upload or request hears the real reason. */
+  private readonly endings = new Map<number, Reason>()
+  private spoolBytes = 0
+
+  constructor(init: HostedTransfersInit) {
+    this.limits = init.limits
+    this.log = init.log
+  }
+
+  /** Transfers at the host now (offered, uploading, or waiting to be fetched). */
+  get size(): number {
+    return this.transfers.size
+  }
+
+  /** Why `sender` may not offer another file now, if it may not. */
+  refusal(sender: string): Reason | undefined {
+    if (this.transfers.size >= this.limits.maxTransfers) return Reason.TOO_MANY_TRANSFERS
+    let own = 0
+    for (const t of this.transfers.values()) if (t.sender === sender) own++
+    return own >= this.limits.maxTransfersPerMember ? Reason.TOO_MANY_TRANSFERS : undefined
+  }
+
+  /** The relay numbered an offer: its upload is expected soon, from its sender alone. */
+  offered(seq: number, sender: string, recipients: readonly string[]): void {
+    const others = recipients.filter((r) => r !== sender)
+    const transfer: HostedTransfer = {
+      seq,
+      sender,
+      recipients: new Set(others),
+      waiting: new Set(others),
+      spool: undefined,
+      uploading: false,
+      ended: false,
+      timer: undefined
+    }
+    this.transfers.set(seq, transfer)
+    this.arm(transfer, this.limits.uploadStartMs)
+  }
+
+  /** The transfer `seq` as `peerId` may upload it: its sender, once, within the limits. */
+  async startUpload(peerId: string, seq: number, size: number): Promise<HostedTransfer> {
+    const transfer = this.transfers.get(seq)
+    if (
+      transfer === undefined ||
+      transfer.sender !== peerId ||
+      transfer.uploading ||
+      transfer.spool !== undefined
+    ) {
+      throw this.unknown(seq)
+    }
+    if (size > this.limits.maxFileSize) {
+      void this.end(transfer, Reason.FILE_TOO_LARGE)
+      throw transferError(
+        Reason.FILE_TOO_LARGE,
+        `the file is ${size} bytes; this host relays at most ${this.limits.maxFileSize}`
+      )
+    }
+    if (this.spoolBytes + size > this.limits.maxSpoolBytes) {
+      void this.end(transfer, Reason.TOO_MANY_TRANSFERS)
+      throw transferError(Reason.TOO_MANY_TRANSFERS, "the host's room for files in transit is full")
+    }
+    transfer.uploading = true
+    this.spoolBytes += size
+    try {
+      transfer.spool = await TransferSpool.create(this.limits.spoolDir, size)
+    } catch (err) {
+      this.spoolBytes -= size
+      void this.end(transfer, Reason.TRANSFER_FAILED)
+      throw err
+    }
+    // Uploading: the lapse timer waits for the upload's own end.
+    if (transfer.timer !== undefined) clearTimeout(transfer.timer)
+    return transfer
+  }
+
+  /** How long `peerId` must wait before `bytes` more of its upload are taken (its rate limit). */
+  uploadDelay(peerId: string, bytes: number): number {
+    let throttle = this.throttles.get(peerId)
+    if (throttle === undefined) {
+      throttle = new ByteThrottle({
+        perSecond: this.limits.uploadBytesPerSecond,
+        burst: this.limits.uploadBurstBytes
+      })
+      this.throttles.set(peerId, throttle)
+    }
+    return throttle.delayFor(bytes)
+  }
+
+  /** The upload is whole: the file stays for those who have yet to fetch it, `keepMs` at most. */
+  uploaded(transfer: HostedTransfer): void {
+    transfer.uploading = false
+    if (transfer.waiting.size === 0) void this.end(transfer, Reason.TRANSFER_DONE)
+    else this.arm(transfer, this.limits.keepMs)
+  }
+
+  /** The transfer `seq` as recipient `peerId` may fetch it. */
+  forRecipient(peerId: string, seq: number): HostedTransfer {
+    const transfer = this.transfers.get(seq)
+    if (transfer === undefined || !transfer.waiting.has(peerId)) throw this.unknown(seq)
+    return transfer
+  }
+
+  /** The transfer `seq` if `peerId` sent it. */
+  forSender(peerId: string, seq: number): HostedTransfer | undefined {
+    const transfer = this.transfers.get(seq)
+    return transfer?.sender === peerId ? transfer : undefined
+  }
+
+  /** `peerId` has the whole file, or declined it: once nobody is waiting, the spool goes. */
+  settled(transfer: HostedTransfer, peerId: string): void {
+    transfer.waiting.delete(peerId)
+    const whole = transfer.spool?.complete === true && !transfer.uploading
+    if (transfer.waiting.size === 0 && (whole || transfer.spool === undefined)) {
+      void this.end(transfer, Reason.TRANSFER_DONE)
+    }
+  }
+
+  /** A member left the room for good: it fetches nothing more, and its rate limit is forgotten. */
+  memberLeft(peerId: string): void {
+    this.throttles.delete(peerId)
+    for (const transfer of [...this.transfers.values()]) {
+      if (transfer.waiting.has(peerId)) this.settled(transfer, peerId)
+    }
+  }
+
+  /** Ends a transfer: readers still reading are told `reason`, and its spool is removed. */
+  async end(transfer: HostedTransfer, reason: Reason, message?: string): Promise<void> {
+    if (transfer.ended) return
+    transfer.ended = true
+    if (transfer.timer !== undefined) clearTimeout(transfer.timer)
+    this.transfers.delete(transfer.seq)
+    this.endings.set(transfer.seq, reason)
+    for (const old of [...this.endings.keys()].slice(0, -ENDINGS_KEPT)) this.endings.delete(old)
+    this.log('transfer %d ended: %s', transfer.seq, Reason[reason])
+    const spool = transfer.spool
+    if (spool !== undefined) {
+      this.spoolBytes -= spool.size
+      await spool.end(transferError(reason, message))
+    }
+  }
+
+  /** Ends every transfer (the room is closing). */
+  async close(): Promise<void> {
+    await Promise.all([...this.transfers.values()].map((t) => this.end(t, Reason.HOST_CLOSING)))
+  }
+
+  /** A transfer that is not (or no longer) there for this peer: why it ended, when that is known. */
+  private unknown(seq: number) {
+    const ending = this.endings.get(seq)
+    if (ending === Reason.TRANSFER_DONE)
+      return transferError(Reason.TRANSFER_UNKNOWN, 'that transfer is over')
+    return transferError(ending ?? Reason.TRANSFER_UNKNOWN)
+  }
+
+  private arm(transfer: HostedTransfer, ms: number): void {
+    if (transfer.timer !== undefined) clearTimeout(transfer.timer)
+    transfer.timer = setTimeout(() => void this.end(transfer, Reason.TIMEOUT), ms)
+    transfer.timer.unref()
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * @module The frames of `/securechat/file/1.0.0`: one `FileFrame` each, with exactly one field set,
+ * scanned against the schema before decoding and checked against their bounds after.
+ */
+import type { Uint8ArrayList } from 'uint8arraylist'
+import { MAX_REASON_MESSAGE_LENGTH } from './constants.js'
+import { FILE_CHUNK_BYTES, FILE_CHUNK_TAG_BYTES } from './file-chunks.js'
+import { FrameError } from './frame.js'
+import { FileFrame, Reason } from './wire/securechat.js'
+import { FILE_FRAME_RULE, scanFrame } from './wire-scan.js'
+
+export type FileFrameKind = keyof FileFrame
+export const FILE_FRAME_KINDS: readonly FileFrameKind[] = ['upload', 'request', 'ready', 'chunk', 'end']
+
+/** A file frame narrowed by its kind. */
+export type FileFrameOf<K extends FileFrameKind> = { kind: K; body: NonNullable<FileFrame[K]> }
+export type AnyFileFrame = { [K in FileFrameKind]: FileFrameOf<K> }[FileFrameKind]
+
+export function fileFrame<K extends FileFrameKind>(kind: K, body: NonNullable<FileFrame[K]>): FileFrameOf<K> {
+  return { kind, body }
+}
+
+export function encodeFileFrame(frame: AnyFileFrame): Uint8Array {
+  return FileFrame.encode({ [frame.kind]: frame.body } as Partial<FileFrame>)
+}
+
+function check(condition: boolean, what: string): void {
+  if (!condition) throw new FrameError(`field out of bounds: ${what}`)
+}
+
+const whole = (n: number): boolean => Number.isSafeInteger(n) && n >= 0
+
+/** Decodes and validates one file frame; anything else is a `FrameError`, never a crash. */
+export function decodeFileFrame(bytes: Uint8Array | Uint8ArrayList): AnyFileFrame {
+  const own = bytes instanceof Uint8Array ? bytes : bytes.subarray()
+  try {
+    scanFrame(own, FILE_FRAME_RULE)
+  } catch (err) {
+    throw new FrameError(`file frame refused: ${(err as Error).message}`)
+  }
+  let decoded: FileFrame
+  try {
+    decoded = FileFrame.decode(own)
+  } catch (err) {
+    throw new FrameError(`file frame does not decode: ${(err as Error).message}`)
+  }
+  const kind = FILE_FRAME_KINDS.find((k) => decoded[k] != null) as FileFrameKind
+  const frame = { kind, body: decoded[kind] } as AnyFileFrame
+  switch (frame.kind) {
+    case 'upload':
+      check(whole(frame.body.seq) && frame.body.seq > 0, 'upload.seq')
+      check(whole(frame.body.size), 'upload.size')
+      break
+    case 'request':
+      check(whole(frame.body.seq) && frame.body.seq > 0, 'request.seq')
+      check(whole(frame.body.fromChunk), 'request.fromChunk')
+      break
+    case 'ready':
+      check(whole(frame.body.size), 'ready.size')
+      break
+    case 'chunk':
+      check(whole(frame.body.index), 'chunk.index')
+      check(frame.body.sealed.byteLength >= FILE_CHUNK_TAG_BYTES, 'chunk.sealed')
+      check(frame.body.sealed.byteLength <= FILE_CHUNK_BYTES + FILE_CHUNK_TAG_BYTES, 'chunk.sealed')
+      break
+    case 'end':
+      check(
+        Object.values(Reason).includes(frame.body.reason) && frame.body.reason !== Reason.REASON_UNSPECIFIED,
+        'end.reason'
+      )
+      check(frame.body.message.length <= MAX_REASON_MESSAGE_LENGTH, 'end.message')
+      break
+  }
+  return frame
+}
