@@ -8,7 +8,7 @@ import { asBufferSource } from '../protocol/bytes.js'
 import { FILE_PROTOCOL_ID } from '../protocol/constants.js'
 import { fileFrame } from '../protocol/file-frame.js'
 import { Reason } from '../protocol/wire/securechat.js'
-import { TransferError } from './errors.js'
+import { FileSaveError, TransferError } from './errors.js'
 import { FileStream } from './file-stream.js'
 import type { HostedTransfers } from './hosted-transfers.js'
 
@@ -21,8 +21,11 @@ export interface SealedChunk {
 export interface FileCarrier {
   /** Hands the host the chunks of offer `seq`; resolves once the host holds them all. */
   upload(seq: number, size: number, chunks: AsyncIterable<SealedChunk>, signal?: AbortSignal): Promise<void>
-  /** The chunks of transfer `seq` from `fromChunk` on, as the host has them; ends after the last. */
-  download(seq: number, fromChunk: number, signal?: AbortSignal): AsyncGenerator<SealedChunk>
+  /**
+   * The chunks of transfer `seq` from `fromChunk` on, as the host has them; ends after the last.
+   * Throws at once when the host's copy is not of the `size` the signed offer gave.
+   */
+  download(seq: number, fromChunk: number, size: number, signal?: AbortSignal): AsyncGenerator<SealedChunk>
   /** Declines transfer `seq` (a receiver), or cancels it for everyone (its sender). */
   decline(seq: number): Promise<void>
 }
@@ -30,6 +33,13 @@ export interface FileCarrier {
 /** The host's `FileEnd` for a copy that is whole, which ends a stream without error. */
 function isDone(err: unknown): boolean {
   return err instanceof TransferError && err.reason === Reason.TRANSFER_DONE
+}
+
+/** The upload's size (what the host holds) against the offer's, which the sender signed. */
+function checkSize(uploaded: number, offered: number): void {
+  if (uploaded !== offered) {
+    throw new FileSaveError('ESIZE', `the host's copy is ${uploaded} bytes; the offer said ${offered}`)
+  }
 }
 
 /** A member that joined: each upload and download is a stream of its own on its connection to the host. */
@@ -76,18 +86,25 @@ export class StreamCarrier implements FileCarrier {
     }
   }
 
-  async *download(seq: number, fromChunk: number, signal?: AbortSignal): AsyncGenerator<SealedChunk> {
+  async *download(
+    seq: number,
+    fromChunk: number,
+    size: number,
+    signal?: AbortSignal
+  ): AsyncGenerator<SealedChunk> {
     const files = await this.open(signal)
     try {
       await files.write(fileFrame('request', { seq, fromChunk, decline: false }), signal)
-      await files.expect('ready', signal)
+      const ready = await files.expect('ready', signal)
+      checkSize(ready.body.size, size)
       for (;;) {
         const { body } = await files.expect('chunk', signal)
         yield body
       }
     } catch (err) {
-      if (isDone(err)) return
-      throw err
+      if (!isDone(err)) throw err
+      // Every chunk before it has been taken: the host may now count this copy as received.
+      await files.end(Reason.TRANSFER_DONE, 'received')
     } finally {
       // Stopped early (cancelled, a bad chunk): the host's writer sees the stream go.
       if (files.stream.status === 'open') files.abort(new TransferError(Reason.TRANSFER_CANCELLED, 'stopped'))
@@ -138,7 +155,12 @@ export class LocalCarrier implements FileCarrier {
     this.transfers.uploaded(transfer)
   }
 
-  async *download(seq: number, fromChunk: number, signal?: AbortSignal): AsyncGenerator<SealedChunk> {
+  async *download(
+    seq: number,
+    fromChunk: number,
+    size: number,
+    signal?: AbortSignal
+  ): AsyncGenerator<SealedChunk> {
     const transfer = this.transfers.forRecipient(this.self, seq)
     while (transfer.spool === undefined) {
       if (transfer.ended) throw new TransferError(Reason.TRANSFER_UNKNOWN, 'the transfer ended')
@@ -146,6 +168,7 @@ export class LocalCarrier implements FileCarrier {
       signal?.throwIfAborted()
     }
     const spool = transfer.spool
+    checkSize(spool.size, size)
     for (let index = fromChunk; index < spool.count; index++) {
       yield { index, sealed: await spool.read(index, signal) }
     }

@@ -29,6 +29,7 @@ export interface FileServiceInit {
   isMember(peerId: string): boolean
   signal: AbortSignal
   log: Logger
+  tap?: (seq: number, index: number, sealed: Readonly<Uint8Array>) => void
 }
 
 /** A signal that aborts with the room, or after `ms` without progress. */
@@ -94,6 +95,7 @@ export class FileService {
         if (body.index !== index) {
           throw new TransferError(Reason.MALFORMED, `chunk ${body.index} came, ${index} was due`)
         }
+        this.init.tap?.(upload.seq, index, body.sealed)
         await spool.append(index, body.sealed)
         const wait = transfers.uploadDelay(peerId, body.sealed.byteLength)
         if (wait > 0) await sleep(wait, undefined, { signal: this.init.signal })
@@ -145,8 +147,20 @@ export class FileService {
         stallSignal(this.init.signal)
       )
     }
+    // Sent is not received: only the receiver's own FileEnd, after it has taken the last chunk, says
+    // it holds them all. A link that drops first leaves it waiting, to resume.
+    await files.write(
+      fileFrame('end', { reason: Reason.TRANSFER_DONE, message: 'sent' }),
+      stallSignal(this.init.signal)
+    )
+    try {
+      await files.read(stallSignal(this.init.signal))
+      throw new TransferError(Reason.UNEXPECTED_FRAME, 'a frame after the last chunk')
+    } catch (err) {
+      if (!(err instanceof TransferError && err.reason === Reason.TRANSFER_DONE)) throw err
+    }
     transfers.settled(transfer, peerId)
     log('%s fetched transfer %d', peerId, request.seq)
-    await files.end(Reason.TRANSFER_DONE)
+    await files.close()
   }
 }

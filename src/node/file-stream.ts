@@ -141,8 +141,14 @@ export class FileStream {
       this.reader.clear()
       this.stream.abort(this.failure)
     }
-    if (this.bufferedBytes >= PAUSE_AT_BYTES && this.stream.readStatus === 'readable') this.stream.pause()
+    // Paused after the event, never inside it: `resume()` hands over what it held by these very events and
+    // re-opens the muxer's window after them, which would undo a pause made meanwhile.
+    if (this.bufferedBytes >= PAUSE_AT_BYTES) queueMicrotask(this.pauseIfFull)
     this.wake?.()
+  }
+
+  private readonly pauseIfFull = (): void => {
+    if (this.bufferedBytes >= PAUSE_AT_BYTES && this.stream.readStatus === 'readable') this.stream.pause()
   }
 
   private readonly onEnd = (): void => {

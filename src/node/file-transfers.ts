@@ -97,11 +97,20 @@ interface Outgoing {
   uploaded: boolean
 }
 
+/** The codes of `file-failed` for the download's own failures (the rest are system codes: `enospc`…). */
+const FILE_SAVE_CODES: Record<string, string> = {
+  EMISMATCH: 'mismatch',
+  ESIZE: 'size-mismatch',
+  ESHORT: 'truncated',
+  EORDER: 'out-of-order',
+  ETOOLONG: 'size-mismatch'
+}
+
 /** What a failed transfer is called in `file-failed` events and errors. */
 function failureCode(err: unknown, signal?: AbortSignal): string {
   if (signal?.aborted === true) return 'cancelled'
   if (err instanceof ReasonError) return reasonCode(err.reason)
-  if (err instanceof FileSaveError) return err.code === 'EMISMATCH' ? 'mismatch' : err.code.toLowerCase()
+  if (err instanceof FileSaveError) return FILE_SAVE_CODES[err.code] ?? err.code.toLowerCase()
   if ((err as Error).name === 'DecryptionError') return 'tampered'
   return 'transfer-failed'
 }
@@ -264,7 +273,7 @@ export class FileTransfers {
       let next = 0
       while (next < count) {
         try {
-          for await (const { index, sealed } of this.init.carrier.download(id, next, signal)) {
+          for await (const { index, sealed } of this.init.carrier.download(id, next, offer.size, signal)) {
             if (index !== next) throw new FileSaveError('EORDER', `chunk ${index} came, ${next} was due`)
             const plaintext = await openChunk(
               key,

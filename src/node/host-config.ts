@@ -94,6 +94,8 @@ export interface RoomHostOptions extends Omit<NodeOptions, 'listen'> {
    * these frames anyway, and they are sealed for the recipients. It must not change the Post.
    */
   relayTap?: (post: Readonly<Post>, sender: string) => void
+  /** Sees every sealed chunk a member uploads (tests playing a curious host); it must not change it. */
+  fileTap?: (seq: number, index: number, sealed: Readonly<Uint8Array>) => void
   /** The host's bounds on the files members send through it (size, transfers at once, rate). */
   fileLimits?: Partial<FileLimits>
   /** Files offered to the host's own member: where they go, what is accepted without asking. */

@@ -20,6 +20,7 @@ export interface HostFilesInit {
   signal: AbortSignal
   log: Logger
   feed: EventFeed
+  tap?: (seq: number, index: number, sealed: Readonly<Uint8Array>) => void
   /** The host's own member's choices, and how it offers a file (absent for a relay-only host). */
   own?: MemberFileOptions & {
     offer(offer: FileOffer, signal?: AbortSignal): Promise<{ seq: number; recipients: string[] }>
@@ -37,7 +38,8 @@ export class HostFiles {
       transfers: this.transfers,
       isMember: init.isMember,
       signal: init.signal,
-      log: init.log
+      log: init.log,
+      ...(init.tap === undefined ? {} : { tap: init.tap })
     })
     const own = init.own
     this.own =

@@ -27,6 +27,7 @@ import {
   MAX_CONNECTIONS,
   MAX_INCOMING_PENDING_CONNECTIONS,
   MAX_PENDING_PER_SOURCE,
+  MAX_STREAM_WINDOW_BYTES,
   MDNS_SERVICE_TAG
 } from './constants.js'
 import { hostDialer } from './host-dialer.js'
@@ -169,7 +170,9 @@ export async function createSecureChatNode(options: NodeOptions = {}): Promise<L
       options.connectionGater
     ),
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // A stream paused by its reader (a file spooled to a slow disk, a throttled download) still takes
+    // what its window allows: a bounded window bounds what any one stream makes its reader hold.
+    streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW_BYTES } })],
     connectionManager: {
       inboundConnectionThreshold: options.inboundConnectionThreshold ?? INBOUND_CONNECTION_THRESHOLD,
       maxConnections: options.maxConnections ?? MAX_CONNECTIONS,

@@ -9,6 +9,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { constantTimeEqual } from '../protocol/bytes.js'
 import { SecureChatError } from '../protocol/errors.js'
+import type { FileOffer } from '../protocol/file-offer.js'
 import { type AnyFrame, frame } from '../protocol/frame.js'
 import type { MemberKeyPair } from '../protocol/member-keys.js'
 import { reasonCode } from '../protocol/reasons.js'
@@ -75,6 +76,7 @@ export class RoomMember {
   readonly hostIsMember: boolean
   /** The files this member sends and is offered: `accept`, `reject`, `cancel` by transfer id. */
   readonly files: FileTransfers
+  private readonly fileCarrier = new StreamCarrier(() => this.connection)
   private readonly participant: Participant
   private readonly keys: MemberKeyPair
   private readonly node: Libp2p
@@ -135,7 +137,7 @@ export class RoomMember {
       ...init.files,
       downloadDir: init.files.downloadDir ?? process.cwd(),
       feed: this.feed,
-      carrier: new StreamCarrier(() => this.connection),
+      carrier: this.fileCarrier,
       offer: (offer, signal) => this.participant.sendOffer(offer, signal),
       connected: (signal) => this.whenConnected(signal),
       log: this.log.newScope('files')
@@ -239,12 +241,16 @@ export class RoomMember {
     readonly node: Libp2p
     readonly resumeToken: string
     readonly ownSenderKey: SenderKey | undefined
+    readonly fileCarrier: StreamCarrier
+    offerFile(offer: FileOffer): Promise<{ seq: number; recipients: string[] }>
   } {
     return {
       channel: this.channel,
       node: this.node,
       resumeToken: this.resumeToken,
-      ownSenderKey: this.participant.ownSenderKey
+      ownSenderKey: this.participant.ownSenderKey,
+      fileCarrier: this.fileCarrier,
+      offerFile: (offer) => this.participant.sendOffer(offer)
     }
   }
 
