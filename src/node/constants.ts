@@ -137,10 +137,10 @@ export const RELAY_MAX_HELD_BYTES = 128 * 2 ** 20
 export const MOVE_SETTLE_MS = 500
 /** The largest file a host relays (`--max-file-size`). */
 export const MAX_FILE_SIZE = 2 * 1024 * 1024 * 1024
-/** Transfers one member may have offered and not yet ended, at once. */
+/** Files one member may have offered and not yet wholly uploaded, at once. */
 export const MAX_TRANSFERS_PER_MEMBER = 4
-/** Transfers on the whole host at once. */
-export const MAX_TRANSFERS = 32
+/** Transfers on the whole host at once, those whose files wait to be fetched included. */
+export const MAX_TRANSFERS = 64
 /** Bytes the host's spooled files may take on its disk together. */
 export const MAX_SPOOL_BYTES = 8 * 1024 * 1024 * 1024
 /** Bytes per second one member may upload (a faster one is slowed down, not refused), and its burst. */

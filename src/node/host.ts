@@ -143,6 +143,7 @@ export class RoomHost {
       signal: this.shutdown.signal,
       log: node.logger.forComponent('securechat:files'),
       feed: this.feed,
+      ...(options.fileTap === undefined ? {} : { tap: options.fileTap }),
       ...(self === undefined
         ? {}
         : { own: { ...options.files, offer: (o, signal) => self.sendOffer(o, signal) } })

@@ -96,11 +96,17 @@ export class HostedTransfers {
     return this.transfers.size
   }
 
-  /** Why `sender` may not offer another file now, if it may not. */
+  /**
+   * Why `sender` may not offer another file now, if it may not: the host holds its cap of transfers,
+   * or the sender has its own cap of files not yet wholly uploaded (a whole file waiting for those who
+   * have not fetched it counts only against the host's caps).
+   */
   refusal(sender: string): Reason | undefined {
     if (this.transfers.size >= this.limits.maxTransfers) return Reason.TOO_MANY_TRANSFERS
     let own = 0
-    for (const t of this.transfers.values()) if (t.sender === sender) own++
+    for (const t of this.transfers.values()) {
+      if (t.sender === sender && t.spool?.complete !== true) own++
+    }
     return own >= this.limits.maxTransfersPerMember ? Reason.TOO_MANY_TRANSFERS : undefined
   }
 

@@ -255,14 +255,23 @@ describe('file transfer', () => {
     }
   })
 
-  it('the host refuses a file over its size limit and an offer past the cap on transfers, each with its reason', async () => {
+  it('the host refuses a file over its size limit and offers past its caps on transfers, each with its reason', async () => {
     const { host, members, close } = await room(['alice', 'bob'], {
-      host: { fileLimits: { maxFileSize: 100_000, maxTransfersPerMember: 1 } }
+      host: {
+        fileLimits: {
+          maxFileSize: 2 * MiB,
+          maxTransfersPerMember: 1,
+          maxTransfers: 2,
+          uploadBytesPerSecond: 1 * MiB,
+          uploadBurstBytes: FILE_CHUNK_BYTES
+        }
+      }
     })
     const [alice, bob] = members as [RoomMember, RoomMember]
+    const tooMany = (err: Error & { reason?: Reason }) => err.reason === Reason.TOO_MANY_TRANSFERS
     try {
       const bobEvents = record(bob)
-      const large = sourceFile(root, 100_001, 'large.bin')
+      const large = sourceFile(root, 2 * MiB + 1, 'large.bin')
       await assert.rejects(alice.sendFile(large.path), (err: Error & { reason?: Reason }) => {
         assert.equal(err.reason, Reason.FILE_TOO_LARGE)
         return true
@@ -270,13 +279,17 @@ describe('file transfer', () => {
       const offer = await until(bob, offerTo(bobEvents))
       await assert.rejects(bob.files.accept(offer.id))
       assert.equal(findEvent(bobEvents, 'file-failed')?.code, 'file-too-large')
-      // One transfer at a time: the first waits for bob; a second is refused at the offer.
-      const small = sourceFile(root, 1000, 'small.txt')
-      await alice.sendFile(small.path)
-      await assert.rejects(alice.sendFile(small.path), (err: Error & { reason?: Reason }) => {
-        assert.equal(err.reason, Reason.TOO_MANY_TRANSFERS)
-        return true
-      })
+      // One file uploading at a time per member: a second offer meanwhile is refused.
+      const slow = sourceFile(root, 1 * MiB, 'slow.bin')
+      const aliceEvents = record(alice)
+      const first = alice.sendFile(slow.path)
+      await until(alice, () => findEvent(aliceEvents, 'file-offered'))
+      await assert.rejects(alice.sendFile(slow.path), tooMany)
+      await first
+      // Whole and waiting for bob and the host, it no longer counts against alice; the host's own cap
+      // of two transfers at once still does.
+      await alice.sendFile(slow.path)
+      await assert.rejects(alice.sendFile(slow.path), tooMany)
       assert.equal(host.debug.members.size, 3)
     } finally {
       await close()
