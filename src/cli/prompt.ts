@@ -67,6 +67,10 @@ export class Terminal {
   /** The line being asked for stays out of the input history (the up arrow must not recall it). */
   private forgetting = false
   private chatPrompt = '> '
+  /** One line kept just above the input line (transfers' progress), or none. */
+  private status: string | undefined
+  /** Whether the status line is on the screen now, one row above the input line. */
+  private statusShown = false
 
   constructor(streams: TerminalStreams) {
     this.output = streams.output
@@ -169,7 +173,7 @@ export class Terminal {
 
   /** Draws the input line again (after Enter on an empty line, readline leaves none). */
   refresh(): void {
-    if (this.interactive && !this.ended && this.waiter === undefined) this.rl.prompt(true)
+    if (this.interactive && !this.ended && this.waiter === undefined) this.redraw('')
   }
 
   /** Prints lines above the input line, which is redrawn below them with what was typed. */
@@ -178,12 +182,33 @@ export class Terminal {
       this.output.write(`${text}\n`)
       return
     }
+    this.redraw(`${text}\n`)
+  }
+
+  /**
+   * Keeps `text` as one line just above the input line, redrawn in place at each call; undefined
+   * removes it. It must fit in one row (`columns`). Only on a terminal: piped output has no place
+   * that can be redrawn.
+   */
+  setStatus(text: string | undefined): void {
+    if (text === this.status) return
+    this.status = text
+    if (this.interactive && !this.ended && this.waiter === undefined) this.redraw('')
+  }
+
+  /**
+   * Clears the status line and the input line, writes `above`, then the status line and the input
+   * line again with what was typed.
+   */
+  private redraw(above: string): void {
     const { rows } = this.rl.getCursorPos()
-    moveCursor(this.output, 0, -rows)
+    moveCursor(this.output, 0, -rows - (this.statusShown ? 1 : 0))
     cursorTo(this.output, 0)
     clearScreenDown(this.output)
+    this.statusShown = this.status !== undefined
+    const status = this.status === undefined ? '' : `${this.status}\n`
     // readline redraws from `rows` lines above the cursor: leave it that many blank lines to climb.
-    this.output.write(`${text}\n${'\n'.repeat(rows)}`)
+    this.output.write(`${above}${status}${'\n'.repeat(rows)}`)
     this.rl.prompt(true)
   }
 
@@ -195,9 +220,11 @@ export class Terminal {
     if (!this.interactive) return
     const width = stripVTControlCharacters(this.chatPrompt + line).length
     const rows = Math.max(1, Math.ceil(width / Math.max(1, this.columns)))
-    moveCursor(this.output, 0, -rows)
+    moveCursor(this.output, 0, -rows - (this.statusShown ? 1 : 0))
     cursorTo(this.output, 0)
     clearScreenDown(this.output)
+    // Gone with it; the next print or refresh draws it again below what is printed.
+    this.statusShown = false
   }
 
   /** Ends input; on a terminal the input line is erased, so the screen ends with the last output. */
@@ -206,7 +233,7 @@ export class Terminal {
     this.closing = true
     if (this.interactive && this.waiter === undefined) {
       const { rows } = this.rl.getCursorPos()
-      moveCursor(this.output, 0, -rows)
+      moveCursor(this.output, 0, -rows - (this.statusShown ? 1 : 0))
       cursorTo(this.output, 0)
       clearScreenDown(this.output)
     }
