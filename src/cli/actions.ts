@@ -1,6 +1,8 @@
 /** Carries out a slash command on a session; the chat screen and --json mode each show the result. */
+import { homedir } from 'node:os'
 import { nicknameKey } from '../protocol/nickname.js'
 import { type Command, type CommandHelp, commandsFor } from './commands.js'
+import { runFileCommand } from './file-actions.js'
 import type { ChatSession, IssuedInvitation, Person, RoomCode } from './session.js'
 
 export type CommandResult =
@@ -8,7 +10,7 @@ export type CommandResult =
   | { kind: 'who'; members: Person[] }
   | { kind: 'code'; code: RoomCode }
   | { kind: 'invitation'; invitation: IssuedInvitation }
-  | { kind: 'ok'; command: string; message: string; detail: Record<string, string> }
+  | { kind: 'ok'; command: string; message: string; detail: Record<string, string | number> }
   | { kind: 'error'; command: string; code: string; message: string }
   | { kind: 'quit' }
 
@@ -69,6 +71,11 @@ export async function runCommand(command: Command, session: ChatSession): Promis
       if (host === undefined) return hostOnly()
       host.unlock()
       return ok('unlock', 'room unlocked: joiners are admitted again', {})
+    case 'send':
+    case 'accept':
+    case 'reject':
+    case 'cancel':
+      return runFileCommand(command, session, homedir())
   }
 }
 

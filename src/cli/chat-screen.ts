@@ -1,12 +1,14 @@
 /**
  * The interactive chat: messages, joins and leaves appear above the input line (which keeps what is
  * being typed), each nickname in its own colour, with HH:MM timestamps. The host's prompt carries
- * the room code and its countdown. Ctrl-C, Ctrl-D or /quit leaves and the room is told.
+ * the room code and its countdown. A file transfer under way shows its progress in one status line
+ * just above the input line. Ctrl-C, Ctrl-D or /quit leaves and the room is told.
  */
 import * as defaults from '../node/constants.js'
 import type { RoomEvent } from '../node/index.js'
 import { NickColours, type Style } from './colours.js'
 import { ExitCode } from './exit-codes.js'
+import { type FileEvent, FileView, isFileEvent } from './file-view.js'
 import { clock, localDateTime, spacedCode } from './format.js'
 import { describeCode } from './io.js'
 import type { Terminal } from './prompt.js'
@@ -19,6 +21,8 @@ export interface ChatScreenOptions {
   style: Style
   /** The stream behind the terminal, for the QR code's width check. */
   stdout: { isTTY?: boolean; columns?: number }
+  /** Offers up to this many bytes are accepted without asking (--accept-files); -1 or absent: none. */
+  acceptFilesUpTo?: number
 }
 
 /** The chat screen face: the session's life is session-runner.ts's; this draws it and reads the terminal. */
@@ -40,6 +44,7 @@ export class ChatScreen implements Face {
   private readonly style: Style
   private readonly stdout: ChatScreenOptions['stdout']
   private readonly colours = new NickColours()
+  private readonly files: FileView
   private code: RoomCode | undefined
   private stopCode: (() => void) | undefined
   private ticker: NodeJS.Timeout | undefined
@@ -49,6 +54,7 @@ export class ChatScreen implements Face {
     this.terminal = terminal
     this.style = options.style
     this.stdout = options.stdout
+    this.files = new FileView({ nick: (nick) => this.nick(nick), acceptUpTo: options.acceptFilesUpTo })
     for (const person of session.who()) this.colours.colourOf(person.nick)
   }
 
@@ -200,6 +206,10 @@ export class ChatScreen implements Face {
   }
 
   show(event: RoomEvent): void {
+    if (isFileEvent(event)) {
+      this.showFile(event)
+      return
+    }
     switch (event.type) {
       case 'message':
         this.line(event.ts, `<${this.nick(event.from)}> ${displayText(event.text)}`)
@@ -283,6 +293,15 @@ export class ChatScreen implements Face {
     }
   }
 
+  /** A transfer's line above the input line, and its progress in the status line just over it. */
+  private showFile(event: FileEvent): void {
+    const shown = this.files.line(event)
+    this.terminal.setStatus(this.files.status(this.terminal.columns))
+    if (shown === undefined) return
+    if (shown.alert) this.notice(shown.text, true)
+    else this.line(Date.now(), shown.text)
+  }
+
   showResult(result: ShownResult): void {
     const s = this.style
     switch (result.kind) {
@@ -314,12 +333,13 @@ export class ChatScreen implements Face {
       case 'invitation':
         this.showInvitation(result.invitation)
         return
+      // A result may repeat what was typed (a path, a nickname): shown as text, like anything typed.
       case 'ok':
-        this.notice(result.message)
+        this.notice(displayText(result.message))
         this.terminal.updatePrompt(this.prompt())
         return
       case 'error':
-        this.notice(result.message, true)
+        this.notice(displayText(result.message), true)
         return
     }
   }

@@ -17,6 +17,8 @@ export type Command =
   | { name: 'ban'; nick: string }
   | { name: 'lock' }
   | { name: 'unlock' }
+  | { name: 'send'; path: string }
+  | { name: 'accept' | 'reject' | 'cancel'; id: number }
 
 export type CommandName = Command['name']
 
@@ -58,7 +60,21 @@ export const COMMANDS: readonly CommandHelp[] = [
     hostOnly: true
   },
   { name: 'lock', usage: '/lock', summary: 'refuse every new joiner', hostOnly: true },
-  { name: 'unlock', usage: '/unlock', summary: 'admit joiners again', hostOnly: true }
+  { name: 'unlock', usage: '/unlock', summary: 'admit joiners again', hostOnly: true },
+  {
+    name: 'send',
+    usage: '/send <path>',
+    summary: 'offer a file to everyone in the room now (~ is your home; spaces are fine)',
+    hostOnly: false
+  },
+  { name: 'accept', usage: '/accept <id>', summary: 'download a file offered to you', hostOnly: false },
+  { name: 'reject', usage: '/reject <id>', summary: 'decline a file offered to you', hostOnly: false },
+  {
+    name: 'cancel',
+    usage: '/cancel <id>',
+    summary: 'stop a transfer: your upload (for everyone) or your download',
+    hostOnly: false
+  }
 ]
 
 const ALIASES: Record<string, CommandName> = { '?': 'help', exit: 'quit', q: 'quit', members: 'who' }
@@ -73,7 +89,8 @@ export function parseInput(line: string, role: Role): ParsedInput {
   if (text.trim() === '') return { kind: 'empty' }
   if (text.startsWith('//')) return { kind: 'message', text: text.slice(1) }
   if (!text.startsWith('/')) return { kind: 'message', text }
-  const [word = '', ...args] = text.slice(1).trim().split(/\s+/)
+  const body = text.slice(1).trim()
+  const [word = '', ...args] = body.split(/\s+/)
   const lower = word.toLowerCase()
   const name = ALIASES[lower] ?? COMMANDS.find((c) => c.name === lower)?.name
   if (name === undefined) {
@@ -84,7 +101,9 @@ export function parseInput(line: string, role: Role): ParsedInput {
     return { kind: 'invalid', code: 'host-only', message: `/${name} is for the host only` }
   }
   try {
-    return { kind: 'command', command: build(name, args, help) }
+    // A path is the rest of the line, spaces and all.
+    const rest = body.slice(word.length).trim()
+    return { kind: 'command', command: build(name, name === 'send' ? [rest] : args, help) }
   } catch (err) {
     return { kind: 'invalid', code: 'usage', message: (err as Error).message }
   }
@@ -110,6 +129,21 @@ function build(name: CommandName, args: string[], help: CommandHelp): Command {
       if (id === undefined || args.length !== 1) throw usage()
       return { name, id }
     }
+    case 'send': {
+      const path = unquote(args[0] ?? '')
+      if (path === '') throw usage()
+      return { name, path }
+    }
+    case 'accept':
+    case 'reject':
+    case 'cancel': {
+      const [id] = args
+      if (id === undefined || args.length !== 1) throw usage()
+      if (!/^[0-9]{1,15}$/.test(id)) {
+        throw new Error(`a transfer id is the number shown with the file, e.g. /${name} 3 (got "${id}")`)
+      }
+      return { name, id: Number(id) }
+    }
     case 'kick':
     case 'ban': {
       const [nick] = args
@@ -120,4 +154,13 @@ function build(name: CommandName, args: string[], help: CommandHelp): Command {
       if (args.length > 0) throw usage()
       return { name } as Command
   }
+}
+
+/**
+ * A path in one pair of matching quotes loses them: terminals quote a path dropped onto them when it
+ * has spaces, and people paste it as a shell would want it.
+ */
+function unquote(path: string): string {
+  const quoted = /^(["'])(.*)\1$/.exec(path)
+  return quoted === null ? path : (quoted[2] as string)
 }

@@ -10,6 +10,7 @@ import { ChatScreen } from './chat-screen.js'
 import { colourEnabled, Style } from './colours.js'
 import { formatDuration } from './duration.js'
 import { CliError, ExitCode, type ExitCodeValue, UsageError } from './exit-codes.js'
+import { type FileFlags, memberFileOptions } from './file-options.js'
 import { localDateTime, spacedCode } from './format.js'
 import { type Io, log, writeJson } from './io.js'
 import { codeEvent, invitationEvent, JsonFace } from './json-mode.js'
@@ -18,7 +19,7 @@ import { askNewAnswer, askQuestion, givenAnswer, questionProblem } from './secre
 import { currentCode, hostSession, watchCode } from './session.js'
 import { runSession } from './session-runner.js'
 
-export interface HostFlags {
+export interface HostFlags extends FileFlags {
   port?: number
   listen?: string[]
   announce?: string[]
@@ -39,6 +40,8 @@ export interface HostFlags {
   inboundThreshold?: number
   /** mDNS announcement on the LAN; `--no-mdns` turns it off. */
   mdns?: boolean
+  /** The largest file the host relays (--max-file-size). */
+  maxFileSize?: number
 }
 
 /** Puts `port` into every listen address that leaves the port to the system (`/tcp/0`). */
@@ -158,6 +161,8 @@ async function openRoom(
     log('room %s: %s', flags.room, stored === undefined ? 'new' : 'loaded')
   }
 
+  // Checked before anything is asked or opened: a wrong --download-dir is a usage error.
+  const files = memberFileOptions(flags, { env: io.env })
   const secrets = await roomSecrets(flags, stored, io, terminal)
   if (store !== undefined) {
     if (stored === undefined) {
@@ -186,6 +191,8 @@ async function openRoom(
     ...(flags.relayOnly === true ? { relayOnly: true } : {}),
     maxConnections: flags.maxConnections,
     inboundConnectionThreshold: flags.inboundThreshold,
+    files,
+    fileLimits: { maxFileSize: flags.maxFileSize ?? defaults.MAX_FILE_SIZE },
     ...(stored === undefined
       ? {}
       : {
@@ -305,7 +312,11 @@ async function openRoom(
     return runSession(session, face)
   }
 
-  const screen = new ChatScreen(session, terminal as Terminal, { style, stdout: io.stdout })
+  const screen = new ChatScreen(session, terminal as Terminal, {
+    style,
+    stdout: io.stdout,
+    acceptFilesUpTo: files.acceptUpTo
+  })
   const t = terminal as Terminal
   onAddresses((next) => {
     t.print('')

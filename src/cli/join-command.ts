@@ -3,6 +3,7 @@
  * nickname) and runs the chat. Interactively, a wrong answer or code is said plainly with the tries
  * left and asked again on a new connection (the host closes the stream on a wrong answer or code).
  */
+import type { MemberFileOptions } from '../node/file-transfers.js'
 import { JoinRefusedError, joinRoom, type RoomMember } from '../node/index.js'
 import {
   generateMemberKeyPair,
@@ -14,6 +15,7 @@ import { describeNicknameProblem, nicknameProblem, normaliseNickname } from '../
 import { ChatScreen } from './chat-screen.js'
 import { colourEnabled, Style } from './colours.js'
 import { CancelledError, type ExitCodeValue, UsageError } from './exit-codes.js'
+import { type FileFlags, memberFileOptions } from './file-options.js'
 import { type Io, log, writeJson } from './io.js'
 import { askInvitation, cleanCode, givenCode, givenInvitation, hideArguments } from './join-inputs.js'
 import { JsonFace } from './json-mode.js'
@@ -23,7 +25,7 @@ import { ANSWER_ENV, CODE_ENV, givenAnswer, INVITATION_ENV } from './secrets.js'
 import { memberSession } from './session.js'
 import { runSession } from './session-runner.js'
 
-export interface JoinFlags {
+export interface JoinFlags extends FileFlags {
   invitationFile?: string
   answerFile?: string
   code?: string
@@ -63,6 +65,7 @@ export async function joinCommand(
     if (problem !== undefined) throw new UsageError(`--nick: ${describeNicknameProblem(problem)}`)
   }
   const answer = givenAnswer(flags.answerFile, io.env)
+  const files = memberFileOptions(flags, { env: io.env })
 
   if (json) {
     if (given === undefined) {
@@ -84,7 +87,7 @@ export async function joinCommand(
     const member = await joinRoom(
       invitation,
       { answer, code, nickname: nick },
-      { keys, mdns: flags.mdns !== false, upnp: flags.upnp !== false }
+      { keys, mdns: flags.mdns !== false, upnp: flags.upnp !== false, files }
     )
     const face = new JsonFace(io, {
       onStart: () => {
@@ -112,12 +115,16 @@ export async function joinCommand(
     const member = await joinInteractively(
       invitation,
       { answer, code, nick },
-      { keys, mdns: flags.mdns !== false, upnp: flags.upnp !== false },
+      { keys, mdns: flags.mdns !== false, upnp: flags.upnp !== false, files },
       terminal,
       style
     )
     const session = memberSession(member, ownFingerprint)
-    const screen = new ChatScreen(session, terminal, { style, stdout: io.stdout })
+    const screen = new ChatScreen(session, terminal, {
+      style,
+      stdout: io.stdout,
+      acceptFilesUpTo: files.acceptUpTo
+    })
     const others = session
       .who()
       .filter((p) => !p.self)
@@ -166,7 +173,7 @@ async function askNickname(terminal: Terminal, prompt: string): Promise<string> 
 async function joinInteractively(
   invitation: string,
   given: { answer: string | undefined; code: string | undefined; nick: string | undefined },
-  joinOptions: { keys: MemberKeyPair; mdns: boolean; upnp: boolean },
+  joinOptions: { keys: MemberKeyPair; mdns: boolean; upnp: boolean; files: MemberFileOptions },
   terminal: Terminal,
   style: Style
 ): Promise<RoomMember> {

@@ -9,6 +9,7 @@ import { type Io, installSignalHandling, log, processIo, writeJson } from './io.
 import type { JoinFlags } from './join-command.js'
 import { addRelayCommand } from './relay-program.js'
 import { ANSWER_ENV, CODE_ENV, INVITATION_ENV } from './secrets.js'
+import { binarySize, parseSize } from './sizes.js'
 
 export function packageVersion(): string {
   try {
@@ -29,6 +30,39 @@ function integer(name: string, min: number, max: number): (value: string) => num
   }
 }
 
+/** A commander parser of a size (sizes.ts) from `min` bytes, its error a usage error like the others. */
+function size(min: number): (value: string) => number {
+  return (value) => {
+    try {
+      return parseSize(value, { min })
+    } catch (err) {
+      throw new InvalidArgumentError(`${(err as Error).message}.`)
+    }
+  }
+}
+
+/**
+ * The file options of `p2p host` and `p2p join`: where received files go, which are taken without
+ * asking, how fast they come.
+ */
+function addFileOptions(command: Command): Command {
+  return command
+    .option(
+      '--download-dir <dir>',
+      'save received files here (default: $XDG_DOWNLOAD_DIR, else the XDG download folder of ~/.config/user-dirs.dirs, else the current directory)'
+    )
+    .option(
+      '--accept-files <size>',
+      'accept files offered up to this size without asking, e.g. 10M (default: ask for every file)',
+      size(0)
+    )
+    .option(
+      '--download-rate <size>',
+      'download at most this many bytes per second, e.g. 500k (default: as fast as it comes)',
+      size(1)
+    )
+}
+
 function duration(value: string): number {
   try {
     return parseDuration(value)
@@ -36,6 +70,14 @@ function duration(value: string): number {
     throw new InvalidArgumentError(`${(err as Error).message}.`)
   }
 }
+
+const FILES_HELP = `
+Files: /send <path> offers a file to everyone in the room now; each receiver is asked
+(/accept <id> or /reject <id>) unless it is within their --accept-files. /cancel <id> stops a
+transfer. Files are saved under a safe name that never overwrites one already there.
+Sizes are bytes, or a number and a unit: K, M, G, T and KiB, MiB, GiB, TiB count in 1024s,
+kB, MB, GB, TB in 1000s (e.g. 500k, 10M, 1.5MB, 2GiB).
+`
 
 const HOST_HELP = `
 The room opens on every IPv4 and IPv6 interface, TCP port ${defaults.DEFAULT_PORT} unless --port or
@@ -54,7 +96,7 @@ Examples:
   securechat p2p host --room team --ttl 7d --max-uses 10
   securechat p2p host --relay /dns4/relay.example.org/tcp/4456/p2p/12D3KooW...
   securechat p2p host --json --question "..." --answer-file ./answer.txt --nick bot
-`
+${FILES_HELP}`
 
 const JOIN_HELP = `
 Without an invitation argument you are asked to paste it. That, --invitation-file or ${INVITATION_ENV}
@@ -75,7 +117,7 @@ Examples:
 
 Exit codes: 0 left normally, 2 usage error or bad invitation, 3 refused by the host, 4 host unreachable,
 1 anything else.
-`
+${FILES_HELP}`
 
 export function buildProgram(io: Io, done: (code: ExitCodeValue) => void): Command {
   const program = new Command('securechat')
@@ -91,7 +133,7 @@ export function buildProgram(io: Io, done: (code: ExitCodeValue) => void): Comma
 
   const p2p = program.command('p2p').description('rooms hosted by one peer, joined over libp2p')
 
-  p2p
+  const host = p2p
     .command('host')
     .description('open a room: show its invitation and room code, then chat')
     .option(
@@ -138,6 +180,12 @@ export function buildProgram(io: Io, done: (code: ExitCodeValue) => void): Comma
       integer('--inbound-threshold', 1, 100_000)
     )
     .option('--no-mdns', 'do not announce the room on the LAN with mDNS (on by default)')
+    .option(
+      '--max-file-size <size>',
+      `the largest file this host relays (default ${binarySize(defaults.MAX_FILE_SIZE)})`,
+      size(1)
+    )
+  addFileOptions(host)
     .option('--json', 'machine mode: JSON Lines events on stdout, messages and /commands on stdin')
     .addHelpText('after', HOST_HELP)
     .action(async (flags: HostFlags) => {
@@ -146,7 +194,7 @@ export function buildProgram(io: Io, done: (code: ExitCodeValue) => void): Comma
       done(await hostCommand(flags, io))
     })
 
-  p2p
+  const join = p2p
     .command('join')
     .description('join a room with an invitation')
     .argument(
@@ -168,6 +216,7 @@ export function buildProgram(io: Io, done: (code: ExitCodeValue) => void): Comma
       '--no-upnp',
       'through a relay, do not ask the router (UPnP) to forward a port for a direct connection (on by default)'
     )
+  addFileOptions(join)
     .option('--json', 'machine mode: JSON Lines events on stdout, messages and /commands on stdin')
     .addHelpText('after', JOIN_HELP)
     .action(async (invitation: string | undefined, flags: JoinFlags) => {

@@ -1,12 +1,22 @@
 /**
  * One shape for the two ends of a room, so the chat screen and --json mode serve the host and a
- * member alike: send, who, events, close; and for the host, its controls.
+ * member alike: send, who, events, close, files; and for the host, its controls.
  */
-import type { IssuedRoomInvitation, MemberInfo, RoomEvent, RoomHost, RoomMember } from '../node/index.js'
+import { basename } from 'node:path'
+import type { FileTransfers, ReceivedFile, SentFile } from '../node/file-transfers.js'
+import {
+  EventFeed,
+  type IssuedRoomInvitation,
+  type MemberInfo,
+  type RoomEvent,
+  type RoomHost,
+  type RoomMember
+} from '../node/index.js'
 import { type ScopeOptions, scopeInvitation } from '../node/invitation-scope.js'
 import { confirmedPublicAddresses } from '../node/reach.js'
 import { ROOM_CODE_STEP_SECONDS } from '../protocol/totp.js'
 import { codeExpiry } from './format.js'
+import { sendErrorCode } from './session-runner.js'
 
 /** A member as `/who` shows it: the room's `MemberInfo`, and whether it is this process or the host. */
 export interface Person extends MemberInfo {
@@ -44,6 +54,55 @@ export interface HostControls {
   reissue(issued: IssuedInvitation): IssuedInvitation
 }
 
+/** A session's file transfers, by the ids the room gives them; errors are `NoSuchTransferError`. */
+export interface FileControls {
+  /** Offers the file at `path` and uploads it; resolves once the host holds all of it. */
+  send(path: string): Promise<SentFile>
+  /** Downloads offer `id`; resolves once the file is saved. */
+  accept(id: number): Promise<ReceivedFile>
+  reject(id: number): Promise<void>
+  cancel(id: number): Promise<void>
+}
+
+/**
+ * The controls of a `FileTransfers`, sending through `sendFile` (which refuses once the room is left).
+ * A send that fails once offered is told by the room's `file-failed`, and an offer the host refused by
+ * its `error`; one that fails before (nobody else in the room, the connection down) is told nowhere,
+ * so it becomes an `error` event on `feed`.
+ */
+function fileControls(
+  files: FileTransfers,
+  sendFile: (path: string) => Promise<SentFile>,
+  room: Pick<EventFeed, 'on'>,
+  feed: EventFeed
+): FileControls {
+  return {
+    async send(path) {
+      const failed: string[] = []
+      const off = room.on('file-failed', (event) => failed.push(event.message))
+      try {
+        return await sendFile(path)
+      } catch (err) {
+        const error = err as Error
+        // The room's events are synchronous: a `file-failed` for this send came before its rejection.
+        if (!failed.includes(error.message) && error.name !== 'MessageRejectedError') {
+          feed.emit({
+            type: 'error',
+            code: sendErrorCode(error),
+            message: `${basename(path)} was not sent: ${error.message}`
+          })
+        }
+        throw err
+      } finally {
+        off()
+      }
+    },
+    accept: (id) => files.accept(id),
+    reject: (id) => files.reject(id),
+    cancel: (id) => files.cancel(id)
+  }
+}
+
 export interface ChatSession {
   readonly role: 'host' | 'member'
   readonly roomName: string
@@ -64,6 +123,8 @@ export interface ChatSession {
   /** True when stopping keeps the members waiting for a restart (the host of a kept room). */
   readonly restartable: boolean
   readonly host: HostControls | undefined
+  /** Undefined for a relay-only host, which sends and receives no files. */
+  readonly files: FileControls | undefined
 }
 
 export interface HostSessionOptions {
@@ -95,6 +156,7 @@ export function hostSession(room: RoomHost, options: HostSessionOptions): ChatSe
     announced: options.announced,
     confirmed: confirmedPublicAddresses(room.node.getMultiaddrs()).map(String)
   })
+  const own = new EventFeed()
   const controls: HostControls = {
     room,
     async invite(opts) {
@@ -143,14 +205,19 @@ export function hostSession(room: RoomHost, options: HostSessionOptions): ChatSe
     send: (text) => room.send(text),
     who: () =>
       room.memberList.map((m) => ({ ...m, self: m.peerId === room.peerId, host: m.peerId === room.peerId })),
-    onEvent: (handler) => room.on('*', handler),
+    onEvent: (handler) => both(room.on('*', handler), own.on('*', handler)),
     close: (opts = {}) => room.close({ restarting: options.restartable && opts.final !== true }),
     restartable: options.restartable,
-    host: controls
+    host: controls,
+    files:
+      room.files === undefined
+        ? undefined
+        : fileControls(room.files, (path) => room.sendFile(path), room, own)
   }
 }
 
 export function memberSession(member: RoomMember, fingerprint: string): ChatSession {
+  const own = new EventFeed()
   return {
     role: 'member',
     roomName: member.roomName,
@@ -163,10 +230,19 @@ export function memberSession(member: RoomMember, fingerprint: string): ChatSess
       { nick: member.nickname, peerId: member.peerId, fingerprint, self: true, host: false },
       ...member.members.map((m) => ({ ...m, self: false, host: m.peerId === member.hostPeerId }))
     ],
-    onEvent: (handler) => member.on('*', handler),
+    onEvent: (handler) => both(member.on('*', handler), own.on('*', handler)),
     close: () => member.close(),
     restartable: false,
-    host: undefined
+    host: undefined,
+    files: fileControls(member.files, (path) => member.sendFile(path), member, own)
+  }
+}
+
+/** One unsubscribe for two. */
+function both(a: () => void, b: () => void): () => void {
+  return () => {
+    a()
+    b()
   }
 }
 

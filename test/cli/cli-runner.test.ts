@@ -28,6 +28,7 @@ class FakeSession implements ChatSession {
   readonly fingerprint = 'aa:bb'
   readonly canSend = true
   readonly host = undefined
+  readonly files = undefined
   readonly restartable: boolean
   readonly sent: string[] = []
   readonly closes: Array<{ final?: boolean }> = []

@@ -157,7 +157,7 @@ describe('slash commands', () => {
   it('lists what each role may use', () => {
     assert.deepEqual(
       commandsFor('member').map((c) => c.name),
-      ['help', 'who', 'quit']
+      ['help', 'who', 'quit', 'send', 'accept', 'reject', 'cancel']
     )
     assert.equal(commandsFor('host').length, COMMANDS.length)
   })
