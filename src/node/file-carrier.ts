@@ -4,7 +4,6 @@
  * Either way the carrier moves only sealed chunks; sealing and opening are the member's.
  */
 import type { Connection } from '@libp2p/interface'
-import { asBufferSource } from '../protocol/bytes.js'
 import { FILE_PROTOCOL_ID } from '../protocol/constants.js'
 import { fileFrame } from '../protocol/file-frame.js'
 import { Reason } from '../protocol/wire/securechat.js'
@@ -70,10 +69,7 @@ export class StreamCarrier implements FileCarrier {
       await files.expect('ready', signal)
       for await (const chunk of chunks) {
         signal?.throwIfAborted()
-        await files.write(
-          fileFrame('chunk', { index: chunk.index, sealed: asBufferSource(chunk.sealed) }),
-          signal
-        )
+        await files.writeChunk(chunk.index, chunk.sealed, signal)
       }
       // The host answers once the last chunk is in its spool.
       await files.read(signal)

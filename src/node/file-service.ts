@@ -7,7 +7,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Connection, Logger, Stream } from '@libp2p/interface'
 import type { Libp2p } from 'libp2p'
-import { asBufferSource } from '../protocol/bytes.js'
 import { FILE_PROTOCOL_ID } from '../protocol/constants.js'
 import { ReasonError } from '../protocol/errors.js'
 import { chunkCount } from '../protocol/file-chunks.js'
@@ -142,10 +141,7 @@ export class FileService {
     for (let index = request.fromChunk; index < spool.count; index++) {
       // The chunk a reader ahead of the upload waits for comes at the uploader's pace: no stall.
       const sealed = await spool.read(index, this.init.signal)
-      await files.write(
-        fileFrame('chunk', { index, sealed: asBufferSource(sealed) }),
-        stallSignal(this.init.signal)
-      )
+      await files.writeChunk(index, sealed, stallSignal(this.init.signal))
     }
     // Sent is not received: only the receiver's own FileEnd, after it has taken the last chunk, says
     // it holds them all. A link that drops first leaves it waiting, to resume.

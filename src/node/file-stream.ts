@@ -9,6 +9,7 @@ import { encodeVarint } from '../protocol/bytes.js'
 import { MAX_FILE_FRAME_BYTES } from '../protocol/constants.js'
 import {
   type AnyFileFrame,
+  chunkFrameHeader,
   decodeFileFrame,
   encodeFileFrame,
   type FileFrameKind,
@@ -26,7 +27,7 @@ import { wakeUp } from './wake-up.js'
  * Unread bytes past which the stream is paused: one whole frame and the next one's start. What the
  * muxer already let the peer send still arrives (its window), and is held until read.
  */
-const PAUSE_AT_BYTES = 2 * MAX_FILE_FRAME_BYTES
+const PAUSE_AT_BYTES = 8 * MAX_FILE_FRAME_BYTES
 
 export class FileStream {
   readonly stream: Stream
@@ -92,6 +93,16 @@ export class FileStream {
     if (!this.stream.send(new Uint8ArrayList(encodeVarint(body.byteLength), body))) {
       await this.stream.onDrain({ signal })
     }
+  }
+
+  /** Writes one chunk frame, its sealed bytes sent as they are (never copied into a frame). */
+  async writeChunk(index: number, sealed: Uint8Array, signal?: AbortSignal): Promise<void> {
+    if (this.stream.status !== 'open' || this.stream.writeStatus !== 'writable') {
+      throw this.failure ?? new StreamEndedError('the file stream is closed')
+    }
+    const header = chunkFrameHeader(index, sealed.byteLength)
+    const frame = new Uint8ArrayList(encodeVarint(header.byteLength + sealed.byteLength), header, sealed)
+    if (!this.stream.send(frame)) await this.stream.onDrain({ signal })
   }
 
   /**

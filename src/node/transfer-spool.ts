@@ -13,6 +13,11 @@ import { wakeUp } from './wake-up.js'
 
 /** Bytes a sealed chunk takes in the spool: every chunk has its full-size slot, the last one too. */
 const SLOT_BYTES = FILE_CHUNK_BYTES + FILE_CHUNK_TAG_BYTES
+/**
+ * The latest chunks are also kept in memory (1 MiB of them): readers keeping pace with the upload,
+ * the usual case, are served without reading the disk back.
+ */
+const RECENT_CHUNKS = 16
 
 export class TransferSpool {
   /** The file's size as its upload declared it; the chunks' lengths must fit it. */
@@ -21,6 +26,7 @@ export class TransferSpool {
   private readonly path: string
   private file: FileHandle | undefined
   private received = 0
+  private readonly recent = new Map<number, Uint8Array>()
   private ended: Error | undefined
   private readonly waiters = new Set<() => void>()
 
@@ -62,6 +68,8 @@ export class TransferSpool {
     } catch (err) {
       throw new FileSaveError(systemCode(err), `cannot spool the file: ${(err as Error).message}`)
     }
+    this.recent.set(index, sealed)
+    this.recent.delete(index - RECENT_CHUNKS)
     this.received++
     this.wakeAll()
   }
@@ -79,6 +87,8 @@ export class TransferSpool {
       await this.arrival(signal)
     }
     const file = this.open()
+    const kept = this.recent.get(index)
+    if (kept !== undefined) return kept
     const length = chunkLength(this.size, index) + FILE_CHUNK_TAG_BYTES
     const out = new Uint8Array(length)
     const { bytesRead } = await file.read(out, 0, length, index * SLOT_BYTES)
@@ -89,6 +99,7 @@ export class TransferSpool {
   /** Ends the transfer: readers still waiting are told `reason`, and the spool file is removed. */
   async end(reason: Error): Promise<void> {
     this.ended ??= reason
+    this.recent.clear()
     this.wakeAll()
     const file = this.file
     this.file = undefined
