@@ -159,4 +159,4 @@ export const FILE_STALL_TIMEOUT_MS = 60_000
 /** Progress events per second, at most, for one transfer (and one at its end). */
 export const FILE_PROGRESS_PER_SECOND = 4
 /** The most a Yamux stream lets its peer send ahead of what was read (libp2p's default is 16 MiB). */
-export const MAX_STREAM_WINDOW_BYTES = 1024 * 1024
+export const MAX_STREAM_WINDOW_BYTES = 2 * 1024 * 1024

@@ -166,7 +166,7 @@ export class LocalCarrier implements FileCarrier {
     const spool = transfer.spool
     checkSize(spool.size, size)
     for (let index = fromChunk; index < spool.count; index++) {
-      yield { index, sealed: await spool.read(index, signal) }
+      yield { index, sealed: (await spool.read(index, signal)).subarray() }
     }
     this.transfers.settled(transfer, this.self)
   }

@@ -90,13 +90,13 @@ export class FileService {
       await files.write(fileFrame('ready', { size: upload.size }), stallSignal(this.init.signal))
       const count = chunkCount(upload.size)
       for (let index = 0; index < count; index++) {
-        const { body } = await files.expect('chunk', stallSignal(this.init.signal))
-        if (body.index !== index) {
-          throw new TransferError(Reason.MALFORMED, `chunk ${body.index} came, ${index} was due`)
+        const chunk = await files.readChunk(stallSignal(this.init.signal))
+        if (chunk.index !== index) {
+          throw new TransferError(Reason.MALFORMED, `chunk ${chunk.index} came, ${index} was due`)
         }
-        this.init.tap?.(upload.seq, index, body.sealed)
-        await spool.append(index, body.sealed)
-        const wait = transfers.uploadDelay(peerId, body.sealed.byteLength)
+        this.init.tap?.(upload.seq, index, chunk.sealed.subarray())
+        await spool.append(index, chunk.sealed)
+        const wait = transfers.uploadDelay(peerId, chunk.sealed.byteLength)
         if (wait > 0) await sleep(wait, undefined, { signal: this.init.signal })
       }
     } catch (err) {

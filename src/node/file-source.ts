@@ -1,13 +1,13 @@
 /**
  * @module What a sender reads a file from: a path or a stream, cut into the chunks of the transfer
- * (64 KiB of plaintext each, the last shorter), never held whole, with its SHA-256 for the offer.
+ * (256 KiB of plaintext each, the last shorter), never held whole, with its SHA-256 for the offer.
  */
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { chunkCount, FILE_CHUNK_BYTES } from '../protocol/file-chunks.js'
+import { chunkCount, FILE_CHUNK_BYTES, sealChunk } from '../protocol/file-chunks.js'
 import { FileSaveError } from './errors.js'
 
 /** A file to send: a path, or any byte stream (whose size must then be given). */
@@ -56,4 +56,31 @@ export async function* fileChunks(
   if (read !== size)
     throw new FileSaveError('ESIZE', `the file ended after ${read} of the ${size} bytes offered`)
   yield { index, plaintext: pending.subarray() }
+}
+
+/**
+ * The file's chunks sealed, each sealed while the one before it is being sent (the cipher and the
+ * stream overlap). `onSent` is told each chunk's plaintext length once the consumer has taken it.
+ */
+export async function* sealedChunks(
+  chunks: AsyncIterable<{ index: number; plaintext: Uint8Array }>,
+  file: { key: CryptoKey; fileId: Uint8Array; count: number },
+  onSent: (bytes: number) => void
+): AsyncGenerator<{ index: number; sealed: Uint8Array }> {
+  let ahead: { sealing: Promise<{ index: number; sealed: Uint8Array }>; bytes: number } | undefined
+  for await (const { index, plaintext } of chunks) {
+    const place = { fileId: file.fileId, index, count: file.count }
+    const sealing = sealChunk(file.key, place, plaintext).then((sealed) => ({ index, sealed }))
+    // Settled either way: one that fails is thrown when its turn comes, never left unhandled.
+    sealing.catch(() => {})
+    if (ahead !== undefined) {
+      yield await ahead.sealing
+      onSent(ahead.bytes)
+    }
+    ahead = { sealing, bytes: plaintext.byteLength }
+  }
+  if (ahead !== undefined) {
+    yield await ahead.sealing
+    onSent(ahead.bytes)
+  }
 }

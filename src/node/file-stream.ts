@@ -14,7 +14,8 @@ import {
   encodeFileFrame,
   type FileFrameKind,
   type FileFrameOf,
-  fileFrame
+  fileFrame,
+  splitChunkFrame
 } from '../protocol/file-frame.js'
 import { FrameError } from '../protocol/frame.js'
 import { describeReason } from '../protocol/reasons.js'
@@ -24,10 +25,10 @@ import { FrameLimitError, FrameReader } from './frame-reader.js'
 import { wakeUp } from './wake-up.js'
 
 /**
- * Unread bytes past which the stream is paused: one whole frame and the next one's start. What the
- * muxer already let the peer send still arrives (its window), and is held until read.
+ * Unread bytes past which the stream is paused: two whole frames, so the next is already here when
+ * one is taken. What the muxer already let the peer send still arrives (its window), and is held.
  */
-const PAUSE_AT_BYTES = 8 * MAX_FILE_FRAME_BYTES
+const PAUSE_AT_BYTES = 2 * MAX_FILE_FRAME_BYTES
 
 export class FileStream {
   readonly stream: Stream
@@ -64,15 +65,41 @@ export class FileStream {
       if (this.failure !== undefined) throw this.failure
       if (this.ended) throw new StreamEndedError('the file stream ended')
       this.resumeIfDrained()
-      await wakeUp(
-        (wake) => {
-          this.wake = wake
-        },
-        () => {
-          this.wake = undefined
-        },
-        signal
-      )
+      await this.arrival(signal)
+    }
+  }
+
+  private arrival(signal?: AbortSignal): Promise<void> {
+    return wakeUp(
+      (wake) => {
+        this.wake = wake
+      },
+      () => {
+        this.wake = undefined
+      },
+      signal
+    )
+  }
+
+  /**
+   * The next frame, which must be a chunk, its sealed bytes left in the pieces they came in (the host
+   * spools and forwards them, never opens them). A frame in any other encoding is decoded in full.
+   */
+  async readChunk(signal?: AbortSignal): Promise<{ index: number; sealed: Uint8Array | Uint8ArrayList }> {
+    for (;;) {
+      const next = this.inbox[0]
+      if (next !== undefined) {
+        const split = splitChunkFrame(next)
+        if (split === undefined) return (await this.expect('chunk', signal)).body
+        this.inbox.shift()
+        this.inboxBytes -= next.byteLength
+        this.resumeIfDrained()
+        return split
+      }
+      if (this.failure !== undefined) throw this.failure
+      if (this.ended) throw new StreamEndedError('the file stream ended')
+      this.resumeIfDrained()
+      await this.arrival(signal)
     }
   }
 
@@ -96,7 +123,7 @@ export class FileStream {
   }
 
   /** Writes one chunk frame, its sealed bytes sent as they are (never copied into a frame). */
-  async writeChunk(index: number, sealed: Uint8Array, signal?: AbortSignal): Promise<void> {
+  async writeChunk(index: number, sealed: Uint8Array | Uint8ArrayList, signal?: AbortSignal): Promise<void> {
     if (this.stream.status !== 'open' || this.stream.writeStatus !== 'writable') {
       throw this.failure ?? new StreamEndedError('the file stream is closed')
     }

@@ -26,7 +26,7 @@ import { FileSaveError } from './errors.js'
 import type { EventFeed } from './events.js'
 import type { FileCarrier, SealedChunk } from './file-carrier.js'
 import { FileDownload } from './file-download.js'
-import { bytesOf, describeFile, type FileInput, fileChunks } from './file-source.js'
+import { bytesOf, describeFile, type FileInput, fileChunks, sealedChunks } from './file-source.js'
 import { openPrivateTemporary } from './private-files.js'
 import { type Progress, ProgressMeter } from './progress-meter.js'
 import { ByteThrottle } from './rate-limit.js'
@@ -158,13 +158,10 @@ export class FileTransfers {
         const meter = new ProgressMeter(size)
         const count = chunkCount(size)
         let sent = 0
-        const sealed = async function* (this: FileTransfers): AsyncGenerator<SealedChunk> {
-          for await (const { index, plaintext } of fileChunks(path, size)) {
-            yield { index, sealed: await sealChunk(key, { fileId, index, count }, plaintext) }
-            sent += plaintext.byteLength
-            this.progress(id, 'upload', meter.update(sent), options.onProgress)
-          }
-        }.call(this)
+        const sealed = sealedChunks(fileChunks(path, size), { key, fileId, count }, (bytes) => {
+          sent += bytes
+          this.progress(id, 'upload', meter.update(sent), options.onProgress)
+        })
         await this.init.carrier.upload(id, size, sealed, signal)
         outgoing.uploaded = true
       } catch (err) {
@@ -273,19 +270,25 @@ export class FileTransfers {
       let next = 0
       while (next < count) {
         try {
-          for await (const { index, sealed } of this.init.carrier.download(id, next, offer.size, signal)) {
-            if (index !== next) throw new FileSaveError('EORDER', `chunk ${index} came, ${next} was due`)
-            const plaintext = await openChunk(
-              key,
-              { fileId: offer.fileId, index, count, size: offer.size },
-              sealed
-            )
-            await file.write(plaintext)
-            next++
-            this.progress(id, 'download', meter.update(file.bytes))
-            const wait = throttle?.delayFor(plaintext.byteLength) ?? 0
-            if (wait > 0) await sleep(wait, undefined, { signal })
+          // A chunk is opened while the one before it is written: the disk and the cipher overlap.
+          let writing: Promise<void> = Promise.resolve()
+          try {
+            for await (const { index, sealed } of this.init.carrier.download(id, next, offer.size, signal)) {
+              if (index !== next) throw new FileSaveError('EORDER', `chunk ${index} came, ${next} was due`)
+              const place = { fileId: offer.fileId, index, count, size: offer.size }
+              const plaintext = await openChunk(key, place, sealed)
+              await writing
+              this.progress(id, 'download', meter.update(file.bytes))
+              writing = file.write(plaintext)
+              next++
+              const wait = throttle?.delayFor(plaintext.byteLength) ?? 0
+              if (wait > 0) await sleep(wait, undefined, { signal })
+            }
+          } finally {
+            // Whatever broke off, every chunk counted in `next` is on the disk before going on.
+            await writing
           }
+          this.progress(id, 'download', meter.update(file.bytes))
           if (next < count)
             throw new FileSaveError('ESHORT', `the host ended the file after ${next} of ${count} chunks`)
         } catch (err) {

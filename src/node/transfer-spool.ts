@@ -6,6 +6,7 @@
  */
 import { constants } from 'node:fs'
 import { type FileHandle, unlink } from 'node:fs/promises'
+import type { Uint8ArrayList } from 'uint8arraylist'
 import { chunkCount, chunkLength, FILE_CHUNK_BYTES, FILE_CHUNK_TAG_BYTES } from '../protocol/file-chunks.js'
 import { FileSaveError } from './errors.js'
 import { openPrivateTemporary, systemCode } from './private-files.js'
@@ -17,7 +18,7 @@ const SLOT_BYTES = FILE_CHUNK_BYTES + FILE_CHUNK_TAG_BYTES
  * The latest chunks are also kept in memory (1 MiB of them): readers keeping pace with the upload,
  * the usual case, are served without reading the disk back.
  */
-const RECENT_CHUNKS = 16
+const RECENT_CHUNKS = 4
 
 export class TransferSpool {
   /** The file's size as its upload declared it; the chunks' lengths must fit it. */
@@ -26,7 +27,7 @@ export class TransferSpool {
   private readonly path: string
   private file: FileHandle | undefined
   private received = 0
-  private readonly recent = new Map<number, Uint8Array>()
+  private readonly recent = new Map<number, Uint8Array | Uint8ArrayList>()
   private ended: Error | undefined
   private readonly waiters = new Set<() => void>()
 
@@ -56,7 +57,7 @@ export class TransferSpool {
    * Keeps the next chunk. It must be the next in order and as long as its place in the file calls for
    * (sealed: plaintext and tag); anything else is refused, and the spool is left as it was.
    */
-  async append(index: number, sealed: Uint8Array): Promise<void> {
+  async append(index: number, sealed: Uint8Array | Uint8ArrayList): Promise<void> {
     const file = this.open()
     if (index !== this.received)
       throw new FileSaveError('EORDER', `chunk ${index} came, ${this.received} was due`)
@@ -64,7 +65,8 @@ export class TransferSpool {
       throw new FileSaveError('ESIZE', `chunk ${index} does not fit a file of ${this.size} bytes`)
     }
     try {
-      await file.write(sealed, 0, sealed.byteLength, index * SLOT_BYTES)
+      const pieces = sealed instanceof Uint8Array ? [sealed] : [...sealed]
+      await file.writev(pieces, index * SLOT_BYTES)
     } catch (err) {
       throw new FileSaveError(systemCode(err), `cannot spool the file: ${(err as Error).message}`)
     }
@@ -78,7 +80,7 @@ export class TransferSpool {
    * Chunk `index`, once it has come: a reader ahead of the upload waits for it. Rejects when the
    * transfer ends without it (cancelled, failed) or `signal` aborts.
    */
-  async read(index: number, signal?: AbortSignal): Promise<Uint8Array> {
+  async read(index: number, signal?: AbortSignal): Promise<Uint8Array | Uint8ArrayList> {
     if (!Number.isSafeInteger(index) || index < 0 || index >= this.count) {
       throw new FileSaveError('ESIZE', `a file of ${this.size} bytes has no chunk ${index}`)
     }

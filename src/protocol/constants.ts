@@ -58,5 +58,5 @@ export const FILE_PROTOCOL_ID = `/${PROTOCOL_NAME}/file/1.0.0`
 export const MAX_FILE_NAME_BYTES = 1024
 /** A file's media type in its offer. */
 export const MAX_MEDIA_TYPE_LENGTH = 255
-/** The largest file frame: one sealed 64 KiB chunk with its index and framing. */
-export const MAX_FILE_FRAME_BYTES = 64 * 1024 + 64
+/** The largest file frame: one sealed 256 KiB chunk with its index and framing. */
+export const MAX_FILE_FRAME_BYTES = 256 * 1024 + 64

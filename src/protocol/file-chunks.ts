@@ -11,7 +11,7 @@ import { asBufferSource, randomBytes, utf8 } from './bytes.js'
 import { DecryptionError, InvalidInputError } from './errors.js'
 
 /** Plaintext bytes in every chunk but the last. */
-export const FILE_CHUNK_BYTES = 64 * 1024
+export const FILE_CHUNK_BYTES = 256 * 1024
 /** A chunk's AES-GCM tag. */
 export const FILE_CHUNK_TAG_BYTES = 16
 /** A file's random id, in its offer and in every chunk's additional data. */
@@ -81,7 +81,7 @@ export async function sealChunk(
   place: ChunkPlace,
   plaintext: Uint8Array
 ): Promise<Uint8Array> {
-  if (plaintext.byteLength > FILE_CHUNK_BYTES) throw new InvalidInputError('a chunk holds at most 64 KiB')
+  if (plaintext.byteLength > FILE_CHUNK_BYTES) throw new InvalidInputError(`a chunk holds at most ${FILE_CHUNK_BYTES} bytes`)
   return new Uint8Array(await globalThis.crypto.subtle.encrypt(gcm(place), key, asBufferSource(plaintext)))
 }
 

@@ -27,7 +27,7 @@ export function encodeFileFrame(frame: AnyFileFrame): Uint8Array {
 
 /**
  * The bytes of a `chunk` frame that come before its sealed bytes: the frame is `header ‖ sealed`,
- * byte for byte what `encodeFileFrame` writes, so that a 64 KiB chunk is framed without being copied.
+ * byte for byte what `encodeFileFrame` writes, so that a chunk is framed without being copied.
  * Encoding: https://protobuf.dev/programming-guides/encoding/ (field 4 of FileFrame, length-delimited;
  * in it field 1, the index as a varint, left out when 0 as proto3 does; field 2, the sealed bytes).
  */
@@ -36,6 +36,48 @@ export function chunkFrameHeader(index: number, sealedBytes: number): Uint8Array
   const sealedField = concatBytes(Uint8Array.of(0x12), encodeVarint(sealedBytes))
   const chunkBytes = indexField.byteLength + sealedField.byteLength + sealedBytes
   return concatBytes(Uint8Array.of(0x22), encodeVarint(chunkBytes), indexField, sealedField)
+}
+
+/** Reads a varint at `pos` of `list`; undefined when it runs past the end or past 7 bytes. */
+function varintAt(list: Uint8ArrayList, pos: number): [value: number, next: number] | undefined {
+  let value = 0
+  let scale = 1
+  for (let i = 0; i < 7 && pos + i < list.byteLength; i++) {
+    const byte = list.get(pos + i)
+    value += (byte & 0x7f) * scale
+    if ((byte & 0x80) === 0) return [value, pos + i + 1]
+    scale *= 128
+  }
+  return undefined
+}
+
+/**
+ * A chunk frame taken apart where it lies, its sealed bytes left in place (the pieces they came in):
+ * for the host, which only spools and forwards them. Only the exact encoding `chunkFrameHeader`
+ * writes is taken, with its bounds; anything else is undefined, for `decodeFileFrame` to judge.
+ */
+export function splitChunkFrame(list: Uint8ArrayList): { index: number; sealed: Uint8ArrayList } | undefined {
+  if (list.byteLength === 0 || list.get(0) !== 0x22) return undefined
+  const length = varintAt(list, 1)
+  if (length === undefined) return undefined
+  let pos = length[1]
+  let index = 0
+  if (pos < list.byteLength && list.get(pos) === 0x08) {
+    const read = varintAt(list, pos + 1)
+    if (read === undefined) return undefined
+    ;[index, pos] = read
+  }
+  if (pos >= list.byteLength || list.get(pos) !== 0x12) return undefined
+  const sealedLength = varintAt(list, pos + 1)
+  if (sealedLength === undefined) return undefined
+  const [bytes, start] = sealedLength
+  if (bytes < FILE_CHUNK_TAG_BYTES || bytes > FILE_CHUNK_BYTES + FILE_CHUNK_TAG_BYTES) return undefined
+  if (!Number.isSafeInteger(index) || start + bytes !== list.byteLength) return undefined
+  // The canonical header only: the same bytes the sender's framing writes.
+  const header = chunkFrameHeader(index, bytes)
+  if (header.byteLength !== start) return undefined
+  for (let i = 0; i < start; i++) if (list.get(i) !== header[i]) return undefined
+  return { index, sealed: list.sublist(start) }
 }
 
 function check(condition: boolean, what: string): void {

@@ -36,7 +36,7 @@ describe('file chunks', () => {
     size
   })
 
-  it('cuts a file into 64 KiB chunks, the last one shorter; an empty file is one empty chunk', () => {
+  it('cuts a file into 256 KiB chunks, the last one shorter; an empty file is one empty chunk', () => {
     assert.equal(chunkCount(0), 1)
     assert.equal(chunkLength(0, 0), 0)
     assert.equal(chunkCount(FILE_CHUNK_BYTES), 1)
@@ -99,7 +99,7 @@ describe('file chunks', () => {
     await assert.rejects(openChunk(file.key, place(2, SIZE + 1), last), DecryptionError)
   })
 
-  it('refuses to seal a chunk over 64 KiB or at no place of the file', async () => {
+  it('refuses to seal a chunk over 256 KiB or at no place of the file', async () => {
     await assert.rejects(
       sealChunk(file.key, { fileId: file.fileId, index: 0, count: 1 }, new Uint8Array(FILE_CHUNK_BYTES + 1)),
       InvalidInputError
