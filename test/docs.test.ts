@@ -1,8 +1,8 @@
 /**
  * The documents against the code, both ways, so they cannot drift apart again (issue 10):
- * docs/PROTOCOL.md's reason table, frame table and limits tables against the `Reason` enum, the
- * `Frame` codec and the constants modules, and its text free of pointers into the source; and every
- * `file › test name` citation of docs/SECURITY.md against the test files.
+ * docs/PROTOCOL.md's reason table, frame tables and limits tables against the `Reason` enum, the
+ * `Frame` and `FileFrame` codecs and the constants modules, and its text free of pointers into the
+ * source; and every `file › test name` citation of docs/SECURITY.md against the test files.
  */
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
@@ -11,10 +11,11 @@ import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import * as nodeConstants from '../src/node/constants.js'
 import * as protocolConstants from '../src/protocol/constants.js'
+import { FILE_FRAME_KINDS } from '../src/protocol/file-frame.js'
 import { FRAME_KINDS } from '../src/protocol/frame.js'
 import { reasonCode } from '../src/protocol/reasons.js'
-import { Frame, Goodbye, Reason, Step } from '../src/protocol/wire/securechat.js'
-import { FRAME_RULE } from '../src/protocol/wire-scan.js'
+import { FileFrame, Frame, Goodbye, Reason, Step } from '../src/protocol/wire/securechat.js'
+import { FILE_FRAME_RULE, FRAME_RULE, type MessageRule } from '../src/protocol/wire-scan.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8')
@@ -75,12 +76,50 @@ function reasonNumber(reason: Reason): number {
   return readVarint(bytes, 1)
 }
 
-/** The Frame field number that carries `kind`, as the generated codec writes it. */
-function frameFieldNumber(kind: (typeof FRAME_KINDS)[number]): number {
-  const bytes = Frame.encode({ [kind]: {} } as unknown as Partial<Frame>)
+/** A generated codec's encoder, given a frame with one (empty) message set. */
+type FrameEncoder = (frame: Record<string, object>) => Uint8Array
+
+/** The field number that carries `kind` in a frame, as the generated codec writes it. */
+function fieldNumber(kind: string, encode: FrameEncoder): number {
+  const bytes = encode({ [kind]: {} })
   const tag = readVarint(bytes, 0)
   assert.equal(tag & 7, 2, `${kind} is length-delimited`)
   return tag >>> 3
+}
+
+/**
+ * One frame table of PROTOCOL.md, headed `# | <fieldColumn> | Direction | When`: it lists every kind,
+ * under the field number its codec and its wire scan give it, and nothing else.
+ */
+function checkFrameTable(
+  fieldColumn: string,
+  kinds: readonly string[],
+  encode: FrameEncoder,
+  rule: MessageRule
+): void {
+  const [table, ...more] = tablesWithHeader(PROTOCOL, ['#', fieldColumn, 'Direction', 'When'])
+  assert.ok(
+    table !== undefined && more.length === 0,
+    `one ${rule.name} table, headed # | ${fieldColumn} | Direction | When`
+  )
+  const documented = new Map<string, number>()
+  for (const [number = '', field = ''] of table.rows) {
+    const kind = codeSpan(field)
+    assert.ok(kind !== undefined && /^\d+$/.test(number), `a ${rule.name} row: ${number} | ${field}`)
+    assert.ok(!documented.has(kind), `${kind} is listed twice`)
+    documented.set(kind, Number(number))
+  }
+  assert.deepEqual(
+    [...documented.keys()].sort(),
+    [...kinds].sort(),
+    `the same kinds as the ${rule.name} codec`
+  )
+  for (const kind of kinds) {
+    const number = fieldNumber(kind, encode)
+    assert.equal(documented.get(kind), number, `${kind}: its field number in the ${rule.name} codec`)
+    assert.equal(rule.fields[number]?.name, kind, `${kind}: its field number in the wire scan`)
+  }
+  assert.equal(Object.keys(rule.fields).length, kinds.length, `the wire scan has no other ${rule.name} field`)
 }
 
 function readVarint(bytes: Uint8Array, start: number): number {
@@ -124,7 +163,7 @@ function exportedConstants(): Map<string, { value: unknown; module: string }> {
 /** The named rows of PROTOCOL.md's limits tables (`| Constant | Value | Meaning |`). */
 function documentedLimits(): Map<string, number | string> {
   const tables = tablesWithHeader(PROTOCOL, ['Constant', 'Value', 'Meaning'])
-  assert.ok(tables.length >= 2, 'PROTOCOL.md has its limits tables (12.2, 12.3)')
+  assert.ok(tables.length >= 3, 'PROTOCOL.md has its limits tables (13.2, 13.3)')
   const limits = new Map<string, number | string>()
   for (const table of tables) {
     for (const [constant = '', value = ''] of table.rows) {
@@ -162,24 +201,16 @@ describe('docs/PROTOCOL.md matches the code', () => {
   })
 
   it('its frame table lists every frame kind under its Frame field number, and nothing else', () => {
-    const [table, ...more] = tablesWithHeader(PROTOCOL, ['#', 'Field', 'Direction', 'When'])
-    assert.ok(
-      table !== undefined && more.length === 0,
-      'one frame table, headed # | Field | Direction | When'
+    checkFrameTable('Field', FRAME_KINDS, (f) => Frame.encode(f as Partial<Frame>), FRAME_RULE)
+  })
+
+  it('its file frame table lists every FileFrame kind under its field number, and nothing else', () => {
+    checkFrameTable(
+      'FileFrame field',
+      FILE_FRAME_KINDS,
+      (f) => FileFrame.encode(f as Partial<FileFrame>),
+      FILE_FRAME_RULE
     )
-    const documented = new Map<string, number>()
-    for (const [number = '', field = ''] of table.rows) {
-      const kind = codeSpan(field)
-      assert.ok(kind !== undefined && /^\d+$/.test(number), `a frame row: ${number} | ${field}`)
-      assert.ok(!documented.has(kind), `${kind} is listed twice`)
-      documented.set(kind, Number(number))
-    }
-    assert.deepEqual([...documented.keys()].sort(), [...FRAME_KINDS].sort(), 'the same kinds as FRAME_KINDS')
-    for (const kind of FRAME_KINDS) {
-      const number = frameFieldNumber(kind)
-      assert.equal(documented.get(kind), number, `${kind}: its field number in the Frame codec`)
-      assert.equal(FRAME_RULE.fields[number]?.name, kind, `${kind}: its field number in the wire scan`)
-    }
   })
 
   it('its limits tables give every exported constant, by name and exact value, and no other', () => {
