@@ -14,6 +14,7 @@ import { relayStates } from '../src/node/reach.js'
 import { type BaselineRelay, startBaselineRelay } from './baseline-relay.js'
 import { ANSWER, QUESTION, ROOM_LIMITS } from './config.js'
 import { serve } from './ipc.js'
+import { startPipeRelay } from './pipe-relay.js'
 import { startProfile, stopProfile } from './profile.js'
 
 const mode = process.argv[2] === 'baseline' || process.argv[2] === 'relay' ? process.argv[2] : 'room'
@@ -109,6 +110,7 @@ async function start(args: { scryptN?: number; productLimits?: boolean; relay?: 
   })
   await relayNode.start()
   relay = await startBaselineRelay(relayNode)
+  await startPipeRelay(relayNode)
   const addresses = relayNode.getMultiaddrs().map(String)
   const address = addresses.find((a) => !isRelayed(a))
   if (address === undefined) throw new Error('the relay has no address')

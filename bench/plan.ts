@@ -68,6 +68,8 @@ export interface Plan {
   /** DCUtR upgrades timed in network namespaces (root only); 0 skips them (about 15 s of set-up). */
   dcutrTrials: number
   attack: AttackPlan
+  /** The file sent through the room and through the bare pipe, in MiB. */
+  fileMib: number
   /** Scale steps beyond the fan-out sizes start only if they can end within this (from the start). */
   budgetMs: number
   timeoutMs: number
@@ -96,6 +98,7 @@ export const PLANS: Record<'quick' | 'full', Plan> = {
     movedFanout: false,
     dcutrTrials: 0,
     attack: QUICK_ATTACK_PLAN,
+    fileMib: 64,
     budgetMs: 110_000,
     timeoutMs: 200_000
   },
@@ -114,6 +117,7 @@ export const PLANS: Record<'quick' | 'full', Plan> = {
     movedFanout: true,
     dcutrTrials: 10,
     attack: ATTACK_PLAN,
+    fileMib: 256,
     budgetMs: 540_000,
     timeoutMs: 680_000
   }

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os'
 import type { FanoutRun } from './cluster.js'
 import type { CryptoCost } from './crypto-cost.js'
 import type { DcutrResult } from './dcutr.js'
+import type { FileTransferResult } from './files.js'
 import type { RelayedFanout, RelayedRun, RoomRuns, Timed } from './phases.js'
 import { type Bench, RELAYED_FANOUT_MEMBERS, SCALE_LIMIT_MS } from './plan.js'
 import type { AttackRow, BenchResult, FanoutRow, RelayFanoutRow, RelayJoin, ScaleStep } from './result.js'
@@ -37,6 +38,7 @@ export interface Measured {
     relayed: RelayedFanout | undefined
   }
   dcutr: DcutrResult
+  files: FileTransferResult
   attack: AttackRow[]
 }
 
@@ -115,6 +117,7 @@ export function buildResult(bench: Bench, m: Measured): BenchResult {
       baseline_retries_while_growing: rooms.retries.baseline
     },
     fanout,
+    files: m.files,
     growth: growthOf(fanout),
     relay: {
       setup:

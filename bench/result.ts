@@ -2,6 +2,7 @@
 
 import type { CryptoCost } from './crypto-cost.js'
 import type { DcutrResult } from './dcutr.js'
+import type { FileTransferResult } from './files.js'
 
 export interface FanoutRow {
   members: number
@@ -189,6 +190,8 @@ export interface BenchResult {
     baseline_retries_while_growing: number
   }
   fanout: FanoutRow[]
+  /** One file through a relay-only host, beside a bare stream piped through a bare relay. */
+  files: FileTransferResult
   /**
    * How the host's cost per message grows with the room, fitted over the fan-out sizes: the exponent
    * k of cost ≈ c·N^k (≈ 1 is linear, ≈ 2 quadratic), securechat and the bare relay.

@@ -13,7 +13,8 @@
  * worker processes, default 3), --profile <dir> (CPU profiles of the host, the bare relay and worker 0
  * during the throughput runs), --save <file> (also write the JSON there), --only attack (the attack
  * phase alone, about a minute; with --quick half a minute), --only throughput (the two throughput
- * runs alone, about half a minute; with --quick 12 s),
+ * runs alone, about half a minute; with --quick 12 s), --only files (one file through the room and
+ * through the bare pipe: 256 MiB, about 15 s; with --quick 64 MiB),
  * --attacks <a,b,...> (only these attacks; names in attacker.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -26,6 +27,7 @@ import { ATTACKS, type AttackKind } from './attacker.js'
 import { Cluster, startRelay } from './cluster.js'
 import { type CryptoCost, measureCryptoCost } from './crypto-cost.js'
 import { type DcutrResult, measureDcutrUpgrade } from './dcutr.js'
+import { fileTransfer } from './files.js'
 import { Child, now } from './ipc.js'
 import { defaultScryptJoins, fanoutAndScale, fanoutOptions, joinsAndDials, throughput } from './phases.js'
 import { type Bench, PLANS } from './plan.js'
@@ -56,11 +58,11 @@ if (
   !(rate > 0) ||
   !Number.isInteger(workerCount) ||
   workerCount < 1 ||
-  ![undefined, 'attack', 'throughput', 'fanout'].includes(args.only) ||
+  ![undefined, 'attack', 'throughput', 'fanout', 'files'].includes(args.only) ||
   !attacks.every((a) => ATTACKS.includes(a))
 ) {
   process.stderr.write(
-    'usage: run.js [--quick] [--json] [--rate <msg/s> > 0] [--workers <k ≥ 1>] [--only attack|throughput|fanout] ' +
+    'usage: run.js [--quick] [--json] [--rate <msg/s> > 0] [--workers <k ≥ 1>] [--only attack|throughput|fanout|files] ' +
       `[--attacks ${ATTACKS.join(',')}] ...\n`
   )
   process.exit(64)
@@ -164,10 +166,17 @@ async function main(): Promise<void> {
   if (args.only === 'attack') return attackAlone()
   if (args.only === 'throughput') return throughputAlone()
   if (args.only === 'fanout') return fanoutAlone()
+  if (args.only === 'files') {
+    const files = await fileTransfer(bench, plan.fileMib)
+    process.stdout.write(`${JSON.stringify({ node: process.version, files })}\n`)
+    return
+  }
 
   // Crypto first, alone on the machine.
   const crypto: CryptoCost = await measureCryptoCost({ members: 10, iterations: plan.cryptoIterations })
   log(`crypto: seal ${r2(crypto.sender_seal_ms)} ms, open ${r2(crypto.receiver_open_ms)} ms`)
+  // The file transfer alone on the machine too: its processes (sender, host, receiver) are all busy.
+  const files = await fileTransfer(bench, plan.fileMib)
 
   const workers = await startWorkers(workerCount, Math.max(...plan.fanoutSizes, ...plan.scaleSizes))
   const relay = await startRelay()
@@ -197,6 +206,7 @@ async function main(): Promise<void> {
     realThroughput,
     baseThroughput,
     rooms,
+    files,
     dcutr,
     attack
   })

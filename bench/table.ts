@@ -312,6 +312,19 @@ export function renderTable(r: BenchResult): string {
     )
   )
   out.push('')
+  const f = r.files
+  out.push(`File transfer: one ${f.size_mib} MiB file, sender → host → receiver, each in its own process`)
+  out.push(
+    grid(
+      ['', 'MiB/s (start of send to saved file)', 'host RSS growth (MiB)'],
+      [
+        ['securechat (relay-only host)', f.mib_per_s, f.host_rss_growth_mib],
+        ['bare stream through a bare relay', f.baseline_mib_per_s, f.baseline_host_rss_growth_mib],
+        ['ratio', f.ratio, null]
+      ]
+    )
+  )
+  out.push('')
   out.push('Cost')
   const c = r.cost
   out.push(

@@ -68,5 +68,14 @@ export function targets(result: BenchResult): Target[] {
   const cpuRatio = ratio(c.host_cpu_us_per_msg, c.baseline_relay_cpu_us_per_msg)
   atMost('  same, saturated (throughput run) (info)', cpuRatio, 1.5)
   atMost('receiver crypto per message (ms)', c.receiver_open_ms, 0.5)
+  const f = result.files
+  add(
+    `file of ${f.size_mib} MiB through the host / bare pipe (rate)`,
+    f.ratio,
+    '≥ 0.5',
+    (f.ratio ?? -1) >= 0.5
+  )
+  atMost('  host RSS growth during it (MiB)', f.host_rss_growth_mib, 64)
+  add('  the saved file is the file sent', f.intact ? 1 : 0, '1', f.intact)
   return list
 }

@@ -146,8 +146,10 @@ describe("issue 12's targets, checked on a run's result", () => {
       relay: { join: { p50_ms: 60, p95_ms: 90, limit_p50_ms: 70, limit_p95_ms: 100 }, fanout: [] },
       fanout,
       throughput,
-      cost: { host_cpu_us_per_msg: 800, baseline_relay_cpu_us_per_msg: 350, receiver_open_ms: 0.3 }
+      cost: { host_cpu_us_per_msg: 800, baseline_relay_cpu_us_per_msg: 350, receiver_open_ms: 0.3 },
+      files
     }) as unknown as BenchResult
+  const files = { size_mib: 256, ratio: 0.6, host_rss_growth_mib: 50, intact: true }
   const row = (members: number, kib: number, baseKib: number): Partial<FanoutRow> => ({
     members,
     p99_ms: 30,
@@ -179,5 +181,29 @@ describe("issue 12's targets, checked on a run's result", () => {
     assert.equal(met(bad, 'host RSS at 200 members (MiB)'), false)
     assert.equal(met(bad, 'messages lost at 200 members'), false)
     assert.equal(met(bad, 'throughput, 10 members all sending / bare relay'), false)
+  })
+})
+
+describe("issue 13's targets, checked on a run's result", () => {
+  const withFiles = (files: Partial<BenchResult['files']>) =>
+    ({
+      rate_msgs_per_s: 2,
+      join: { p50_ms: 20, baseline_p50_ms: 10 },
+      relay: { join: {}, fanout: [] },
+      fanout: [],
+      throughput: { msgs_per_s: 1, baseline_msgs_per_s: 1 },
+      cost: {},
+      files: { size_mib: 256, ratio: 0.6, host_rss_growth_mib: 50, intact: true, ...files }
+    }) as unknown as BenchResult
+  const met = (r: BenchResult, prefix: string) => targets(r).find((t) => t.name.startsWith(prefix))?.met
+
+  it("a file at half the bare pipe's rate or better, the host growing 64 MiB at most, the file intact", () => {
+    assert.equal(met(withFiles({}), 'file of 256 MiB through the host'), true)
+    assert.equal(met(withFiles({}), '  host RSS growth during it'), true)
+    assert.equal(met(withFiles({}), '  the saved file is the file sent'), true)
+    assert.equal(met(withFiles({ ratio: 0.49 }), 'file of 256 MiB through the host'), false)
+    assert.equal(met(withFiles({ host_rss_growth_mib: 65 }), '  host RSS growth during it'), false)
+    assert.equal(met(withFiles({ intact: false }), '  the saved file is the file sent'), false)
+    assert.equal(met(withFiles({ ratio: null }), 'file of 256 MiB through the host'), false)
   })
 })
