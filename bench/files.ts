@@ -22,9 +22,16 @@ export interface FileTransferResult {
   baseline_mib_per_s: number | null
   /** securechat / bare relay. */
   ratio: number | null
-  /** The host's peak RSS during the transfer minus its RSS just before it. */
+  /** The host's peak RSS during the transfer minus its RSS just before it (after a GC). */
   host_rss_growth_mib: number | null
   baseline_host_rss_growth_mib: number | null
+  /**
+   * The host's peak ArrayBuffer memory during the transfer (buffers in flight, and those dropped but
+   * not yet collected: V8 collects them once some 64 MiB have built up), and what of it a GC after the
+   * transfer leaves: what the host really kept.
+   */
+  host_array_buffers_peak_mib: number | null
+  host_array_buffers_after_mib: number | null
   /** The saved file's SHA-256 matched the sent one's. */
   intact: boolean
 }
@@ -50,18 +57,24 @@ async function measured<T>(
   host: Child,
   peers: Child[],
   run: () => Promise<T>
-): Promise<{ result: T; growth: number; cpuMs: number[] }> {
+): Promise<{ result: T; growth: number; cpuMs: number[]; buffersPeak: number; buffersAfter: number }> {
   const before = await host.call<HostStats>('stats', { gc: true })
   const peersBefore = await Promise.all(peers.map((p) => p.call<number>('cpu')))
   await host.call('watchStart')
   const result = await run()
   const peak = await host.call<{ rss: number; arrayBuffers: number }>('watchStop')
-  const after = await host.call<HostStats>('stats')
+  const after = await host.call<HostStats>('stats', { gc: true })
   const peersAfter = await Promise.all(peers.map((p) => p.call<number>('cpu')))
   const cpuMs = [after.cpuUs - before.cpuUs, ...peersAfter.map((us, i) => us - (peersBefore[i] ?? 0))].map(
     (us) => round(us / 1000, 0) ?? 0
   )
-  return { result, growth: Math.max(0, peak.rss - before.rss), cpuMs }
+  return {
+    result,
+    growth: Math.max(0, peak.rss - before.rss),
+    cpuMs,
+    buffersPeak: peak.arrayBuffers,
+    buffersAfter: after.arrayBuffers
+  }
 }
 
 async function bare(bench: Bench, path: string, out: string, bytes: number) {
@@ -97,12 +110,12 @@ async function room(bench: Bench, path: string, dir: string) {
       await peer.call('join', { invitation, code, nick, dir })
     }
     await a.call('waitForMembers', { count: 1 })
-    const { result, growth, cpuMs } = await measured(host, [a, b], async () => {
+    const { result, growth, cpuMs, buffersPeak, buffersAfter } = await measured(host, [a, b], async () => {
       const { started } = await a.call<{ started: number }>('send', { path }, 600_000)
       const got = await b.call<{ at: number; sha256: string }>('awaitReceived', {}, 600_000)
       return { ms: got.at - started, sha256: got.sha256 }
     })
-    return { ...result, growth, cpuMs }
+    return { ...result, growth, cpuMs, buffersPeak, buffersAfter }
   } finally {
     await Promise.all([a.stop(), b.stop(), host.stop()])
   }
@@ -132,11 +145,14 @@ export async function fileTransfer(bench: Bench, sizeMib: number): Promise<FileT
       ratio: round(baseline.ms / ours.ms, 3),
       host_rss_growth_mib: mib(ours.growth),
       baseline_host_rss_growth_mib: mib(baseline.growth),
+      host_array_buffers_peak_mib: mib(ours.buffersPeak),
+      host_array_buffers_after_mib: mib(ours.buffersAfter),
       intact: ours.sha256 === sha256
     }
     bench.log(
       `file ${sizeMib} MiB: ${result.mib_per_s} MiB/s against the bare pipe's ${result.baseline_mib_per_s} ` +
-        `(${result.ratio}); host RSS +${result.host_rss_growth_mib} MiB; intact ${result.intact}; CPU ms ` +
+        `(${result.ratio}); host RSS +${result.host_rss_growth_mib} MiB (ArrayBuffers peak ` +
+        `${result.host_array_buffers_peak_mib}, after GC ${result.host_array_buffers_after_mib}); intact ${result.intact}; CPU ms ` +
         `host/sender/receiver ${ours.cpuMs.join('/')} against ${baseline.cpuMs.join('/')} ` +
         `(${round((now() - t0) / 1000, 1)} s)`
     )

@@ -11,7 +11,6 @@ import { FILE_PROTOCOL_ID } from '../protocol/constants.js'
 import { ReasonError } from '../protocol/errors.js'
 import { chunkCount } from '../protocol/file-chunks.js'
 import { fileFrame } from '../protocol/file-frame.js'
-import { describeReason } from '../protocol/reasons.js'
 import { type FileRequest, type FileUpload, Reason } from '../protocol/wire/securechat.js'
 import {
   FILE_REQUEST_TIMEOUT_MS,
@@ -132,16 +131,26 @@ export class FileService {
     }
     // A request before the upload began waits for it (within the offer's own deadline).
     while (transfer.spool === undefined) {
-      if (transfer.ended)
-        throw new TransferError(Reason.TRANSFER_UNKNOWN, describeReason(Reason.TRANSFER_UNKNOWN))
+      if (transfer.ended) throw transfers.unknown(request.seq)
       await sleep(100, undefined, { signal: stallSignal(this.init.signal) })
     }
     const spool = transfer.spool
+    if (request.fromChunk > spool.count) {
+      throw new TransferError(
+        Reason.MALFORMED,
+        `a file of ${spool.count} chunks has no chunk ${request.fromChunk}`
+      )
+    }
     await files.write(fileFrame('ready', { size: spool.size }), stallSignal(this.init.signal))
-    for (let index = request.fromChunk; index < spool.count; index++) {
-      // The chunk a reader ahead of the upload waits for comes at the uploader's pace: no stall.
-      const sealed = await spool.read(index, this.init.signal)
-      await files.writeChunk(index, sealed, stallSignal(this.init.signal))
+    transfer.readers++
+    try {
+      for (let index = request.fromChunk; index < spool.count; index++) {
+        // The chunk a reader ahead of the upload waits for comes at the uploader's pace: no stall.
+        const sealed = await spool.read(index, this.init.signal)
+        await files.writeChunk(index, sealed, stallSignal(this.init.signal))
+      }
+    } finally {
+      transfer.readers--
     }
     // Sent is not received: only the receiver's own FileEnd, after it has taken the last chunk, says
     // it holds them all. A link that drops first leaves it waiting, to resume.

@@ -22,7 +22,8 @@ import {
 } from '../protocol/file-chunks.js'
 import { type FileOffer, fileOffer } from '../protocol/file-offer.js'
 import { reasonCode } from '../protocol/reasons.js'
-import { FileSaveError } from './errors.js'
+import { Reason } from '../protocol/wire/securechat.js'
+import { FileSaveError, TransferError } from './errors.js'
 import type { EventFeed } from './events.js'
 import type { FileCarrier, SealedChunk } from './file-carrier.js'
 import { FileDownload } from './file-download.js'
@@ -108,7 +109,10 @@ const FILE_SAVE_CODES: Record<string, string> = {
 
 /** What a failed transfer is called in `file-failed` events and errors. */
 function failureCode(err: unknown, signal?: AbortSignal): string {
-  if (signal?.aborted === true) return 'cancelled'
+  if (signal?.aborted === true) {
+    // Stopped by this member (`cancel`), or by the room (the host restarted: its ids mean nothing now).
+    return signal.reason instanceof ReasonError ? reasonCode(signal.reason.reason) : 'cancelled'
+  }
   if (err instanceof ReasonError) return reasonCode(err.reason)
   if (err instanceof FileSaveError) return FILE_SAVE_CODES[err.code] ?? err.code.toLowerCase()
   if ((err as Error).name === 'DecryptionError') return 'tampered'
@@ -249,6 +253,31 @@ export class FileTransfers {
     throw new NoSuchTransferError(`no transfer ${id} under way`)
   }
 
+  /**
+   * The host restarted: its transfers are gone and their ids may name new ones. Every open transfer
+   * ends with that reason, and offers not yet taken are forgotten.
+   */
+  hostRestarted(): void {
+    const reason = new TransferError(
+      Reason.HOST_RESTARTING,
+      'the host restarted: the file is no longer there'
+    )
+    for (const outgoing of this.outgoing.values()) outgoing.stop.abort(reason)
+    this.outgoing.clear()
+    for (const [id, entry] of this.incoming) {
+      if (entry.state === 'downloading') entry.stop?.abort(reason)
+      else if (entry.state === 'offered') {
+        entry.state = 'failed'
+        this.init.feed.emit({
+          type: 'file-failed',
+          id,
+          code: reasonCode(reason.reason),
+          message: reason.message
+        })
+      }
+    }
+  }
+
   /** Every open transfer is stopped (the member leaves); nothing partial is kept. */
   close(): void {
     for (const outgoing of this.outgoing.values()) outgoing.stop.abort()
@@ -307,9 +336,15 @@ export class FileTransfers {
     } catch (err) {
       await file?.abort()
       entry.state = 'failed'
-      if (!signal.aborted) await this.init.carrier.decline(id).catch(() => {})
+      // Not taking it after all: the host need not keep the file for this member any longer.
+      void this.init.carrier.decline(id).catch(() => {})
       const code = failureCode(err, signal)
-      const message = code === 'cancelled' ? 'you cancelled the download' : (err as Error).message
+      const message =
+        code === 'cancelled'
+          ? 'you cancelled the download'
+          : signal.aborted
+            ? (signal.reason as Error).message
+            : (err as Error).message
       this.init.feed.emit({ type: 'file-failed', id, code, message })
       throw err
     }

@@ -284,8 +284,8 @@ export class RoomHost {
    * The host's members as it holds them, read-only: for diagnostics, and for tests that play a
    * malicious host (which owns these streams anyway, so this gives it nothing it lacks).
    */
-  get debug(): { members: ReadonlyMap<string, Readonly<HostedMember>> } {
-    return { members: this.roster.members }
+  get debug(): { members: ReadonlyMap<string, Readonly<HostedMember>>; transfers: number } {
+    return { members: this.roster.members, transfers: this.fileRelay.transfers.size }
   }
 
   /** The relays this host keeps a reservation on, and whether each holds one now. */
@@ -447,7 +447,7 @@ function requireAnswer(answer: string | undefined): string {
   return answer
 }
 
-/** Creates a room host: starts a libp2p node and opens `/securechat/2.0.0` on it. */
+/** Creates a room host: starts a libp2p node and opens `/securechat/2.1.0` on it. */
 export function createRoomHost(options: RoomHostOptions): Promise<RoomHost> {
   return RoomHost.create(options)
 }

@@ -16,6 +16,7 @@ import {
   MAX_TRANSFERS,
   MAX_TRANSFERS_PER_MEMBER
 } from './constants.js'
+import type { TransferError } from './errors.js'
 import { transferError } from './file-stream.js'
 import { ByteThrottle } from './rate-limit.js'
 import { TransferSpool } from './transfer-spool.js'
@@ -56,6 +57,9 @@ export function resolveFileLimits(options: Partial<FileLimits> = {}): FileLimits
   }
 }
 
+/** How often a file kept past its time for a download still running is looked at again. */
+const READER_RECHECK_MS = 10_000
+
 /** Transfers whose ending is remembered after they are gone. */
 const ENDINGS_KEPT = 256
 
@@ -68,6 +72,8 @@ export interface HostedTransfer {
   readonly recipients: ReadonlySet<string>
   spool: TransferSpool | undefined
   uploading: boolean
+  /** Downloads being served now: the file is kept past `keepMs` while one runs. */
+  readers: number
   ended: boolean
   timer: ReturnType<typeof setTimeout> | undefined
 }
@@ -83,7 +89,7 @@ export class HostedTransfers {
   private readonly transfers = new Map<number, HostedTransfer>()
   private readonly throttles = new Map<string, ByteThrottle>()
   /** Why recent transfers ended, so a late upload or request hears the real reason. */
-  private readonly endings = new Map<number, Reason>()
+  private readonly endings = new Map<number, { reason: Reason; message: string | undefined }>()
   private spoolBytes = 0
 
   constructor(init: HostedTransfersInit) {
@@ -120,6 +126,7 @@ export class HostedTransfers {
       waiting: new Set(others),
       spool: undefined,
       uploading: false,
+      readers: 0,
       ended: false,
       timer: undefined
     }
@@ -199,8 +206,11 @@ export class HostedTransfers {
   /** `peerId` has the whole file, or declined it: once nobody is waiting, the spool goes. */
   settled(transfer: HostedTransfer, peerId: string): void {
     transfer.waiting.delete(peerId)
-    const whole = transfer.spool?.complete === true && !transfer.uploading
-    if (transfer.waiting.size === 0 && (whole || transfer.spool === undefined)) {
+    if (transfer.waiting.size > 0) return
+    if (transfer.spool === undefined) {
+      // Declined by all before the upload began: the sender is told, and uploads nothing.
+      void this.end(transfer, Reason.TRANSFER_CANCELLED, 'every recipient declined the file')
+    } else if (transfer.spool.complete && !transfer.uploading) {
       void this.end(transfer, Reason.TRANSFER_DONE)
     }
   }
@@ -219,7 +229,7 @@ export class HostedTransfers {
     transfer.ended = true
     if (transfer.timer !== undefined) clearTimeout(transfer.timer)
     this.transfers.delete(transfer.seq)
-    this.endings.set(transfer.seq, reason)
+    this.endings.set(transfer.seq, { reason, message })
     for (const old of [...this.endings.keys()].slice(0, -ENDINGS_KEPT)) this.endings.delete(old)
     this.log('transfer %d ended: %s', transfer.seq, Reason[reason])
     const spool = transfer.spool
@@ -235,16 +245,25 @@ export class HostedTransfers {
   }
 
   /** A transfer that is not (or no longer) there for this peer: why it ended, when that is known. */
-  private unknown(seq: number) {
+  unknown(seq: number): TransferError {
     const ending = this.endings.get(seq)
-    if (ending === Reason.TRANSFER_DONE)
+    if (ending === undefined) return transferError(Reason.TRANSFER_UNKNOWN)
+    if (ending.reason === Reason.TRANSFER_DONE) {
       return transferError(Reason.TRANSFER_UNKNOWN, 'that transfer is over')
-    return transferError(ending ?? Reason.TRANSFER_UNKNOWN)
+    }
+    return transferError(ending.reason, ending.message)
   }
 
+  /**
+   * Ends the transfer after `ms` (the upload never began, or the whole file waited too long), but
+   * never under a download still running: that one is let finish, and the time looked at again.
+   */
   private arm(transfer: HostedTransfer, ms: number): void {
     if (transfer.timer !== undefined) clearTimeout(transfer.timer)
-    transfer.timer = setTimeout(() => void this.end(transfer, Reason.TIMEOUT), ms)
+    transfer.timer = setTimeout(() => {
+      if (transfer.readers > 0) this.arm(transfer, Math.min(ms, READER_RECHECK_MS))
+      else void this.end(transfer, Reason.TIMEOUT)
+    }, ms)
     transfer.timer.unref()
   }
 }

@@ -431,6 +431,7 @@ export class RoomMember {
     if (previous !== channel) previous.abort(new StreamEndedError('moved to a new connection'))
     // Roster first, then the held messages the host sends next, then our own queued posts.
     void this.participant.resync(welcome.members, { nextSeq: welcome.nextSeq, hostRestarted, replayed })
+    if (hostRestarted) this.files.hostRestarted()
     for (const { post } of [...this.pending.values()].sort((a, b) => a.post.counter - b.post.counter)) {
       channel.send(frame('post', post))
     }

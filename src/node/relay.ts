@@ -81,7 +81,13 @@ export async function relayPost(
   sender.lastCounter = post.counter
   const seq = room.nextSeq()
   forward(room, post, sender, seq)
-  if (post.fileOffer) room.files?.offered(seq, sender.peerId, post.recipients)
+  // Only members present may fetch it: a made-up recipient would hold the file at the host for nothing.
+  if (post.fileOffer)
+    room.files?.offered(
+      seq,
+      sender.peerId,
+      post.recipients.filter((r) => room.members.has(r))
+    )
   rememberAck(sender, post.counter, seq)
   sender.channel?.send(frame('ack', { counter: post.counter, seq }))
   return seq

@@ -81,7 +81,8 @@ export async function sealChunk(
   place: ChunkPlace,
   plaintext: Uint8Array
 ): Promise<Uint8Array> {
-  if (plaintext.byteLength > FILE_CHUNK_BYTES) throw new InvalidInputError(`a chunk holds at most ${FILE_CHUNK_BYTES} bytes`)
+  if (plaintext.byteLength > FILE_CHUNK_BYTES)
+    throw new InvalidInputError(`a chunk holds at most ${FILE_CHUNK_BYTES} bytes`)
   return new Uint8Array(await globalThis.crypto.subtle.encrypt(gcm(place), key, asBufferSource(plaintext)))
 }
 

@@ -7,7 +7,7 @@
  */
 
 /** UTF-8 bytes a saved name holds at most: under the 255 of common file systems, with room for " (99)". */
-export const MAX_FILE_NAME_BYTES = 200
+export const MAX_SAVED_NAME_BYTES = 200
 /** What a name that neutralises to nothing is saved as. */
 export const FALLBACK_FILE_NAME = 'file'
 
@@ -48,12 +48,12 @@ export function safeFileName(offered: string): string {
   if (name === '') return FALLBACK_FILE_NAME
   if (hidden) name = `_${name}`
   if (RESERVED.test(name)) name = `_${name}`
-  if (encoder.encode(name).byteLength <= MAX_FILE_NAME_BYTES) return name
+  if (encoder.encode(name).byteLength <= MAX_SAVED_NAME_BYTES) return name
   const dot = name.lastIndexOf('.')
   const extension = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : ''
   const stem = cutToBytes(
     name.slice(0, name.length - extension.length),
-    MAX_FILE_NAME_BYTES - encoder.encode(extension).byteLength
+    MAX_SAVED_NAME_BYTES - encoder.encode(extension).byteLength
   )
   return `${stem}${extension}`
 }

@@ -36,7 +36,7 @@ export function fileOffer(file: FileDescription, fileId: Uint8Array, key: Uint8A
 
 /**
  * Throws unless an opened offer is one a receiver can act on: an id, key and hash of their lengths, a
- * whole size, a non-empty name and media type within bounds. Its name is still the sender's word: it is
+ * whole size, a non-empty name within bounds, and a media type within bounds (empty: unknown). Its name is still the sender's word: it is
  * made safe when the file is saved.
  */
 export function checkFileOffer(offer: FileOffer): FileOffer {

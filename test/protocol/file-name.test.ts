@@ -4,7 +4,7 @@ import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import {
   FALLBACK_FILE_NAME,
-  MAX_FILE_NAME_BYTES,
+  MAX_SAVED_NAME_BYTES,
   numberedFileName,
   safeFileName
 } from '../../src/protocol/file-name.js'
@@ -53,7 +53,7 @@ describe('safeFileName', () => {
   it('cuts an over-long name, keeping its extension, never inside a character', () => {
     const long = `${'é'.repeat(300)}.pdf`
     const safe = safeFileName(long)
-    assert.ok(bytes(safe) <= MAX_FILE_NAME_BYTES)
+    assert.ok(bytes(safe) <= MAX_SAVED_NAME_BYTES)
     assert.ok(safe.endsWith('.pdf'))
     assert.ok(safe.startsWith('éé'))
     assert.ok(!safe.includes('\uFFFD'))
@@ -66,7 +66,7 @@ describe('safeFileName', () => {
         assert.ok(safe.length > 0)
         assert.ok(!/[/\\\p{Cc}\p{Cf}]/u.test(safe), safe)
         assert.ok(safe !== '.' && safe !== '..' && !safe.startsWith('.'))
-        assert.ok(bytes(safe) <= MAX_FILE_NAME_BYTES)
+        assert.ok(bytes(safe) <= MAX_SAVED_NAME_BYTES)
         assert.equal(safeFileName(safe), safe, 'stable: a safe name stays as it is')
       }),
       { numRuns: 2000 }

@@ -213,10 +213,10 @@ function isValidDecoded(result: AnyFrame): void {
 }
 
 describe('frame round trip', () => {
-  it('speaks /securechat/2.0.0; 1.0.0 is retired, and Hello carries wire version 2', () => {
-    assert.equal(PROTOCOL_VERSION, '2.0.0')
-    assert.equal(PROTOCOL_ID, '/securechat/2.0.0')
-    assert.deepEqual(RETIRED_PROTOCOL_IDS, ['/securechat/1.0.0'])
+  it('speaks /securechat/2.1.0; 1.0.0 and 2.0.0 are retired, and Hello carries wire version 2', () => {
+    assert.equal(PROTOCOL_VERSION, '2.1.0')
+    assert.equal(PROTOCOL_ID, '/securechat/2.1.0')
+    assert.deepEqual(RETIRED_PROTOCOL_IDS, ['/securechat/1.0.0', '/securechat/2.0.0'])
     assert.ok(!RETIRED_PROTOCOL_IDS.includes(PROTOCOL_ID))
     assert.equal(WIRE_VERSION, 2)
     assert.equal(MESSAGE_SIGNATURE_BYTES, 64)
@@ -527,7 +527,7 @@ describe('frame limits → FrameError(MALFORMED)', () => {
     assertRefused('refusal', refusal({ reason: Reason.REASON_UNSPECIFIED }), 'no reason')
     assertRefused('refusal', refusal({ message: 'm'.repeat(MAX_REASON_MESSAGE_LENGTH + 1) }), 'message')
     assertMalformed(rawFrame(7, varintField(1, 99)), 'reason 99')
-    assertMalformed(rawFrame(7, varintField(1, 32)), 'reason 32')
+    assertMalformed(rawFrame(7, varintField(1, 38)), 'reason 38')
     assertMalformed(rawFrame(7, [...varintField(1, 13), ...varintField(5, 2n ** 60n)]), 'retryAfter 2^60')
   })
 
