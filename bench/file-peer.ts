@@ -18,11 +18,19 @@ let member: RoomMember | undefined
 let node: Libp2p | undefined
 let received: Promise<{ at: number; path: string; sha256: string }> | undefined
 
-async function join(args: { invitation: string; code: string; nick: string; dir: string }): Promise<void> {
+async function join(args: {
+  invitation: string
+  code: string
+  nick: string
+  dir: string
+  /** Reads at most this fast (bytes per second): a slow receiver. */
+  rate?: number
+}): Promise<void> {
+  const rate = args.rate === undefined ? {} : { downloadBytesPerSecond: args.rate }
   member = await joinRoom(
     args.invitation,
     { answer: ANSWER, code: args.code, nickname: args.nick },
-    { ...ROOM_LIMITS, files: { downloadDir: args.dir, acceptUpTo: Number.MAX_SAFE_INTEGER } }
+    { ...ROOM_LIMITS, files: { downloadDir: args.dir, acceptUpTo: Number.MAX_SAFE_INTEGER, ...rate } }
   )
   const m = member
   received = new Promise((resolve, reject) => {
