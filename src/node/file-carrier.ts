@@ -18,8 +18,16 @@ export interface SealedChunk {
 }
 
 export interface FileCarrier {
-  /** Hands the host the chunks of offer `seq`; resolves once the host holds them all. */
-  upload(seq: number, size: number, chunks: AsyncIterable<SealedChunk>, signal?: AbortSignal): Promise<void>
+  /**
+   * Hands the host the chunks of offer `seq`, from the first it still needs (`chunksFrom` gives them
+   * from there: 0, or where an upload that broke off stopped); resolves once the host holds them all.
+   */
+  upload(
+    seq: number,
+    size: number,
+    chunksFrom: (fromChunk: number) => AsyncIterable<SealedChunk>,
+    signal?: AbortSignal
+  ): Promise<void>
   /**
    * The chunks of transfer `seq` from `fromChunk` on, as the host has them; ends after the last.
    * Throws at once when the host's copy is not of the `size` the signed offer gave.
@@ -60,14 +68,14 @@ export class StreamCarrier implements FileCarrier {
   async upload(
     seq: number,
     size: number,
-    chunks: AsyncIterable<SealedChunk>,
+    chunksFrom: (fromChunk: number) => AsyncIterable<SealedChunk>,
     signal?: AbortSignal
   ): Promise<void> {
     const files = await this.open(signal)
     try {
       await files.write(fileFrame('upload', { seq, size }), signal)
-      await files.expect('ready', signal)
-      for await (const chunk of chunks) {
+      const ready = await files.expect('ready', signal)
+      for await (const chunk of chunksFrom(ready.body.fromChunk)) {
         signal?.throwIfAborted()
         await files.writeChunk(chunk.index, chunk.sealed, signal)
       }
@@ -134,21 +142,23 @@ export class LocalCarrier implements FileCarrier {
   async upload(
     seq: number,
     size: number,
-    chunks: AsyncIterable<SealedChunk>,
+    chunksFrom: (fromChunk: number) => AsyncIterable<SealedChunk>,
     signal?: AbortSignal
   ): Promise<void> {
-    const transfer = await this.transfers.startUpload(this.self, seq, size)
+    const { transfer, upload } = await this.transfers.startUpload(this.self, seq, size)
     try {
-      for await (const chunk of chunks) {
+      for await (const chunk of chunksFrom(transfer.spool?.chunksIn ?? 0)) {
         signal?.throwIfAborted()
+        upload.stop.signal.throwIfAborted()
         await transfer.spool?.append(chunk.index, chunk.sealed)
       }
     } catch (err) {
+      upload.finish()
       const reason = signal?.aborted === true ? Reason.TRANSFER_CANCELLED : Reason.TRANSFER_FAILED
       await this.transfers.end(transfer, reason)
       throw err
     }
-    this.transfers.uploaded(transfer)
+    this.transfers.uploaded(transfer, upload)
   }
 
   async *download(

@@ -9,7 +9,6 @@ import type { Connection, Logger, Stream } from '@libp2p/interface'
 import type { Libp2p } from 'libp2p'
 import { FILE_PROTOCOL_ID } from '../protocol/constants.js'
 import { ReasonError } from '../protocol/errors.js'
-import { chunkCount } from '../protocol/file-chunks.js'
 import { fileFrame } from '../protocol/file-frame.js'
 import { type FileRequest, type FileUpload, Reason } from '../protocol/wire/securechat.js'
 import {
@@ -41,6 +40,15 @@ function reasonOf(err: unknown): Reason {
   if (err instanceof FileSaveError) return Reason.TRANSFER_FAILED
   if ((err as Error).name === 'TimeoutError') return Reason.TIMEOUT
   return Reason.TRANSFER_FAILED
+}
+
+/**
+ * Whether a stream broke off because its link went (the sender may come back and resume), rather
+ * than because of what was sent on it (a typed refusal or cancel, a frame out of bounds, a chunk
+ * that does not fit, the host's own disk).
+ */
+function isLinkLoss(err: unknown): boolean {
+  return !(err instanceof ReasonError || err instanceof FileSaveError)
 }
 
 export class FileService {
@@ -80,31 +88,50 @@ export class FileService {
     }
   }
 
-  /** The sender's chunks, in order, into the spool; a break ends the transfer for everyone. */
+  /**
+   * The sender's chunks, in order, into the spool, from the first it does not have. A bad chunk or a
+   * cancel ends the transfer for everyone; a broken link only pauses it, for the sender to resume.
+   */
   private async upload(files: FileStream, peerId: string, upload: FileUpload, log: Logger): Promise<void> {
     const { transfers } = this.init
-    const transfer = await transfers.startUpload(peerId, upload.seq, upload.size)
+    const { transfer, upload: current } = await transfers.startUpload(peerId, upload.seq, upload.size)
     const spool = transfer.spool as NonNullable<HostedTransfer['spool']>
+    const from = spool.chunksIn
+    const live = (): AbortSignal => AbortSignal.any([stallSignal(this.init.signal), current.stop.signal])
     try {
-      await files.write(fileFrame('ready', { size: upload.size }), stallSignal(this.init.signal))
-      const count = chunkCount(upload.size)
-      for (let index = 0; index < count; index++) {
-        const chunk = await files.readChunk(stallSignal(this.init.signal))
+      await files.write(fileFrame('ready', { size: upload.size, fromChunk: from }), live())
+      for (let index = from; index < spool.count; index++) {
+        const chunk = await files.readChunk(live())
         if (chunk.index !== index) {
           throw new TransferError(Reason.MALFORMED, `chunk ${chunk.index} came, ${index} was due`)
         }
         this.init.tap?.(upload.seq, index, chunk.sealed.subarray())
         await spool.append(index, chunk.sealed)
         const wait = transfers.uploadDelay(peerId, chunk.sealed.byteLength)
-        if (wait > 0) await sleep(wait, undefined, { signal: this.init.signal })
+        if (wait > 0) await sleep(wait, undefined, { signal: live() })
       }
     } catch (err) {
-      const reason = reasonOf(err)
-      log('upload %d from %s failed: %s', upload.seq, peerId, (err as Error).message)
-      await transfers.end(transfer, reason === Reason.TRANSFER_CANCELLED ? reason : Reason.TRANSFER_FAILED)
+      log(
+        'upload %d from %s stopped at chunk %d: %s',
+        upload.seq,
+        peerId,
+        spool.chunksIn,
+        (err as Error).message
+      )
+      if (current.stop.signal.aborted) {
+        // Superseded by the sender's resumed upload, or the transfer ended: not this handler's to end.
+        current.finish()
+        throw err
+      }
+      if (isLinkLoss(err) && !this.init.signal.aborted) transfers.uploadBroken(transfer, current)
+      else {
+        current.finish()
+        const reason = reasonOf(err)
+        await transfers.end(transfer, reason === Reason.TRANSFER_CANCELLED ? reason : Reason.TRANSFER_FAILED)
+      }
       throw err
     }
-    transfers.uploaded(transfer)
+    transfers.uploaded(transfer, current)
     log('upload %d from %s is whole', upload.seq, peerId)
     await files.end(Reason.TRANSFER_DONE)
   }
@@ -141,7 +168,7 @@ export class FileService {
         `a file of ${spool.count} chunks has no chunk ${request.fromChunk}`
       )
     }
-    await files.write(fileFrame('ready', { size: spool.size }), stallSignal(this.init.signal))
+    await files.write(fileFrame('ready', { size: spool.size, fromChunk: 0 }), stallSignal(this.init.signal))
     transfer.readers++
     try {
       for (let index = request.fromChunk; index < spool.count; index++) {

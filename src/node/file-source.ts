@@ -30,19 +30,24 @@ export function bytesOf(input: FileInput): AsyncIterable<Uint8Array> {
 }
 
 /**
- * The file's chunks in order, `index` from 0, each exactly as long as its place in a `size`-byte file
- * calls for. A source that ends early or runs long throws `FileSaveError` (`ESIZE`): what was offered
- * is what is sent, or nothing is.
+ * The file's chunks in order, `index` from `fromChunk` (a path only: an upload resumed), each exactly
+ * as long as its place in a `size`-byte file calls for. A source that ends early or runs long throws
+ * `FileSaveError` (`ESIZE`): what was offered is what is sent, or nothing is.
  */
 export async function* fileChunks(
   input: FileInput,
-  size: number
+  size: number,
+  fromChunk = 0
 ): AsyncGenerator<{ index: number; plaintext: Uint8Array }> {
   const count = chunkCount(size)
   const pending = new Uint8ArrayList()
-  let index = 0
-  let read = 0
-  for await (const piece of bytesOf(input)) {
+  let index = fromChunk
+  let read = fromChunk * FILE_CHUNK_BYTES
+  if (fromChunk > 0 && typeof input !== 'string') {
+    throw new FileSaveError('ESEEK', 'only a file at a path can be sent from a chunk other than the first')
+  }
+  const source = fromChunk > 0 ? createReadStream(input as string, { start: read }) : bytesOf(input)
+  for await (const piece of source) {
     read += piece.byteLength
     if (read > size) throw new FileSaveError('ESIZE', `the file is longer than the ${size} bytes offered`)
     pending.append(piece)

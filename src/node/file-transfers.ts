@@ -162,11 +162,16 @@ export class FileTransfers {
         const meter = new ProgressMeter(size)
         const count = chunkCount(size)
         let sent = 0
-        const sealed = sealedChunks(fileChunks(path, size), { key, fileId, count }, (bytes) => {
-          sent += bytes
-          this.progress(id, 'upload', meter.update(sent), options.onProgress)
-        })
-        await this.init.carrier.upload(id, size, sealed, signal)
+        const sealedFrom = (fromChunk: number) => {
+          sent = Math.min(size, fromChunk * FILE_CHUNK_BYTES)
+          return sealedChunks(fileChunks(path, size, fromChunk), { key, fileId, count }, (bytes) => {
+            sent += bytes
+            this.progress(id, 'upload', meter.update(sent), options.onProgress)
+          })
+        }
+        await this.whileLinked(signal, `upload ${id}`, () =>
+          this.init.carrier.upload(id, size, sealedFrom, signal)
+        )
         outgoing.uploaded = true
       } catch (err) {
         this.outgoing.delete(id)
@@ -347,6 +352,23 @@ export class FileTransfers {
             : (err as Error).message
       this.init.feed.emit({ type: 'file-failed', id, code, message })
       throw err
+    }
+  }
+
+  /**
+   * Runs `attempt` until it succeeds; when the link drops under it (not a refusal, not a bad file,
+   * not a cancel), waits for the member to be back and runs it again, from where the host stands.
+   */
+  private async whileLinked(signal: AbortSignal, what: string, attempt: () => Promise<void>): Promise<void> {
+    for (;;) {
+      try {
+        return await attempt()
+      } catch (err) {
+        if (!isConnectionLoss(err) || signal.aborted) throw err
+        this.init.log('%s paused: %s', what, (err as Error).message)
+        await sleep(RETRY_PAUSE_MS, undefined, { signal })
+        await this.init.connected(signal)
+      }
     }
   }
 

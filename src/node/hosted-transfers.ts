@@ -16,7 +16,7 @@ import {
   MAX_TRANSFERS,
   MAX_TRANSFERS_PER_MEMBER
 } from './constants.js'
-import type { TransferError } from './errors.js'
+import { StreamEndedError, type TransferError } from './errors.js'
 import { transferError } from './file-stream.js'
 import { ByteThrottle } from './rate-limit.js'
 import { TransferSpool } from './transfer-spool.js'
@@ -63,6 +63,13 @@ const READER_RECHECK_MS = 10_000
 /** Transfers whose ending is remembered after they are gone. */
 const ENDINGS_KEPT = 256
 
+/** One upload of a transfer under way: stopped when superseded or ended, `done` once its handler is. */
+export interface Upload {
+  readonly stop: AbortController
+  readonly done: Promise<void>
+  finish(): void
+}
+
 /** One offered file at the host. */
 export interface HostedTransfer {
   readonly seq: number
@@ -71,7 +78,8 @@ export interface HostedTransfer {
   readonly waiting: Set<string>
   readonly recipients: ReadonlySet<string>
   spool: TransferSpool | undefined
-  uploading: boolean
+  /** The upload under way, if one is. */
+  upload: Upload | undefined
   /** Downloads being served now: the file is kept past `keepMs` while one runs. */
   readers: number
   ended: boolean
@@ -125,7 +133,7 @@ export class HostedTransfers {
       recipients: new Set(others),
       waiting: new Set(others),
       spool: undefined,
-      uploading: false,
+      upload: undefined,
       readers: 0,
       ended: false,
       timer: undefined
@@ -134,16 +142,28 @@ export class HostedTransfers {
     this.arm(transfer, this.limits.uploadStartMs)
   }
 
-  /** The transfer `seq` as `peerId` may upload it: its sender, once, within the limits. */
-  async startUpload(peerId: string, seq: number, size: number): Promise<HostedTransfer> {
+  /**
+   * The transfer `seq` as `peerId` may upload it: its sender, within the limits; once, or again from
+   * where an upload that broke off stopped (the same size, not yet whole). An upload still under way
+   * (its link gone, and the host not told yet) is superseded: stopped, and waited for.
+   */
+  async startUpload(
+    peerId: string,
+    seq: number,
+    size: number
+  ): Promise<{ transfer: HostedTransfer; upload: Upload }> {
     const transfer = this.transfers.get(seq)
-    if (
-      transfer === undefined ||
-      transfer.sender !== peerId ||
-      transfer.uploading ||
-      transfer.spool !== undefined
-    ) {
-      throw this.unknown(seq)
+    if (transfer === undefined || transfer.sender !== peerId) throw this.unknown(seq)
+    const earlier = transfer.upload
+    if (earlier !== undefined) {
+      earlier.stop.abort(new StreamEndedError('superseded by a resumed upload'))
+      await earlier.done
+      if (transfer.ended) throw this.unknown(seq)
+    }
+    if (transfer.upload !== undefined) throw this.unknown(seq)
+    if (transfer.spool !== undefined) {
+      if (transfer.spool.complete || transfer.spool.size !== size) throw this.unknown(seq)
+      return { transfer, upload: this.beginUpload(transfer) }
     }
     if (size > this.limits.maxFileSize) {
       void this.end(transfer, Reason.FILE_TOO_LARGE)
@@ -156,18 +176,42 @@ export class HostedTransfers {
       void this.end(transfer, Reason.TOO_MANY_TRANSFERS)
       throw transferError(Reason.TOO_MANY_TRANSFERS, "the host's room for files in transit is full")
     }
-    transfer.uploading = true
+    const upload = this.beginUpload(transfer)
     this.spoolBytes += size
     try {
       transfer.spool = await TransferSpool.create(this.limits.spoolDir, size)
     } catch (err) {
       this.spoolBytes -= size
+      upload.finish()
       void this.end(transfer, Reason.TRANSFER_FAILED)
       throw err
     }
-    // Uploading: the lapse timer waits for the upload's own end.
+    return { transfer, upload }
+  }
+
+  /** Marks `transfer` as uploading: the lapse timer waits for the upload's own end. */
+  private beginUpload(transfer: HostedTransfer): Upload {
     if (transfer.timer !== undefined) clearTimeout(transfer.timer)
-    return transfer
+    let finish = (): void => {}
+    const done = new Promise<void>((resolve) => {
+      finish = () => {
+        if (transfer.upload === upload) transfer.upload = undefined
+        resolve()
+      }
+    })
+    const upload: Upload = { stop: new AbortController(), done, finish: () => finish() }
+    transfer.upload = upload
+    return upload
+  }
+
+  /**
+   * The upload's link broke (not the sender's doing, nor a bad chunk): what came is kept, and the
+   * sender has as long as a new upload would to come back and go on from there.
+   */
+  uploadBroken(transfer: HostedTransfer, upload: Upload): void {
+    if (transfer.upload !== upload) return
+    upload.finish()
+    if (!transfer.ended) this.arm(transfer, this.limits.uploadStartMs)
   }
 
   /** How long `peerId` must wait before `bytes` more of its upload are taken (its rate limit). */
@@ -184,8 +228,8 @@ export class HostedTransfers {
   }
 
   /** The upload is whole: the file stays for those who have yet to fetch it, `keepMs` at most. */
-  uploaded(transfer: HostedTransfer): void {
-    transfer.uploading = false
+  uploaded(transfer: HostedTransfer, upload: Upload): void {
+    upload.finish()
     if (transfer.waiting.size === 0) void this.end(transfer, Reason.TRANSFER_DONE)
     else this.arm(transfer, this.limits.keepMs)
   }
@@ -210,7 +254,7 @@ export class HostedTransfers {
     if (transfer.spool === undefined) {
       // Declined by all before the upload began: the sender is told, and uploads nothing.
       void this.end(transfer, Reason.TRANSFER_CANCELLED, 'every recipient declined the file')
-    } else if (transfer.spool.complete && !transfer.uploading) {
+    } else if (transfer.spool.complete && transfer.upload === undefined) {
       void this.end(transfer, Reason.TRANSFER_DONE)
     }
   }
@@ -227,6 +271,7 @@ export class HostedTransfers {
   async end(transfer: HostedTransfer, reason: Reason, message?: string): Promise<void> {
     if (transfer.ended) return
     transfer.ended = true
+    transfer.upload?.stop.abort(transferError(reason, message))
     if (transfer.timer !== undefined) clearTimeout(transfer.timer)
     this.transfers.delete(transfer.seq)
     this.endings.set(transfer.seq, { reason, message })

@@ -113,6 +113,7 @@ export function decodeFileFrame(bytes: Uint8Array | Uint8ArrayList): AnyFileFram
       break
     case 'ready':
       check(whole(frame.body.size), 'ready.size')
+      check(whole(frame.body.fromChunk), 'ready.fromChunk')
       break
     case 'chunk':
       check(whole(frame.body.index), 'chunk.index')

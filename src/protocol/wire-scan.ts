@@ -139,7 +139,7 @@ export const FILE_FRAME_RULE: MessageRule = {
   fields: {
     1: m('upload', { name: 'FileUpload', fields: { 1: v('seq'), 2: v('size') } }),
     2: m('request', { name: 'FileRequest', fields: { 1: v('seq'), 2: v('fromChunk'), 3: v('decline') } }),
-    3: m('ready', { name: 'FileReady', fields: { 1: v('size') } }),
+    3: m('ready', { name: 'FileReady', fields: { 1: v('size'), 2: v('fromChunk') } }),
     4: m('chunk', { name: 'FileChunk', fields: { 1: v('index'), 2: b('sealed') } }),
     5: m('end', { name: 'FileEnd', fields: { 1: v('reason'), 2: b('message') } })
   }

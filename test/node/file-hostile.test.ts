@@ -82,10 +82,12 @@ async function bentTransfer(
 ): Promise<{ code: string | undefined; uploaded: unknown }> {
   const events = record(bob)
   const { seq } = await alice.debug.offerFile(offer)
-  const uploaded = await alice.debug.fileCarrier.upload(seq, size, each(chunks)).then(
-    () => 'uploaded',
-    (err: Error) => err
-  )
+  const uploaded = await alice.debug.fileCarrier
+    .upload(seq, size, () => each(chunks))
+    .then(
+      () => 'uploaded',
+      (err: Error) => err
+    )
   await until(bob, () => findEvent(events, 'file-offer', (e) => e.id === seq))
   await assert.rejects(bob.files.accept(seq))
   const failed = findEvent(events, 'file-failed', (e) => e.id === seq)
@@ -194,7 +196,10 @@ describe('hostile file transfers', () => {
       // Bob uploads for alice's offer: unknown to him.
       const { offer, chunks, size } = await prepared(randomFile(1000))
       const { seq } = await alice.debug.offerFile(offer)
-      await assert.rejects(bob.debug.fileCarrier.upload(seq, size, each(chunks)), /no such file transfer/)
+      await assert.rejects(
+        bob.debug.fileCarrier.upload(seq, size, () => each(chunks)),
+        /no such file transfer/
+      )
       // Alice fetches her own: refused too; and a transfer that does not exist.
       await assert.rejects(async () => {
         for await (const _ of alice.debug.fileCarrier.download(seq, 0, size)) break

@@ -60,7 +60,7 @@ describe('the life of a file at the host', () => {
       await eventually(() => host.debug.transfers === 0, 'the host let the transfer go')
       async function* none() {}
       await assert.rejects(
-        alice.debug.fileCarrier.upload(seq, 10, none()),
+        alice.debug.fileCarrier.upload(seq, 10, () => none()),
         (err: Error & { reason?: Reason }) => {
           assert.equal(err.reason, Reason.TRANSFER_CANCELLED)
           assert.match(err.message, /every recipient declined/)

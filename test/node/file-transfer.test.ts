@@ -211,6 +211,48 @@ describe('file transfer', () => {
     }
   })
 
+  it('a sender whose link drops mid-upload resumes from the first chunk the host lacks; the file arrives whole', async () => {
+    const { members, close } = await room(['alice', 'bob'], {
+      host: { fileLimits: { uploadBytesPerSecond: 2 * MiB, uploadBurstBytes: FILE_CHUNK_BYTES } }
+    })
+    const [alice, bob] = members as [RoomMember, RoomMember]
+    try {
+      const carrier = alice.debug.fileCarrier
+      const original = carrier.upload.bind(carrier)
+      const resumedFrom: number[] = []
+      carrier.upload = (seq, size, chunksFrom, signal) =>
+        original(
+          seq,
+          size,
+          (from) => {
+            resumedFrom.push(from)
+            return chunksFrom(from)
+          },
+          signal
+        )
+      const aliceEvents = record(alice)
+      const bobEvents = record(bob)
+      const file = sourceFile(root, 6 * MiB)
+      const sent = alice.sendFile(file.path)
+      const offer = await until(bob, offerTo(bobEvents))
+      const saved = bob.files.accept(offer.id)
+      await until(alice, () =>
+        findEvent(aliceEvents, 'progress', (e) => e.direction === 'upload' && e.bytes >= e.size / 2)
+      )
+      for (const connection of alice.debug.node.getConnections())
+        connection.abort(new Error('the Wi-Fi went'))
+      await until(alice, () => findEvent(aliceEvents, 'back'))
+      await sent
+      assert.equal(fileHash((await saved).path), file.sha256)
+      assert.equal(resumedFrom[0], 0)
+      assert.ok(resumedFrom.length >= 2, `resumed (${resumedFrom.join(', ')})`)
+      assert.ok((resumedFrom.at(-1) as number) > 0, `from chunk ${resumedFrom.at(-1)}, not from the start`)
+      assert.equal(findEvent(aliceEvents, 'file-failed'), undefined)
+    } finally {
+      await close()
+    }
+  })
+
   it('the sender cancels mid-upload: receivers hear it, nothing is saved; a receiver cancels only its own copy', async () => {
     const { members, dirs, close } = await room(['alice', 'bob', 'carol'], {
       host: { fileLimits: { uploadBytesPerSecond: 1 * MiB, uploadBurstBytes: FILE_CHUNK_BYTES } },

@@ -49,12 +49,15 @@ describe('file frames', () => {
     refused(encodeFileFrame(fileFrame('end', { reason: Reason.TRANSFER_DONE, message: 'x'.repeat(257) })))
     refused(
       concatBytes(
-        encodeFileFrame(fileFrame('ready', { size: 1 })),
-        encodeFileFrame(fileFrame('ready', { size: 2 }))
+        encodeFileFrame(fileFrame('ready', { size: 1, fromChunk: 0 })),
+        encodeFileFrame(fileFrame('ready', { size: 2, fromChunk: 0 }))
       )
     )
     refused(new Uint8Array([0x0a, 0x05, 0x08]))
     refused(new Uint8Array(0))
-    assert.equal(decodeFileFrame(encodeFileFrame(fileFrame('ready', { size: 0 }))).kind, 'ready')
+    assert.equal(
+      decodeFileFrame(encodeFileFrame(fileFrame('ready', { size: 0, fromChunk: 0 }))).kind,
+      'ready'
+    )
   })
 })

@@ -5536,6 +5536,7 @@ export namespace FileRequest {
 
 export interface FileReady {
   size: number
+  fromChunk: number
 }
 
 export namespace FileReady {
@@ -5553,12 +5554,18 @@ export namespace FileReady {
           w.uint64Number(obj.size)
         }
 
+        if ((obj.fromChunk != null && obj.fromChunk !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.fromChunk)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          size: 0
+          size: 0,
+          fromChunk: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -5569,6 +5576,10 @@ export namespace FileReady {
           switch (tag >>> 3) {
             case 1: {
               obj.size = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.fromChunk = reader.uint64Number()
               break
             }
             default: {
@@ -5593,6 +5604,13 @@ export namespace FileReady {
               }
               break
             }
+            case 2: {
+              yield {
+                field: `${prefix}.fromChunk`,
+                value: reader.uint64Number()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -5610,6 +5628,11 @@ export namespace FileReady {
     value: number
   }
 
+  export interface FileReadyFromChunkFieldEvent {
+    field: '$.fromChunk'
+    value: number
+  }
+
   export function encode (obj: Partial<FileReady>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, FileReady.codec())
   }
@@ -5618,7 +5641,7 @@ export namespace FileReady {
     return decodeMessage(buf, FileReady.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileReady>): Generator<FileReadySizeFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileReady>): Generator<FileReadySizeFieldEvent | FileReadyFromChunkFieldEvent> {
     return streamMessage(buf, FileReady.codec(), opts)
   }
 }
@@ -6024,6 +6047,11 @@ export namespace FileFrame {
     value: number
   }
 
+  export interface FileFrameReadyFromChunkFieldEvent {
+    field: '$.ready.fromChunk'
+    value: number
+  }
+
   export interface FileFrameChunkIndexFieldEvent {
     field: '$.chunk.index'
     value: number
@@ -6052,7 +6080,7 @@ export namespace FileFrame {
     return decodeMessage(buf, FileFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileFrame>): Generator<FileFrameUploadSeqFieldEvent | FileFrameUploadSizeFieldEvent | FileFrameRequestSeqFieldEvent | FileFrameRequestFromChunkFieldEvent | FileFrameRequestDeclineFieldEvent | FileFrameReadySizeFieldEvent | FileFrameChunkIndexFieldEvent | FileFrameChunkSealedFieldEvent | FileFrameEndReasonFieldEvent | FileFrameEndMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileFrame>): Generator<FileFrameUploadSeqFieldEvent | FileFrameUploadSizeFieldEvent | FileFrameRequestSeqFieldEvent | FileFrameRequestFromChunkFieldEvent | FileFrameRequestDeclineFieldEvent | FileFrameReadySizeFieldEvent | FileFrameReadyFromChunkFieldEvent | FileFrameChunkIndexFieldEvent | FileFrameChunkSealedFieldEvent | FileFrameEndReasonFieldEvent | FileFrameEndMessageFieldEvent> {
     return streamMessage(buf, FileFrame.codec(), opts)
   }
 }
