@@ -77,7 +77,14 @@ export const COMMANDS: readonly CommandHelp[] = [
   }
 ]
 
-const ALIASES: Record<string, CommandName> = { '?': 'help', exit: 'quit', q: 'quit', members: 'who' }
+const ALIASES: Record<string, CommandName> = {
+  '?': 'help',
+  exit: 'quit',
+  q: 'quit',
+  members: 'who',
+  // What a script that knows the library's sendFile may write; the same command as /send.
+  'send-file': 'send'
+}
 
 /** The commands a role may use. */
 export function commandsFor(role: Role): CommandHelp[] {

@@ -42,7 +42,9 @@ describe('file commands: parsing', () => {
       ['/send   ~/My Documents/annual  report.pdf  ', '~/My Documents/annual  report.pdf'],
       // Paths a terminal quoted when they were dropped onto it.
       ["/send '/tmp/with space.txt'", '/tmp/with space.txt'],
-      ['/SEND "a b"', 'a b']
+      ['/SEND "a b"', 'a b'],
+      // The library's name for it works too.
+      ['/send-file notes.txt', 'notes.txt']
     ]
     for (const [line, path] of cases) {
       for (const role of ['member', 'host'] as const) {
