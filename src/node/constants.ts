@@ -139,6 +139,8 @@ export const MOVE_SETTLE_MS = 500
 export const MAX_FILE_SIZE = 2 * 1024 * 1024 * 1024
 /** Files one member may have offered and not yet wholly uploaded, at once. */
 export const MAX_TRANSFERS_PER_MEMBER = 4
+/** Transfers of one member's at the host at once, those whose files wait to be fetched included. */
+export const MAX_KEPT_TRANSFERS_PER_MEMBER = 8
 /** Transfers on the whole host at once, those whose files wait to be fetched included. */
 export const MAX_TRANSFERS = 64
 /** Bytes the host's spooled files may take on its disk together. */
@@ -150,8 +152,11 @@ export const FILE_UPLOAD_BURST_BYTES = 16 * 1024 * 1024
 export const FILE_UPLOAD_START_MS = 60_000
 /** A whole file stays at the host for receivers who have not fetched it yet, this long. */
 export const FILE_KEEP_MS = 30 * 60_000
-/** File streams open at once on one connection: a few uploads and downloads side by side. */
+/** File streams open at once on one connection, and of one member on all its connections. */
 export const MAX_FILE_STREAMS_PER_CONNECTION = 16
+export const MAX_FILE_STREAMS_PER_MEMBER = 16
+/** How long a transfer waits for a member on a relay that limits its connection to reach the host directly. */
+export const FILE_DIRECT_WAIT_MS = 30_000
 /** A file stream's first frame (upload or request) must come this soon. */
 export const FILE_REQUEST_TIMEOUT_MS = 10_000
 /** The longest a file stream may wait for its peer to take or send a chunk before it is cut off. */

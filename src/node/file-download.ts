@@ -6,7 +6,7 @@
  */
 import { createHash, type Hash } from 'node:crypto'
 import { constants } from 'node:fs'
-import { type FileHandle, link, unlink } from 'node:fs/promises'
+import { chmod, copyFile, type FileHandle, link, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { constantTimeEqual } from '../protocol/bytes.js'
 import { numberedFileName, safeFileName } from '../protocol/file-name.js'
@@ -20,6 +20,32 @@ const MAX_NAME_TRIES = 1000
 export interface Expected {
   size: number
   sha256: Uint8Array
+}
+
+/** Errors of a folder whose file system has no hard links (FAT, exFAT, some network shares). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'])
+
+/**
+ * Gives the finished file the name `path`, unless a file has it: a hard link, or where the file
+ * system has none, an exclusive copy (0600 like its source). False when the name is taken.
+ */
+async function placeAt(temporary: string, path: string): Promise<boolean> {
+  try {
+    await link(temporary, path)
+    return true
+  } catch (err) {
+    const code = systemCode(err)
+    if (code === 'EEXIST') return false
+    if (!NO_HARD_LINKS.has(code)) throw err
+  }
+  try {
+    await copyFile(temporary, path, constants.COPYFILE_EXCL)
+    await chmod(path, 0o600)
+    return true
+  } catch (err) {
+    if (systemCode(err) === 'EEXIST') return false
+    throw err
+  }
 }
 
 export class FileDownload {
@@ -101,12 +127,9 @@ export class FileDownload {
       this.file = undefined
       for (let n = 0; n < MAX_NAME_TRIES; n++) {
         const path = join(this.folder, n === 0 ? this.name : numberedFileName(this.name, n))
-        try {
-          await link(this.temporary, path)
+        if (await placeAt(this.temporary, path)) {
           this.done = true
           return path
-        } catch (err) {
-          if (systemCode(err) !== 'EEXIST') throw err
         }
       }
       throw new FileSaveError('EEXIST', `no free name for ${this.name}`)

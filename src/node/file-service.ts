@@ -14,9 +14,10 @@ import { type FileRequest, type FileUpload, Reason } from '../protocol/wire/secu
 import {
   FILE_REQUEST_TIMEOUT_MS,
   FILE_STALL_TIMEOUT_MS,
-  MAX_FILE_STREAMS_PER_CONNECTION
+  MAX_FILE_STREAMS_PER_CONNECTION,
+  MAX_FILE_STREAMS_PER_MEMBER
 } from './constants.js'
-import { FileSaveError, TransferError } from './errors.js'
+import { FileSaveError, StreamEndedError, TransferError } from './errors.js'
 import { FileStream } from './file-stream.js'
 import type { HostedTransfer, HostedTransfers } from './hosted-transfers.js'
 
@@ -53,6 +54,8 @@ function isLinkLoss(err: unknown): boolean {
 
 export class FileService {
   private readonly init: FileServiceInit
+  /** File streams open now, per member. */
+  private readonly streamsOf = new Map<string, number>()
 
   constructor(init: FileServiceInit) {
     this.init = init
@@ -75,6 +78,13 @@ export class FileService {
       stream.abort(new TransferError(Reason.TRANSFER_UNKNOWN, 'not a member of this room'))
       return
     }
+    // A member's streams on all its connections together: more connections buy it no more.
+    const open = this.streamsOf.get(peerId) ?? 0
+    if (open >= MAX_FILE_STREAMS_PER_MEMBER) {
+      stream.abort(new TransferError(Reason.TOO_MANY_TRANSFERS, 'too many file streams at once'))
+      return
+    }
+    this.streamsOf.set(peerId, open + 1)
     const log = this.init.log.newScope(stream.id)
     const files = new FileStream(stream)
     try {
@@ -85,6 +95,10 @@ export class FileService {
     } catch (err) {
       log('file stream from %s ended: %s', peerId, (err as Error).message)
       await files.end(reasonOf(err), (err as Error).message)
+    } finally {
+      const left = (this.streamsOf.get(peerId) ?? 1) - 1
+      if (left === 0) this.streamsOf.delete(peerId)
+      else this.streamsOf.set(peerId, left)
     }
   }
 
@@ -168,16 +182,21 @@ export class FileService {
         `a file of ${spool.count} chunks has no chunk ${request.fromChunk}`
       )
     }
-    await files.write(fileFrame('ready', { size: spool.size, fromChunk: 0 }), stallSignal(this.init.signal))
-    transfer.readers++
+    // One copy per receiver at a time: a second request (a resume over a link the host has not yet
+    // seen go) takes over from the first, which stops.
+    transfer.downloads.get(peerId)?.abort(new StreamEndedError('superseded by a resumed download'))
+    const mine = new AbortController()
+    transfer.downloads.set(peerId, mine)
+    const live = (): AbortSignal => AbortSignal.any([stallSignal(this.init.signal), mine.signal])
     try {
+      await files.write(fileFrame('ready', { size: spool.size, fromChunk: 0 }), live())
       for (let index = request.fromChunk; index < spool.count; index++) {
         // The chunk a reader ahead of the upload waits for comes at the uploader's pace: no stall.
-        const sealed = await spool.read(index, this.init.signal)
-        await files.writeChunk(index, sealed, stallSignal(this.init.signal))
+        const sealed = await spool.read(index, AbortSignal.any([this.init.signal, mine.signal]))
+        await files.writeChunk(index, sealed, live())
       }
     } finally {
-      transfer.readers--
+      if (transfer.downloads.get(peerId) === mine) transfer.downloads.delete(peerId)
     }
     // Sent is not received: only the receiver's own FileEnd, after it has taken the last chunk, says
     // it holds them all. A link that drops first leaves it waiting, to resume.

@@ -64,16 +64,48 @@ export async function* fileChunks(
 }
 
 /**
+ * Chunks sealed before, by index (SHA-256 of each plaintext), kept across the attempts of one upload:
+ * a chunk sealed again after a resume must be the same bytes, since it is sealed under the same key
+ * and nonce (two plaintexts under one GCM nonce would give the XOR of them away, and the tag key).
+ */
+export class SealedBefore {
+  private readonly digests = new Map<number, string>()
+  private highest = -1
+
+  /** Records chunk `index`'s plaintext; throws if that chunk was sealed before with other bytes. */
+  check(index: number, plaintext: Uint8Array): void {
+    const digest = createHash('sha256').update(plaintext).digest('hex')
+    const before = this.digests.get(index)
+    if (before === undefined && index <= this.highest) {
+      throw new FileSaveError('ECHANGED', `chunk ${index} was sealed before and cannot be checked again`)
+    }
+    if (before !== undefined && before !== digest) {
+      throw new FileSaveError('ECHANGED', 'the file changed on disk while it was being sent')
+    }
+    this.digests.set(index, digest)
+    this.highest = Math.max(this.highest, index)
+    // A resume starts at most a window's worth of chunks back: older digests are not needed.
+    this.digests.delete(index - SEALED_DIGESTS_KEPT)
+  }
+}
+
+/** Chunks a resumed upload may need to seal again, at most: a window and the chunk sealed ahead, with room. */
+const SEALED_DIGESTS_KEPT = 64
+
+/**
  * The file's chunks sealed, each sealed while the one before it is being sent (the cipher and the
- * stream overlap). `onSent` is told each chunk's plaintext length once the consumer has taken it.
+ * stream overlap). `onSent` is told each chunk's plaintext length once the consumer has taken it;
+ * `before` holds what earlier attempts of this upload sealed.
  */
 export async function* sealedChunks(
   chunks: AsyncIterable<{ index: number; plaintext: Uint8Array }>,
   file: { key: CryptoKey; fileId: Uint8Array; count: number },
-  onSent: (bytes: number) => void
+  onSent: (bytes: number) => void,
+  before: SealedBefore = new SealedBefore()
 ): AsyncGenerator<{ index: number; sealed: Uint8Array }> {
   let ahead: { sealing: Promise<{ index: number; sealed: Uint8Array }>; bytes: number } | undefined
   for await (const { index, plaintext } of chunks) {
+    before.check(index, plaintext)
     const place = { fileId: file.fileId, index, count: file.count }
     const sealing = sealChunk(file.key, place, plaintext).then((sealed) => ({ index, sealed }))
     // Settled either way: one that fails is thrown when its turn comes, never left unhandled.

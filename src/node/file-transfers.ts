@@ -27,7 +27,14 @@ import { FileSaveError, TransferError } from './errors.js'
 import type { EventFeed } from './events.js'
 import type { FileCarrier, SealedChunk } from './file-carrier.js'
 import { FileDownload } from './file-download.js'
-import { bytesOf, describeFile, type FileInput, fileChunks, sealedChunks } from './file-source.js'
+import {
+  bytesOf,
+  describeFile,
+  type FileInput,
+  fileChunks,
+  SealedBefore,
+  sealedChunks
+} from './file-source.js'
 import { openPrivateTemporary } from './private-files.js'
 import { type Progress, ProgressMeter } from './progress-meter.js'
 import { ByteThrottle } from './rate-limit.js'
@@ -75,6 +82,11 @@ export interface FileTransfersInit {
   offer(offer: FileOffer, signal?: AbortSignal): Promise<{ seq: number; recipients: string[] }>
   /** Resolves when the member is connected to the host (at once when it is), rejects when it leaves. */
   connected(signal: AbortSignal): Promise<void>
+  /**
+   * Resolves when the member's link to the host can carry a file (not a relay's limited connection);
+   * rejects when it cannot within a while. @default at once
+   */
+  linkReady?(signal: AbortSignal): Promise<void>
   downloadDir: string
   /** Offers up to this many bytes are accepted by themselves; -1 accepts none. @default -1 */
   acceptUpTo?: number
@@ -104,7 +116,9 @@ const FILE_SAVE_CODES: Record<string, string> = {
   ESIZE: 'size-mismatch',
   ESHORT: 'truncated',
   EORDER: 'out-of-order',
-  ETOOLONG: 'size-mismatch'
+  ETOOLONG: 'size-mismatch',
+  ECHANGED: 'file-changed',
+  ERELAYED: 'relayed'
 }
 
 /** What a failed transfer is called in `file-failed` events and errors. */
@@ -162,12 +176,14 @@ export class FileTransfers {
         const meter = new ProgressMeter(size)
         const count = chunkCount(size)
         let sent = 0
+        const before = new SealedBefore()
         const sealedFrom = (fromChunk: number) => {
           sent = Math.min(size, fromChunk * FILE_CHUNK_BYTES)
-          return sealedChunks(fileChunks(path, size, fromChunk), { key, fileId, count }, (bytes) => {
+          const onSent = (bytes: number): void => {
             sent += bytes
             this.progress(id, 'upload', meter.update(sent), options.onProgress)
-          })
+          }
+          return sealedChunks(fileChunks(path, size, fromChunk), { key, fileId, count }, onSent, before)
         }
         await this.whileLinked(signal, `upload ${id}`, () =>
           this.init.carrier.upload(id, size, sealedFrom, signal)
@@ -304,6 +320,7 @@ export class FileTransfers {
       let next = 0
       while (next < count) {
         try {
+          await this.init.linkReady?.(signal)
           // A chunk is opened while the one before it is written: the disk and the cipher overlap.
           let writing: Promise<void> = Promise.resolve()
           try {
@@ -362,6 +379,7 @@ export class FileTransfers {
   private async whileLinked(signal: AbortSignal, what: string, attempt: () => Promise<void>): Promise<void> {
     for (;;) {
       try {
+        await this.init.linkReady?.(signal)
         return await attempt()
       } catch (err) {
         if (!isConnectionLoss(err) || signal.aborted) throw err

@@ -4,6 +4,7 @@
  * host never holds a key to any of it: offers are end-to-end encrypted, chunks sealed.
  */
 import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Logger } from '@libp2p/interface'
 import { Reason } from '../protocol/wire/securechat.js'
 import {
@@ -12,6 +13,7 @@ import {
   FILE_UPLOAD_BYTES_PER_SECOND,
   FILE_UPLOAD_START_MS,
   MAX_FILE_SIZE,
+  MAX_KEPT_TRANSFERS_PER_MEMBER,
   MAX_SPOOL_BYTES,
   MAX_TRANSFERS,
   MAX_TRANSFERS_PER_MEMBER
@@ -27,6 +29,8 @@ export interface FileLimits {
   maxFileSize: number
   /** @default MAX_TRANSFERS_PER_MEMBER */
   maxTransfersPerMember: number
+  /** @default MAX_KEPT_TRANSFERS_PER_MEMBER */
+  maxKeptPerMember: number
   /** @default MAX_TRANSFERS */
   maxTransfers: number
   /** @default MAX_SPOOL_BYTES */
@@ -39,21 +43,32 @@ export interface FileLimits {
   uploadStartMs: number
   /** @default FILE_KEEP_MS */
   keepMs: number
-  /** Where spools are written. @default the system's temporary folder */
+  /** Where spools are written (made 0700 if missing). @default `defaultSpoolDir()` */
   spoolDir: string
+}
+
+/**
+ * The user's cache folder (`$XDG_CACHE_HOME/securechat/spool`, else `~/.cache/securechat/spool`):
+ * on disk, where the system's temporary folder is often memory (tmpfs), which files in transit
+ * would fill; the temporary folder when there is no home.
+ */
+export function defaultSpoolDir(env: NodeJS.ProcessEnv = process.env): string {
+  const cache = env['XDG_CACHE_HOME'] ?? (env['HOME'] === undefined ? undefined : join(env['HOME'], '.cache'))
+  return cache === undefined || cache === '' ? tmpdir() : join(cache, 'securechat', 'spool')
 }
 
 export function resolveFileLimits(options: Partial<FileLimits> = {}): FileLimits {
   return {
     maxFileSize: options.maxFileSize ?? MAX_FILE_SIZE,
     maxTransfersPerMember: options.maxTransfersPerMember ?? MAX_TRANSFERS_PER_MEMBER,
+    maxKeptPerMember: options.maxKeptPerMember ?? MAX_KEPT_TRANSFERS_PER_MEMBER,
     maxTransfers: options.maxTransfers ?? MAX_TRANSFERS,
     maxSpoolBytes: options.maxSpoolBytes ?? MAX_SPOOL_BYTES,
     uploadBytesPerSecond: options.uploadBytesPerSecond ?? FILE_UPLOAD_BYTES_PER_SECOND,
     uploadBurstBytes: options.uploadBurstBytes ?? FILE_UPLOAD_BURST_BYTES,
     uploadStartMs: options.uploadStartMs ?? FILE_UPLOAD_START_MS,
     keepMs: options.keepMs ?? FILE_KEEP_MS,
-    spoolDir: options.spoolDir ?? tmpdir()
+    spoolDir: options.spoolDir ?? defaultSpoolDir()
   }
 }
 
@@ -80,8 +95,8 @@ export interface HostedTransfer {
   spool: TransferSpool | undefined
   /** The upload under way, if one is. */
   upload: Upload | undefined
-  /** Downloads being served now: the file is kept past `keepMs` while one runs. */
-  readers: number
+  /** Downloads being served now, one per receiver: the file is kept past `keepMs` while one runs. */
+  readonly downloads: Map<string, AbortController>
   ended: boolean
   timer: ReturnType<typeof setTimeout> | undefined
 }
@@ -112,16 +127,21 @@ export class HostedTransfers {
 
   /**
    * Why `sender` may not offer another file now, if it may not: the host holds its cap of transfers,
-   * or the sender has its own cap of files not yet wholly uploaded (a whole file waiting for those who
-   * have not fetched it counts only against the host's caps).
+   * or the sender its own caps (of files not yet wholly uploaded, and of files kept in all).
    */
   refusal(sender: string): Reason | undefined {
     if (this.transfers.size >= this.limits.maxTransfers) return Reason.TOO_MANY_TRANSFERS
-    let own = 0
+    let uploading = 0
+    let kept = 0
     for (const t of this.transfers.values()) {
-      if (t.sender === sender && t.spool?.complete !== true) own++
+      if (t.sender !== sender) continue
+      kept++
+      if (t.spool?.complete !== true) uploading++
     }
-    return own >= this.limits.maxTransfersPerMember ? Reason.TOO_MANY_TRANSFERS : undefined
+    // Both bound one member: files it is sending, and files of its the host keeps for their
+    // recipients, so that no member can take every transfer the host allows.
+    const over = uploading >= this.limits.maxTransfersPerMember || kept >= this.limits.maxKeptPerMember
+    return over ? Reason.TOO_MANY_TRANSFERS : undefined
   }
 
   /** The relay numbered an offer: its upload is expected soon, from its sender alone. */
@@ -134,7 +154,7 @@ export class HostedTransfers {
       waiting: new Set(others),
       spool: undefined,
       upload: undefined,
-      readers: 0,
+      downloads: new Map(),
       ended: false,
       timer: undefined
     }
@@ -306,7 +326,7 @@ export class HostedTransfers {
   private arm(transfer: HostedTransfer, ms: number): void {
     if (transfer.timer !== undefined) clearTimeout(transfer.timer)
     transfer.timer = setTimeout(() => {
-      if (transfer.readers > 0) this.arm(transfer, Math.min(ms, READER_RECHECK_MS))
+      if (transfer.downloads.size > 0) this.arm(transfer, Math.min(ms, READER_RECHECK_MS))
       else void this.end(transfer, Reason.TIMEOUT)
     }, ms)
     transfer.timer.unref()

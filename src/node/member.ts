@@ -29,14 +29,10 @@ import {
 import { watchDirectPath } from './direct-path.js'
 import { RoomClosedError, StreamEndedError } from './errors.js'
 import type { ConnectionKind, EventFeed, MemberInfo, RoomEvent } from './events.js'
-import { StreamCarrier } from './file-carrier.js'
+import type { StreamCarrier } from './file-carrier.js'
 import type { FileInput } from './file-source.js'
-import {
-  FileTransfers,
-  type MemberFileOptions,
-  type SendFileOptions,
-  type SentFile
-} from './file-transfers.js'
+import type { FileTransfers, MemberFileOptions, SendFileOptions, SentFile } from './file-transfers.js'
+import { memberFiles } from './member-files.js'
 import { handleHostFrame, type PendingPost } from './member-frames.js'
 import { Participant } from './participant.js'
 import { memberChannel, requestResume, retryResume } from './resume-request.js'
@@ -76,7 +72,7 @@ export class RoomMember {
   readonly hostIsMember: boolean
   /** The files this member sends and is offered: `accept`, `reject`, `cancel` by transfer id. */
   readonly files: FileTransfers
-  private readonly fileCarrier = new StreamCarrier(() => this.connection)
+  private readonly fileCarrier: StreamCarrier
   private readonly participant: Participant
   private readonly keys: MemberKeyPair
   private readonly node: Libp2p
@@ -133,15 +129,17 @@ export class RoomMember {
       onFileOffer: (seq, sender, offer) =>
         this.files.offered(seq, { nick: sender.nickname, peerId: sender.peerId }, offer)
     })
-    this.files = new FileTransfers({
-      ...init.files,
-      downloadDir: init.files.downloadDir ?? process.cwd(),
+    const { files, carrier } = memberFiles({
+      options: init.files,
       feed: this.feed,
-      carrier: this.fileCarrier,
+      connection: () => this.connection,
+      connected: () => this.connected,
+      closed: () => this.closeReason,
       offer: (offer, signal) => this.participant.sendOffer(offer, signal),
-      connected: (signal) => this.whenConnected(signal),
       log: this.log.newScope('files')
     })
+    this.files = files
+    this.fileCarrier = carrier
     this.participant.startAt(init.welcome.nextSeq)
     this.stopWatchingDirect = watchSettledDirect(this.node, this.hostPeerId, (connection) => {
       if (this.connected && this.closeReason === undefined && this.connectionKind === 'relayed') {
@@ -208,26 +206,6 @@ export class RoomMember {
       return Promise.reject(new RoomClosedError(`not in the room: ${this.closeReason}`))
     }
     return this.files.send(input, options)
-  }
-
-  /** Resolves once connected to the host (at once if it is); rejects if the session ends first. */
-  private whenConnected(signal: AbortSignal): Promise<void> {
-    if (this.closeReason !== undefined) return Promise.reject(new RoomClosedError(this.closeReason))
-    if (this.connected) return Promise.resolve()
-    return new Promise((resolve, reject) => {
-      const settle = (fail?: Error): void => {
-        off()
-        signal.removeEventListener('abort', onAbort)
-        if (fail === undefined) resolve()
-        else reject(fail)
-      }
-      const onAbort = (): void => settle(signal.reason as Error)
-      const off = this.feed.on('*', (event) => {
-        if (event.type === 'back') settle()
-        else if (event.type === 'closed') settle(new RoomClosedError(event.reason))
-      })
-      signal.addEventListener('abort', onAbort, { once: true })
-    })
   }
 
   /**

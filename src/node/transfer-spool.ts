@@ -5,7 +5,7 @@
  * holds in memory no more than the chunk each reader is sending.
  */
 import { constants } from 'node:fs'
-import { type FileHandle, unlink } from 'node:fs/promises'
+import { type FileHandle, mkdir, unlink } from 'node:fs/promises'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { chunkCount, chunkLength, FILE_CHUNK_BYTES, FILE_CHUNK_TAG_BYTES } from '../protocol/file-chunks.js'
 import { FileSaveError } from './errors.js'
@@ -40,6 +40,7 @@ export class TransferSpool {
 
   /** A new spool file in `folder` for a file of `size` bytes. */
   static async create(folder: string, size: number): Promise<TransferSpool> {
+    await mkdir(folder, { recursive: true, mode: 0o700 })
     const { path, file } = await openPrivateTemporary(folder, 'securechat-transfer', constants.O_RDWR)
     return new TransferSpool(path, file, size)
   }

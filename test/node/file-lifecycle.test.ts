@@ -164,3 +164,57 @@ describe('a host restart under a transfer', () => {
     }
   })
 })
+
+describe('the caps of one member', () => {
+  it('keeps at most maxKeptPerMember files of one member at the host; others still offer', async () => {
+    const { host, members, close } = await relayOnlyRoom(['alice', 'bob', 'carol'], {
+      fileLimits: { maxKeptPerMember: 2 }
+    })
+    const [alice, bob] = members as [RoomMember, RoomMember]
+    try {
+      const small = sourceFile(root, 100, 'small.txt')
+      await alice.sendFile(small.path)
+      await alice.sendFile(small.path)
+      // Both wait, whole, for their recipients: a third is one too many for alice, not for bob.
+      await assert.rejects(alice.sendFile(small.path), (err: Error & { reason?: Reason }) => {
+        assert.equal(err.reason, Reason.TOO_MANY_TRANSFERS)
+        return true
+      })
+      await bob.sendFile(small.path)
+      assert.equal(host.debug.transfers, 3)
+    } finally {
+      await close()
+    }
+  })
+
+  it('takes at most 16 file streams of one member at once, on all its connections together', async () => {
+    const { FILE_PROTOCOL_ID } = await import('../../src/protocol/constants.js')
+    const { members, close } = await relayOnlyRoom(['alice', 'bob'])
+    const [alice] = members as [RoomMember, RoomMember]
+    try {
+      const node = alice.debug.node
+      const hostConnection = node.getConnections()[0]
+      assert.ok(hostConnection)
+      // Streams that never send their first frame: each held open by the host until its 10 s timeout.
+      const held = await Promise.all(
+        Array.from({ length: 16 }, () => hostConnection.newStream(FILE_PROTOCOL_ID))
+      )
+      // A second connection to the host buys no more.
+      const second = await node.dial(hostConnection.remoteAddr, { force: true })
+      const extra = await second.newStream(FILE_PROTOCOL_ID)
+      await new Promise<void>((resolve) => {
+        if (extra.status !== 'open') resolve()
+        else extra.addEventListener('close', () => resolve(), { once: true })
+      })
+      assert.notEqual(extra.status, 'open', 'the 17th stream is reset')
+      assert.ok(
+        held.every((s) => s.status === 'open'),
+        'the 16 before it are kept'
+      )
+      for (const s of held) s.abort(new Error('done'))
+      await second.close()
+    } finally {
+      await close()
+    }
+  })
+})

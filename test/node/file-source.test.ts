@@ -75,3 +75,21 @@ describe('fileChunks', () => {
     await assert.rejects(collect(pieces(content, [4096]), 99_999), refusedSize)
   })
 })
+
+describe('SealedBefore: a chunk sealed again after a resume', () => {
+  it('may be the same bytes, never other bytes, and never one too old to check', async () => {
+    const { SealedBefore } = await import('../../src/node/file-source.js')
+    const before = new SealedBefore()
+    const bytes = (fill: number) => new Uint8Array(64).fill(fill)
+    for (let i = 0; i < 100; i++) before.check(i, bytes(i % 250))
+    // A resume from chunk 90: the same bytes seal again, under the same nonce, to the same ciphertext.
+    before.check(90, bytes(90))
+    before.check(91, bytes(91))
+    // The file changed on disk meanwhile: that nonce would seal two plaintexts.
+    assert.throws(() => before.check(92, bytes(7)), /changed on disk/)
+    // So long ago that its digest is gone: refused rather than sealed unchecked.
+    assert.throws(() => before.check(10, bytes(10)), /cannot be checked again/)
+    // A chunk never sealed before is new.
+    before.check(100, bytes(1))
+  })
+})

@@ -62,3 +62,17 @@ describe('TransferSpool', () => {
     assert.deepEqual(readdirSync(dir), [])
   })
 })
+
+describe('where spools go', () => {
+  it("the user's cache folder (on disk), made 0700 when missing; the temporary folder with no home", async () => {
+    const { defaultSpoolDir } = await import('../../src/node/hosted-transfers.js')
+    assert.equal(defaultSpoolDir({ XDG_CACHE_HOME: '/c', HOME: '/h' }), join('/c', 'securechat', 'spool'))
+    assert.equal(defaultSpoolDir({ HOME: '/h' }), join('/h', '.cache', 'securechat', 'spool'))
+    assert.equal(defaultSpoolDir({}), tmpdir())
+    const folder = join(dir, 'made', 'spool')
+    const spool = await TransferSpool.create(folder, 10)
+    assert.equal(statSync(folder).mode & 0o777, 0o700)
+    await spool.end(new Error('done'))
+    rmSync(dir, { recursive: true, force: true })
+  })
+})
