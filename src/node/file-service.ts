@@ -114,16 +114,26 @@ export class FileService {
     const live = (): AbortSignal => AbortSignal.any([stallSignal(this.init.signal), current.stop.signal])
     try {
       await files.write(fileFrame('ready', { size: upload.size, fromChunk: from }), live())
-      for (let index = from; index < spool.count; index++) {
-        const chunk = await files.readChunk(live())
-        if (chunk.index !== index) {
-          throw new TransferError(Reason.MALFORMED, `chunk ${chunk.index} came, ${index} was due`)
+      // A chunk is written to the spool while the next is read: the disk and the stream overlap, and
+      // at most one write is outstanding.
+      let writing: Promise<void> = Promise.resolve()
+      try {
+        for (let index = from; index < spool.count; index++) {
+          const chunk = await files.readChunk(live())
+          if (chunk.index !== index) {
+            throw new TransferError(Reason.MALFORMED, `chunk ${chunk.index} came, ${index} was due`)
+          }
+          this.init.tap?.(upload.seq, index, chunk.sealed.subarray())
+          await writing
+          writing = spool.append(index, chunk.sealed)
+          const wait = transfers.uploadDelay(peerId, chunk.sealed.byteLength)
+          if (wait > 0) await sleep(wait, undefined, { signal: live() })
         }
-        this.init.tap?.(upload.seq, index, chunk.sealed.subarray())
-        await spool.append(index, chunk.sealed)
-        const wait = transfers.uploadDelay(peerId, chunk.sealed.byteLength)
-        if (wait > 0) await sleep(wait, undefined, { signal: live() })
+      } finally {
+        // Whatever broke off, the spool holds every chunk counted before the next attempt reads it.
+        await writing.catch(() => {})
       }
+      await writing
     } catch (err) {
       log(
         'upload %d from %s stopped at chunk %d: %s',
@@ -190,9 +200,18 @@ export class FileService {
     const live = (): AbortSignal => AbortSignal.any([stallSignal(this.init.signal), mine.signal])
     try {
       await files.write(fileFrame('ready', { size: spool.size, fromChunk: 0 }), live())
-      for (let index = request.fromChunk; index < spool.count; index++) {
-        // The chunk a reader ahead of the upload waits for comes at the uploader's pace: no stall.
-        const sealed = await spool.read(index, AbortSignal.any([this.init.signal, mine.signal]))
+      // The next chunk is read from the spool while this one is written to the stream. One that a
+      // reader ahead of the upload waits for comes at the uploader's pace: that is no stall.
+      const reading = AbortSignal.any([this.init.signal, mine.signal])
+      const read = (index: number) => {
+        const chunk = spool.read(index, reading)
+        chunk.catch(() => {})
+        return chunk
+      }
+      let next = request.fromChunk < spool.count ? read(request.fromChunk) : undefined
+      for (let index = request.fromChunk; next !== undefined; index++) {
+        const sealed = await next
+        next = index + 1 < spool.count ? read(index + 1) : undefined
         await files.writeChunk(index, sealed, live())
       }
     } finally {
