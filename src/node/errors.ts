@@ -132,3 +132,9 @@ export class TransferError extends ReasonError {
   static override readonly name: string = 'TransferError'
   override name = 'TransferError'
 }
+
+/** A local command about a file transfer this member does not have, or not in that state. */
+export class NoSuchTransferError extends SecureChatError {
+  static override readonly name: string = 'NoSuchTransferError'
+  override name = 'NoSuchTransferError'
+}

@@ -3,12 +3,14 @@
  * (256 KiB of plaintext each, the last shorter), never held whole, with its SHA-256 for the offer.
  */
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { constants, createReadStream } from 'node:fs'
+import { stat, unlink } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { Readable } from 'node:stream'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { chunkCount, FILE_CHUNK_BYTES, sealChunk } from '../protocol/file-chunks.js'
 import { FileSaveError } from './errors.js'
+import { openPrivateTemporary } from './private-files.js'
 
 /** A file to send: a path, or any byte stream (whose size must then be given). */
 export type FileInput = string | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>
@@ -119,5 +121,19 @@ export async function* sealedChunks(
   if (ahead !== undefined) {
     yield await ahead.sealing
     onSent(ahead.bytes)
+  }
+}
+
+/** Copies a stream to a private temporary file, so it can be hashed for the offer and then sent. */
+export async function stageStream(input: Exclude<FileInput, string>): Promise<string> {
+  const { path, file } = await openPrivateTemporary(tmpdir(), 'securechat-send', constants.O_WRONLY)
+  try {
+    for await (const piece of bytesOf(input)) await file.write(piece)
+    return path
+  } catch (err) {
+    await unlink(path).catch(() => {})
+    throw err
+  } finally {
+    await file.close()
   }
 }

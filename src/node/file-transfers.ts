@@ -1,43 +1,34 @@
-/**
- * @module A member's files: offering one to the room and uploading its sealed chunks; the offers it
- * receives, accepted (by hand, or up to a size by itself) or rejected; each download opened chunk by
- * chunk, resumed from the last verified chunk after a drop, and saved only once whole and verified.
- */
-import { constants } from 'node:fs'
 import { unlink } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { basename } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from '@libp2p/interface'
 import mime from 'mime'
 import { toHex } from '../protocol/bytes.js'
-import { ReasonError } from '../protocol/errors.js'
 import {
   chunkCount,
   FILE_CHUNK_BYTES,
   importFileKey,
   newFileKey,
-  openChunk,
-  sealChunk
+  openChunk
 } from '../protocol/file-chunks.js'
 import { type FileOffer, fileOffer } from '../protocol/file-offer.js'
 import { reasonCode } from '../protocol/reasons.js'
 import { Reason } from '../protocol/wire/securechat.js'
-import { FileSaveError, TransferError } from './errors.js'
+import { FileSaveError, NoSuchTransferError, TransferError } from './errors.js'
 import type { EventFeed } from './events.js'
-import type { FileCarrier, SealedChunk } from './file-carrier.js'
+import type { FileCarrier } from './file-carrier.js'
 import { FileDownload } from './file-download.js'
 import {
-  bytesOf,
   describeFile,
   type FileInput,
   fileChunks,
   SealedBefore,
-  sealedChunks
+  sealedChunks,
+  stageStream
 } from './file-source.js'
-import { openPrivateTemporary } from './private-files.js'
 import { type Progress, ProgressMeter } from './progress-meter.js'
 import { ByteThrottle } from './rate-limit.js'
+import { failureCode, isConnectionLoss } from './transfer-outcome.js'
 
 /** Offers remembered per member; the oldest settled ones are forgotten first. */
 const OFFERS_KEPT = 256
@@ -110,35 +101,6 @@ interface Outgoing {
   uploaded: boolean
 }
 
-/** The codes of `file-failed` for the download's own failures (the rest are system codes: `enospc`…). */
-const FILE_SAVE_CODES: Record<string, string> = {
-  EMISMATCH: 'mismatch',
-  ESIZE: 'size-mismatch',
-  ESHORT: 'truncated',
-  EORDER: 'out-of-order',
-  ETOOLONG: 'size-mismatch',
-  ECHANGED: 'file-changed',
-  ERELAYED: 'relayed'
-}
-
-/** What a failed transfer is called in `file-failed` events and errors. */
-function failureCode(err: unknown, signal?: AbortSignal): string {
-  if (signal?.aborted === true) {
-    // Stopped by this member (`cancel`), or by the room (the host restarted: its ids mean nothing now).
-    return signal.reason instanceof ReasonError ? reasonCode(signal.reason.reason) : 'cancelled'
-  }
-  if (err instanceof ReasonError) return reasonCode(err.reason)
-  if (err instanceof FileSaveError) return FILE_SAVE_CODES[err.code] ?? err.code.toLowerCase()
-  if ((err as Error).name === 'DecryptionError') return 'tampered'
-  return 'transfer-failed'
-}
-
-/** Thrown for a local command about a transfer this member does not have, or not in that state. */
-export class NoSuchTransferError extends Error {
-  static override readonly name: string = 'NoSuchTransferError'
-  override name = 'NoSuchTransferError'
-}
-
 export class FileTransfers {
   private readonly init: FileTransfersInit
   private readonly incoming = new Map<number, Incoming>()
@@ -154,7 +116,7 @@ export class FileTransfers {
    * chunk goes), never held in memory.
    */
   async send(input: FileInput, options: SendFileOptions = {}): Promise<SentFile> {
-    const staged = typeof input === 'string' ? undefined : await stage(input)
+    const staged = typeof input === 'string' ? undefined : await stageStream(input)
     const path = typeof input === 'string' ? input : (staged as string)
     try {
       const name = options.name ?? (typeof input === 'string' ? basename(input) : undefined)
@@ -406,29 +368,5 @@ export class FileTransfers {
       if (this.incoming.size <= OFFERS_KEPT) return
       if (entry.state !== 'downloading') this.incoming.delete(id)
     }
-  }
-}
-
-/**
- * Whether a download broke off because the link went (and may come back), rather than because the
- * host or the file said no: a typed refusal, a bad chunk, a disk error are final.
- */
-function isConnectionLoss(err: unknown): boolean {
-  if (err instanceof ReasonError || err instanceof FileSaveError) return false
-  const name = (err as Error).name
-  return name !== 'DecryptionError' && name !== 'AbortError'
-}
-
-/** Copies a stream to a private temporary file, so it can be hashed for the offer and then sent. */
-async function stage(input: Exclude<FileInput, string>): Promise<string> {
-  const { path, file } = await openPrivateTemporary(tmpdir(), 'securechat-send', constants.O_WRONLY)
-  try {
-    for await (const piece of bytesOf(input)) await file.write(piece)
-    return path
-  } catch (err) {
-    await unlink(path).catch(() => {})
-    throw err
-  } finally {
-    await file.close()
   }
 }

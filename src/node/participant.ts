@@ -1,13 +1,14 @@
 import type { Recipient } from '../protocol/envelope.js'
-import { DecryptionError, InvalidSignatureError } from '../protocol/errors.js'
 import type { FileOffer } from '../protocol/file-offer.js'
 import type { MemberKeyPair } from '../protocol/member-keys.js'
 import { type OpenedContent, openDeliveredContent, sealMessage, sentAt } from '../protocol/message.js'
-import { generateSenderKey, importSenderKey, type SenderKey } from '../protocol/sender-key.js'
+import { generateSenderKey, type SenderKey } from '../protocol/sender-key.js'
 import { recipientsDigest } from '../protocol/signing.js'
 import type { Deliver, Member, Post } from '../protocol/wire/securechat.js'
+import { droppedDelivery, unopened } from './delivery-checks.js'
 import { NobodyToSendToError } from './errors.js'
 import type { EventFeed, MemberInfo } from './events.js'
+import { ReceivedKeys } from './received-keys.js'
 import { RoomView, type VerifiedMember, verifiedMember } from './room-view.js'
 import { SerialQueue } from './serial-queue.js'
 
@@ -18,9 +19,6 @@ interface EarlyOpening {
   keyVersion: number
   content: Promise<OpenedContent>
 }
-
-/** Epochs of each sender's key kept by a receiver. */
-const SENDER_KEYS_KEPT = 4
 
 export interface ParticipantInit {
   roomId: Uint8Array
@@ -50,12 +48,10 @@ export class Participant {
   private readonly now: () => number
   private readonly roster: RoomView
   private readonly lastCounterFrom = new Map<string, number>()
-  /** Per sender, goes up with every key it announces. */
-  private readonly keyVersions = new Map<string, number>()
   /** Held messages still to come in the replay after a resume. */
   private replayLeft = 0
-  /** Sender keys others announced to this member: sender → epoch → key. */
-  private readonly senderKeys = new Map<string, Map<number, CryptoKey>>()
+  /** Sender keys others announced to this member. */
+  private readonly received = new ReceivedKeys()
   /** This member's own sender key and the recipients it was announced to. */
   private ownKey: { key: SenderKey; audience: string; digest: Uint8Array } | undefined
   private epoch = 0
@@ -303,19 +299,6 @@ export class Participant {
     return this.ownKey
   }
 
-  private rememberSenderKey(sender: string, epoch: number, raw: Uint8Array): Promise<void> {
-    return importSenderKey(epoch, raw).then((key) => {
-      const keys = this.senderKeys.get(sender) ?? new Map<number, CryptoKey>()
-      // A few recent epochs: messages sealed just before a re-key may still be on their way.
-      // Map order is arrival order: the oldest announcements go first, whatever their numbers.
-      keys.delete(epoch)
-      keys.set(epoch, key.key)
-      for (const old of [...keys.keys()].slice(0, -SENDER_KEYS_KEPT)) keys.delete(old)
-      this.senderKeys.set(sender, keys)
-      this.keyVersions.set(sender, (this.keyVersions.get(sender) ?? 0) + 1)
-    })
-  }
-
   /**
    * Verifies and opens one delivered message, in arrival order. A replay, a duplicate, an unknown
    * sender or a bad signature is dropped and reported, never shown.
@@ -349,7 +332,7 @@ export class Participant {
 
   /** How many keys `sender` has announced: with the roster's version, what an early opening depended on. */
   private keyVersion(sender: VerifiedMember): number {
-    return this.keyVersions.get(sender.peerId) ?? 0
+    return this.received.version(sender.peerId)
   }
 
   private open(deliver: Deliver, sender: VerifiedMember): Promise<OpenedContent> {
@@ -357,43 +340,20 @@ export class Participant {
       .recipientsOf(deliver, sender.peerId)
       .then((recipients) =>
         openDeliveredContent(this.roomId, deliver, sender, recipients, this.keys.privateKey, (from, epoch) =>
-          this.senderKeys.get(from)?.get(epoch)
+          this.received.get(from, epoch)
         )
       )
   }
 
   private async accept(deliver: Deliver, early: EarlyOpening | undefined): Promise<void> {
-    if (deliver.seq <= this.lastSeq) {
-      this.feed.emit({
-        type: 'error',
-        code: 'duplicate',
-        message: `dropped duplicate message ${deliver.seq}`
-      })
-      return
-    }
     const sender = this.roster.sender(deliver.sender, this.replayLeft > 0)
-    if (sender === undefined) {
-      this.feed.emit({
-        type: 'error',
-        code: 'unknown-sender',
-        message: `dropped message ${deliver.seq} from a non-member`
-      })
-      return
-    }
-    if (deliver.counter <= (this.lastCounterFrom.get(sender.peerId) ?? 0)) {
-      this.feed.emit({
-        type: 'error',
-        code: 'replay',
-        message: `dropped replayed message from ${sender.nickname}`
-      })
-      return
-    }
-    if (deliver.recipients.length > 0 && !deliver.recipients.includes(this.peerId)) {
-      this.feed.emit({
-        type: 'error',
-        code: 'not-a-recipient',
-        message: `dropped message ${deliver.seq}: ${sender.nickname} did not send it to this member`
-      })
+    const dropped = droppedDelivery(deliver, sender, {
+      self: this.peerId,
+      lastSeq: this.lastSeq,
+      lastCounter: sender === undefined ? 0 : (this.lastCounterFrom.get(sender.peerId) ?? 0)
+    })
+    if (dropped !== undefined || sender === undefined) {
+      if (dropped !== undefined) this.feed.emit({ type: 'error', ...dropped })
       return
     }
     let content: OpenedContent
@@ -405,20 +365,10 @@ export class Participant {
         early.keyVersion === this.keyVersion(sender)
       content = await (fresh ? early.content : this.open(deliver, sender))
       if (content.senderKey !== undefined) {
-        await this.rememberSenderKey(sender.peerId, content.senderKey.epoch, content.senderKey.key)
+        await this.received.remember(sender.peerId, content.senderKey.epoch, content.senderKey.key)
       }
     } catch (err) {
-      const code =
-        err instanceof InvalidSignatureError
-          ? 'bad-signature'
-          : err instanceof DecryptionError
-            ? 'undecryptable'
-            : 'bad-message'
-      this.feed.emit({
-        type: 'error',
-        code,
-        message: `dropped message ${deliver.seq} claiming to be from ${sender.nickname}: ${(err as Error).message}`
-      })
+      this.feed.emit({ type: 'error', ...unopened(deliver, sender, err as Error) })
       return
     }
     this.lastSeq = deliver.seq
