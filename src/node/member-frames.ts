@@ -3,17 +3,11 @@
  */
 import type { AnyFrame } from '../protocol/frame.js'
 import { describeReason, reasonCode } from '../protocol/reasons.js'
-import type { Post } from '../protocol/wire/securechat.js'
 import { MessageRejectedError } from './errors.js'
 import type { EventFeed } from './events.js'
 import type { Participant } from './participant.js'
 
-/** A Post sent and not yet acknowledged: re-sent on resume until the host says what became of it. */
-export interface PendingPost {
-  post: Post
-  resolve: (seq: number) => void
-  reject: (err: Error) => void
-}
+import type { PendingPost } from './pending-posts.js'
 
 export interface HostFrameTarget {
   participant: Participant

@@ -33,8 +33,9 @@ import type { StreamCarrier } from './file-carrier.js'
 import type { FileInput } from './file-source.js'
 import type { FileTransfers, MemberFileOptions, SendFileOptions, SentFile } from './file-transfers.js'
 import { memberFiles } from './member-files.js'
-import { handleHostFrame, type PendingPost } from './member-frames.js'
+import { handleHostFrame } from './member-frames.js'
 import { Participant } from './participant.js'
+import { PendingPosts } from './pending-posts.js'
 import { memberChannel, requestResume, retryResume } from './resume-request.js'
 
 export { memberChannel } from './resume-request.js'
@@ -83,7 +84,7 @@ export class RoomMember {
   private readonly backoff: { initial: number; max: number }
   private readonly now: () => number
   private readonly log: Logger
-  private readonly pending = new Map<number, PendingPost>()
+  private readonly pending = new PendingPosts()
   private readonly stop = new AbortController()
   private channel: FrameChannel
   private connection: Connection
@@ -258,22 +259,8 @@ export class RoomMember {
   }
 
   private submit(post: Post, signal?: AbortSignal): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
-      const onAbort = (): void => {
-        this.pending.delete(post.counter)
-        reject(signal?.reason)
-      }
-      signal?.addEventListener('abort', onAbort, { once: true })
-      const settle =
-        <T>(fn: (value: T) => void) =>
-        (value: T) => {
-          signal?.removeEventListener('abort', onAbort)
-          fn(value)
-        }
-      this.pending.set(post.counter, { post, resolve: settle(resolve), reject: settle(reject) })
-      // While reconnecting the post waits in `pending`; it is sent on resume.
-      if (this.connected) this.channel.send(frame('post', post))
-    })
+    // While reconnecting the post waits; it is sent on resume.
+    return this.pending.add(post, (p) => this.connected && this.channel.send(frame('post', p)), signal)
   }
 
   /** One connection's frames, then, when it drops, reconnection; until the session ends. */
@@ -410,7 +397,7 @@ export class RoomMember {
     // Roster first, then the held messages the host sends next, then our own queued posts.
     void this.participant.resync(welcome.members, { nextSeq: welcome.nextSeq, hostRestarted, replayed })
     if (hostRestarted) this.files.hostRestarted()
-    for (const { post } of [...this.pending.values()].sort((a, b) => a.post.counter - b.post.counter)) {
+    for (const post of this.pending.inOrder()) {
       channel.send(frame('post', post))
     }
     if (link.kind === 'direct') closeRelayedConnectionsTo(this.node, this.hostPeerId)
@@ -429,7 +416,7 @@ export class RoomMember {
   private handle(received: AnyFrame): string | undefined {
     return handleHostFrame(received, {
       participant: this.participant,
-      pending: this.pending,
+      pending: this.pending.byCounter,
       feed: this.feed,
       renewCredential: (token) => {
         this.resumeToken = token
@@ -444,8 +431,7 @@ export class RoomMember {
     this.stopDirectPath()
     this.stop.abort(new RoomClosedError(reason))
     this.files.close()
-    for (const { reject } of this.pending.values()) reject(new RoomClosedError(`not in the room: ${reason}`))
-    this.pending.clear()
+    this.pending.rejectAll(new RoomClosedError(`not in the room: ${reason}`))
     this.channel.abort(new RoomClosedError(reason))
     this.feed.emit({ type: 'closed', reason })
     // A session ended by the host (kick, ban, host gone) frees its node as a leave would.
