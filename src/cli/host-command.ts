@@ -13,11 +13,14 @@ import { CliError, ExitCode, type ExitCodeValue, UsageError } from './exit-codes
 import { type FileFlags, memberFileOptions } from './file-options.js'
 import { localDateTime, spacedCode } from './format.js'
 import { type Io, log, writeJson } from './io.js'
-import { codeEvent, invitationEvent, JsonFace } from './json-mode.js'
+import { codeEvent, invitationEvent } from './json-mode.js'
 import { Terminal } from './prompt.js'
-import { askNewAnswer, askQuestion, givenAnswer, questionProblem } from './secrets.js'
+import { askNewAnswer, askQuestion, checkAnswer, givenAnswer, questionProblem } from './secrets.js'
 import { currentCode, hostSession, watchCode } from './session.js'
 import { runSession } from './session-runner.js'
+import { type PageLauncher, pageLauncher, withPage } from './ui/launch.js'
+import { emitter, sessionFaces } from './ui/page-face.js'
+import type { UiServer } from './ui/server.js'
 
 export interface HostFlags extends FileFlags {
   port?: number
@@ -42,6 +45,20 @@ export interface HostFlags extends FileFlags {
   mdns?: boolean
   /** The largest file the host relays (--max-file-size). */
   maxFileSize?: number
+  /** Chat in a page served on loopback (ui/). */
+  ui?: boolean
+  /** With `--ui`: open the browser (`--no-open` turns it off). */
+  open?: boolean
+}
+
+/**
+ * A room opened from the page of `securechat ui`: its server, and what the page gave that a flag
+ * cannot (the answer is never a flag; the room's name is no flag either).
+ */
+export interface StartedFromPage {
+  server: UiServer
+  answer: string
+  roomName?: string
 }
 
 /** Puts `port` into every listen address that leaves the port to the system (`/tcp/0`). */
@@ -84,12 +101,16 @@ interface RoomSecrets {
   nickname: string
 }
 
-/** Question, answer and nickname: from the flags, the stored room, or (interactive only) prompts. */
+/**
+ * Question, answer and nickname: from the flags (and the start page's answer), the stored room, or
+ * (interactive only) prompts.
+ */
 async function roomSecrets(
   flags: HostFlags,
   stored: StoredRoom | undefined,
   io: Io,
-  terminal: Terminal | undefined
+  terminal: Terminal | undefined,
+  pageAnswer: string | undefined
 ): Promise<RoomSecrets> {
   const nickname = normaliseNickname(flags.nick ?? stored?.nickname ?? 'host')
   const nickProblem = nicknameProblem(nickname)
@@ -105,7 +126,8 @@ async function roomSecrets(
     question = await askQuestion(terminal)
   }
 
-  const answer = givenAnswer(flags.answerFile, io.env)
+  if (pageAnswer !== undefined) checkAnswer(pageAnswer, 'the page')
+  const answer = pageAnswer ?? givenAnswer(flags.answerFile, io.env)
   const questionChanged = stored !== undefined && question !== stored.question
   if (answer === undefined && stored !== undefined && !questionChanged) {
     log('reusing the stored question and answer of room %s', stored.roomName)
@@ -128,24 +150,37 @@ function warnLine(io: Io, json: boolean, message: string): void {
   else io.stderr.write(`securechat: warning: ${message}\n`)
 }
 
-export async function hostCommand(flags: HostFlags, io: Io): Promise<ExitCodeValue> {
+export async function hostCommand(
+  flags: HostFlags,
+  io: Io,
+  fromPage?: StartedFromPage
+): Promise<ExitCodeValue> {
   const json = flags.json === true
   const style = new Style(!json && colourEnabled(io.stdout, io.env))
-  const terminal = json ? undefined : new Terminal({ input: io.stdin, output: io.stdout })
+  // A room opened from the page asks nothing: the page gave it all.
+  const terminal =
+    json || fromPage !== undefined ? undefined : new Terminal({ input: io.stdin, output: io.stdout })
+  const page = pageLauncher(io, flags, 'host', flags.maxFileSize ?? defaults.MAX_FILE_SIZE, fromPage?.server)
   try {
-    return await openRoom(flags, io, json, style, terminal)
+    if (page === undefined) return await openRoom(flags, io, { json, style, terminal })
+    // In --json mode the `ui` event comes before anything else; scripts rely on it.
+    if (json) await page.open()
+    return await withPage(page, () => openRoom(flags, io, { json, style, terminal, page, fromPage }))
   } finally {
     terminal?.close()
   }
 }
 
-async function openRoom(
-  flags: HostFlags,
-  io: Io,
-  json: boolean,
-  style: Style,
+interface HostContext {
+  json: boolean
+  style: Style
   terminal: Terminal | undefined
-): Promise<ExitCodeValue> {
+  page?: PageLauncher
+  fromPage?: StartedFromPage | undefined
+}
+
+async function openRoom(flags: HostFlags, io: Io, context: HostContext): Promise<ExitCodeValue> {
+  const { json, style, terminal, page, fromPage } = context
   let store: RoomStore | undefined
   let stored: StoredRoom | undefined
   if (flags.room !== undefined) {
@@ -163,7 +198,10 @@ async function openRoom(
 
   // Checked before anything is asked or opened: a wrong --download-dir is a usage error.
   const files = memberFileOptions(flags, { env: io.env })
-  const secrets = await roomSecrets(flags, stored, io, terminal)
+  const secrets = await roomSecrets(flags, stored, io, terminal, fromPage?.answer)
+  // With the page, the terminal is done with (Ctrl-C is a signal again) before the browser opens.
+  if (page !== undefined) terminal?.close()
+  const ui = await page?.open()
   if (store !== undefined) {
     if (stored === undefined) {
       stored = await store.create({ roomName: flags.room, ...secrets })
@@ -187,6 +225,7 @@ async function openRoom(
     mdns: flags.mdns !== false,
     announce: flags.announce,
     relays: flags.relay ?? [],
+    ...(fromPage?.roomName === undefined ? {} : { roomName: fromPage.roomName }),
     upnp: flags.upnp !== false,
     ...(flags.relayOnly === true ? { relayOnly: true } : {}),
     maxConnections: flags.maxConnections,
@@ -281,15 +320,16 @@ async function openRoom(
     log('left %d public address(es) out of the invitation (no --public)', issued.withheld.length)
   }
 
-  if (json) {
+  if (json || ui !== undefined) {
     const firstCode = await currentCode(room)
     let stopCode: (() => void) | undefined
     let stopAddresses: (() => void) | undefined
-    const face = new JsonFace(io, {
+    const emit = emitter(io, json, ui)
+    const faces = sessionFaces(io, json, ui, session, {
       onStart: () => {
-        writeJson(io, invitationEvent(issued))
-        writeJson(io, codeEvent(firstCode))
-        writeJson(io, {
+        emit(invitationEvent(issued))
+        emit(codeEvent(firstCode))
+        emit({
           type: 'ready',
           role: 'host',
           peerId: room.peerId,
@@ -300,16 +340,16 @@ async function openRoom(
           listening: controls.listening()
         })
         // Reservations made before this face listened (the wait above) are said once here.
-        for (const event of currentRelayEvents(room.node)) writeJson(io, { ...event })
-        stopCode = watchCode(room, (code) => writeJson(io, codeEvent(code)))
-        stopAddresses = onAddresses((next) => writeJson(io, invitationEvent(next)))
+        for (const event of currentRelayEvents(room.node)) emit({ ...event })
+        stopCode = watchCode(room, (code) => emit(codeEvent(code)))
+        stopAddresses = onAddresses((next) => emit(invitationEvent(next)))
       },
       onEnd: () => {
         stopCode?.()
         stopAddresses?.()
       }
     })
-    return runSession(session, face)
+    return runSession(faces.session, faces.face)
   }
 
   const screen = new ChatScreen(session, terminal as Terminal, {

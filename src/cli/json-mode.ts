@@ -46,6 +46,24 @@ export function resultEvent(result: ShownResult): { type: string } & Record<stri
   }
 }
 
+/** The events that tell how a session ended (none for `leaving`: `left` follows). */
+export function endEvents(end: SessionEnd): Array<{ type: string } & Record<string, unknown>> {
+  switch (end.kind) {
+    case 'leaving':
+      return []
+    case 'left':
+      return [{ type: 'closed', reason: end.restarting ? 'restarting' : 'left' }]
+    case 'closed':
+      // A kick or ban is a refusal, reported as every refusal is (README, "Error codes").
+      return end.exitCode === ExitCode.REFUSED
+        ? [
+            { ...end.event },
+            { type: 'error', code: end.event.reason, message: describeCode(end.event.reason) }
+          ]
+        : [{ ...end.event }]
+  }
+}
+
 export interface JsonFaceOptions {
   /** Writes the opening events, once signals and room events are taken care of. */
   onStart?: () => void
@@ -92,19 +110,7 @@ export class JsonFace implements Face {
   }
 
   showEnd(end: SessionEnd): void {
-    switch (end.kind) {
-      case 'leaving':
-        return
-      case 'left':
-        this.emit({ type: 'closed', reason: end.restarting ? 'restarting' : 'left' })
-        return
-      case 'closed':
-        this.emit({ ...end.event })
-        // A kick or ban is a refusal, reported as every refusal is (README, "Error codes").
-        if (end.exitCode === ExitCode.REFUSED) {
-          this.emit({ type: 'error', code: end.event.reason, message: describeCode(end.event.reason) })
-        }
-    }
+    for (const event of endEvents(end)) this.emit(event)
   }
 
   close(): void {

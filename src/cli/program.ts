@@ -10,6 +10,7 @@ import type { JoinFlags } from './join-command.js'
 import { addRelayCommand } from './relay-program.js'
 import { ANSWER_ENV, CODE_ENV, INVITATION_ENV } from './secrets.js'
 import { binarySize, parseSize } from './sizes.js'
+import type { UiFlags } from './ui/ui-command.js'
 
 export function packageVersion(): string {
   try {
@@ -61,6 +62,13 @@ function addFileOptions(command: Command): Command {
       'download at most this many bytes per second, e.g. 500k (default: as fast as it comes)',
       size(1)
     )
+}
+
+/** `--ui` and `--no-open` of `p2p host` and `p2p join`. */
+function addPageOptions(command: Command): Command {
+  return command
+    .option('--ui', 'chat in a page in your browser, served by this process on 127.0.0.1 only')
+    .option('--no-open', 'with --ui: print the link to the page, do not open a browser')
 }
 
 function duration(value: string): number {
@@ -118,6 +126,15 @@ Examples:
 Exit codes: 0 left normally, 2 usage error or bad invitation, 3 refused by the host, 4 host unreachable,
 1 anything else.
 ${FILES_HELP}`
+
+const UI_HELP = `
+The page (--ui, or \`securechat ui\`) is served on 127.0.0.1 on a free port and opened in the
+default browser ($BROWSER when set; BROWSER=none, --no-open and --json open nothing). The link holds
+a one-time token: it opens the page once, in one browser; without --json, press Enter in the
+terminal for a new link. The securechat process keeps every key and does every check; the page is
+its screen. Closing the tab does not leave the room: /quit in the page or Ctrl-C here does.
+With --json the first line of stdout is {"type":"ui","url":...}, then the usual events.
+`
 
 export function buildProgram(io: Io, done: (code: ExitCodeValue) => void): Command {
   const program = new Command('securechat')
@@ -185,9 +202,9 @@ export function buildProgram(io: Io, done: (code: ExitCodeValue) => void): Comma
       `the largest file this host relays (default ${binarySize(defaults.MAX_FILE_SIZE)})`,
       size(1)
     )
-  addFileOptions(host)
+  addPageOptions(addFileOptions(host))
     .option('--json', 'machine mode: JSON Lines events on stdout, messages and /commands on stdin')
-    .addHelpText('after', HOST_HELP)
+    .addHelpText('after', HOST_HELP + UI_HELP)
     .action(async (flags: HostFlags) => {
       // Loaded when used, so --help, --version and usage errors answer at once.
       const { hostCommand } = await import('./host-command.js')
@@ -216,12 +233,39 @@ export function buildProgram(io: Io, done: (code: ExitCodeValue) => void): Comma
       '--no-upnp',
       'through a relay, do not ask the router (UPnP) to forward a port for a direct connection (on by default)'
     )
-  addFileOptions(join)
+  addPageOptions(addFileOptions(join))
     .option('--json', 'machine mode: JSON Lines events on stdout, messages and /commands on stdin')
-    .addHelpText('after', JOIN_HELP)
+    .addHelpText('after', JOIN_HELP + UI_HELP)
     .action(async (invitation: string | undefined, flags: JoinFlags) => {
       const { joinCommand } = await import('./join-command.js')
       done(await joinCommand(invitation, flags, io))
+    })
+
+  const ui = program
+    .command('ui')
+    .description('open the start page in the browser: host a room, or join one by pasting an invitation')
+    .option(
+      '--port <n>',
+      `TCP port of a room hosted from the page (default ${defaults.DEFAULT_PORT}; 0 = any free port)`,
+      integer('--port', 0, 65535)
+    )
+    .option('--no-open', 'print the link to the page, do not open a browser')
+    .option('--no-mdns', 'no mDNS: neither announce a hosted room nor look for a host on the LAN')
+    .option('--no-upnp', 'do not ask the router (UPnP) to forward a port')
+    .option(
+      '--max-file-size <size>',
+      `the largest file a room hosted from the page relays (default ${binarySize(defaults.MAX_FILE_SIZE)})`,
+      size(1)
+    )
+  addFileOptions(ui)
+    .option(
+      '--json',
+      'also print the JSON Lines events on stdout and read lines from stdin, as in machine mode'
+    )
+    .addHelpText('after', UI_HELP)
+    .action(async (flags: UiFlags) => {
+      const { uiCommand } = await import('./ui/ui-command.js')
+      done(await uiCommand(flags, io))
     })
 
   addRelayCommand(program, io, done)

@@ -56,8 +56,11 @@ export interface HostControls {
 
 /** A session's file transfers, by the ids the room gives them; errors are `NoSuchTransferError`. */
 export interface FileControls {
-  /** Offers the file at `path` and uploads it; resolves once the host holds all of it. */
-  send(path: string): Promise<SentFile>
+  /**
+   * Offers the file at `path` and uploads it; resolves once the host holds all of it. `name` is the
+   * name the room sees (default: the path's last part; a file dropped on the page has its own).
+   */
+  send(path: string, name?: string): Promise<SentFile>
   /** Downloads offer `id`; resolves once the file is saved. */
   accept(id: number): Promise<ReceivedFile>
   reject(id: number): Promise<void>
@@ -72,16 +75,16 @@ export interface FileControls {
  */
 function fileControls(
   files: FileTransfers,
-  sendFile: (path: string) => Promise<SentFile>,
+  sendFile: (path: string, name: string | undefined) => Promise<SentFile>,
   room: Pick<EventFeed, 'on'>,
   feed: EventFeed
 ): FileControls {
   return {
-    async send(path) {
+    async send(path, name) {
       const failed: string[] = []
       const off = room.on('file-failed', (event) => failed.push(event.message))
       try {
-        return await sendFile(path)
+        return await sendFile(path, name)
       } catch (err) {
         const error = err as Error
         // The room's events are synchronous: a `file-failed` for this send came before its rejection.
@@ -89,7 +92,7 @@ function fileControls(
           feed.emit({
             type: 'error',
             code: sendErrorCode(error),
-            message: `${basename(path)} was not sent: ${error.message}`
+            message: `${name ?? basename(path)} was not sent: ${error.message}`
           })
         }
         throw err
@@ -212,7 +215,7 @@ export function hostSession(room: RoomHost, options: HostSessionOptions): ChatSe
     files:
       room.files === undefined
         ? undefined
-        : fileControls(room.files, (path) => room.sendFile(path), room, own)
+        : fileControls(room.files, (path, name) => room.sendFile(path, { name }), room, own)
   }
 }
 
@@ -234,7 +237,7 @@ export function memberSession(member: RoomMember, fingerprint: string): ChatSess
     close: () => member.close(),
     restartable: false,
     host: undefined,
-    files: fileControls(member.files, (path) => member.sendFile(path), member, own)
+    files: fileControls(member.files, (path, name) => member.sendFile(path, { name }), member, own)
   }
 }
 
