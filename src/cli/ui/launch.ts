@@ -108,7 +108,7 @@ export function announce(io: Io, server: UiServer, options: Pick<PageOptions, 'j
     return
   }
   io.stdout.write(
-    'The page of this room (the link opens it once, in one browser; press Enter here for a new link):\n' +
+    'The page, in your browser (the link opens it once, in one browser; press Enter here for a new link):\n' +
       `${url}\n` +
       'Ctrl-C here leaves the room; closing the tab does not.\n'
   )
