@@ -185,10 +185,10 @@ export class ChatLog {
   }
 
   /**
-   * A line's time: a message's own, a notice's arrival. A replayed notice has no time of its own
+   * A line's time: a message's own, a notice's arrival (`undefined`). A replayed notice has no time of its own
    * (events carry none), so it shows none rather than the time of the replay.
    */
-  private time(ts: number | undefined): HTMLElement {
+  time(ts: number | undefined): HTMLElement {
     const at = ts ?? (this.replaying ? undefined : Date.now())
     if (at === undefined) return h('span', { class: 'time' })
     return h('time', { class: 'time', datetime: new Date(at).toISOString() }, clock(at))

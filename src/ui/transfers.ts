@@ -159,6 +159,7 @@ export class Transfers {
     const line = h(
       'li',
       { class: 'notice transfer', 'data-transfer': id },
+      this.log.time(undefined),
       h('span', { class: 'icon', 'aria-hidden': 'true' }, '⇅'),
       ' ',
       h('span', { class: 'text' }, ...words),
