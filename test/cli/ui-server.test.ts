@@ -33,7 +33,7 @@ function expectedHeaders(port: number): Record<string, string> {
   return {
     'content-security-policy':
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-      `connect-src 'self' ws://127.0.0.1:${port} ws://[::1]:${port} ws://localhost:${port}; ` +
+      `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}; ` +
       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',

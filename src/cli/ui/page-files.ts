@@ -35,7 +35,10 @@ export function contentSecurityPolicy(port: number): string {
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://[::1]:${port} ws://localhost:${port}`,
+    // 'self' is the page's own WebSocket whatever name it was opened under (CSP 3 matches ws: to the
+    // page's http: origin); the names are listed for older browsers. An IPv6 literal is no valid
+    // source there (Chromium refuses it aloud), so [::1] relies on 'self'.
+    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'"
