@@ -70,6 +70,9 @@ export interface Plan {
   attack: AttackPlan
   /** The file sent through the room and through the bare pipe, in MiB. */
   fileMib: number
+  /** The page of --ui: hosts started to time the first paint, and messages timed page to page. */
+  uiRuns: number
+  uiMessages: number
   /** Scale steps beyond the fan-out sizes start only if they can end within this (from the start). */
   budgetMs: number
   timeoutMs: number
@@ -99,6 +102,8 @@ export const PLANS: Record<'quick' | 'full', Plan> = {
     dcutrTrials: 0,
     attack: QUICK_ATTACK_PLAN,
     fileMib: 64,
+    uiRuns: 2,
+    uiMessages: 10,
     budgetMs: 110_000,
     timeoutMs: 200_000
   },
@@ -118,6 +123,8 @@ export const PLANS: Record<'quick' | 'full', Plan> = {
     dcutrTrials: 10,
     attack: ATTACK_PLAN,
     fileMib: 256,
+    uiRuns: 3,
+    uiMessages: 20,
     budgetMs: 540_000,
     timeoutMs: 680_000
   }

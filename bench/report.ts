@@ -10,6 +10,7 @@ import { type Bench, RELAYED_FANOUT_MEMBERS, SCALE_LIMIT_MS } from './plan.js'
 import type { AttackRow, BenchResult, FanoutRow, RelayFanoutRow, RelayJoin, ScaleStep } from './result.js'
 import { growthExponent, mib, percentile, round } from './stats.js'
 import { targets } from './targets.js'
+import type { UiResult } from './ui.js'
 
 const r2 = (v: number) => round(v, 2)
 const r1 = (v: number) => round(v, 1)
@@ -39,6 +40,7 @@ export interface Measured {
   }
   dcutr: DcutrResult
   files: FileTransferResult
+  ui: UiResult
   attack: AttackRow[]
 }
 
@@ -118,6 +120,7 @@ export function buildResult(bench: Bench, m: Measured): BenchResult {
     },
     fanout,
     files: m.files,
+    ui: m.ui,
     growth: growthOf(fanout),
     relay: {
       setup:

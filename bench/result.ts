@@ -3,6 +3,7 @@
 import type { CryptoCost } from './crypto-cost.js'
 import type { DcutrResult } from './dcutr.js'
 import type { FileTransferResult } from './files.js'
+import type { UiResult } from './ui.js'
 
 export interface FanoutRow {
   members: number
@@ -192,6 +193,8 @@ export interface BenchResult {
   fanout: FanoutRow[]
   /** One file through a relay-only host, beside a bare stream piped through a bare relay. */
   files: FileTransferResult
+  /** The page of --ui in chromium: bundle size, process start to first paint, page-to-page latency. */
+  ui: UiResult
   /**
    * How the host's cost per message grows with the room, fitted over the fan-out sizes: the exponent
    * k of cost ≈ c·N^k (≈ 1 is linear, ≈ 2 quadratic), securechat and the bare relay.

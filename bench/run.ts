@@ -14,7 +14,8 @@
  * during the throughput runs), --save <file> (also write the JSON there), --only attack (the attack
  * phase alone, about a minute; with --quick half a minute), --only throughput (the two throughput
  * runs alone, about half a minute; with --quick 12 s), --only files (one file through the room and
- * through the bare pipe: 256 MiB, about 15 s; with --quick 64 MiB),
+ * through the bare pipe: 256 MiB, about 15 s; with --quick 64 MiB), --only ui (the page of --ui in
+ * chromium: bundle size, start to first paint, page-to-page latency; about 15 s),
  * --attacks <a,b,...> (only these attacks; names in attacker.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -34,7 +35,8 @@ import { type Bench, PLANS } from './plan.js'
 import { buildResult } from './report.js'
 import type { AttackOnlyResult } from './result.js'
 import { percentile, round } from './stats.js'
-import { renderAttackOnly, renderTable } from './table.js'
+import { renderAttackOnly, renderTable, uiSection } from './table.js'
+import { measureUi } from './ui.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -58,11 +60,11 @@ if (
   !(rate > 0) ||
   !Number.isInteger(workerCount) ||
   workerCount < 1 ||
-  ![undefined, 'attack', 'throughput', 'fanout', 'files'].includes(args.only) ||
+  ![undefined, 'attack', 'throughput', 'fanout', 'files', 'ui'].includes(args.only) ||
   !attacks.every((a) => ATTACKS.includes(a))
 ) {
   process.stderr.write(
-    'usage: run.js [--quick] [--json] [--rate <msg/s> > 0] [--workers <k ≥ 1>] [--only attack|throughput|fanout|files] ' +
+    'usage: run.js [--quick] [--json] [--rate <msg/s> > 0] [--workers <k ≥ 1>] [--only attack|throughput|fanout|files|ui] ' +
       `[--attacks ${ATTACKS.join(',')}] ...\n`
   )
   process.exit(64)
@@ -171,12 +173,27 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ node: process.version, files })}\n`)
     return
   }
+  if (args.only === 'ui') {
+    const ui = await measureUi(bench, plan.uiRuns, plan.uiMessages)
+    const result = {
+      node: process.version,
+      cpus: availableParallelism(),
+      mode,
+      only: 'ui',
+      ui,
+      duration_s: 0
+    }
+    await output(result, () => uiSection(ui).join('\n'))
+    return
+  }
 
   // Crypto first, alone on the machine.
   const crypto: CryptoCost = await measureCryptoCost({ members: 10, iterations: plan.cryptoIterations })
   log(`crypto: seal ${r2(crypto.sender_seal_ms)} ms, open ${r2(crypto.receiver_open_ms)} ms`)
   // The file transfer alone on the machine too: its processes (sender, host, receiver) are all busy.
   const files = await fileTransfer(bench, plan.fileMib)
+  // The page of --ui: a browser and a few processes, before the workers take the machine.
+  const ui = await measureUi(bench, plan.uiRuns, plan.uiMessages)
 
   const workers = await startWorkers(workerCount, Math.max(...plan.fanoutSizes, ...plan.scaleSizes))
   const relay = await startRelay()
@@ -207,6 +224,7 @@ async function main(): Promise<void> {
     baseThroughput,
     rooms,
     files,
+    ui,
     dcutr,
     attack
   })

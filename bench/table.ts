@@ -3,6 +3,7 @@
 import { PLANS, RELAYED_FANOUT_MEMBERS } from './plan.js'
 import type { AttackOnlyResult, AttackRow, BenchResult, MemoryFigures, RelayFanoutRow } from './result.js'
 import { round } from './stats.js'
+import type { UiResult } from './ui.js'
 
 type Cell = string | number | null | undefined
 
@@ -29,6 +30,43 @@ function x(a: number | null, b: number | null): string | null {
 const arrow = (a: Cell, b: Cell) => `${cell(a)} → ${cell(b)}`
 const memory = (m: MemoryFigures) => `${cell(m.before)} → ${cell(m.peak)} → ${cell(m.after)}`
 const times = (v: number | null) => (v === null ? '—' : `${v}×`)
+
+/** The page of --ui: bundle size, process start to first paint, and page-to-page latency beside the terminal's. */
+export function uiSection(u: UiResult): string[] {
+  const out = ['The page of --ui (chromium, headless)']
+  const b = u.bundle
+  if (b !== null) {
+    out.push(
+      grid(
+        ['bundle', 'bytes', 'gzip'],
+        [
+          ['app.js', b.app_js_bytes, b.app_js_gzip_bytes],
+          ['app.css', b.app_css_bytes, b.app_css_gzip_bytes],
+          ['index.html', b.index_html_bytes, null]
+        ]
+      )
+    )
+  }
+  if (u.why !== null) out.push(`not measured in a browser: ${u.why}`)
+  const f = u.first_paint
+  if (f.runs > 0) {
+    out.push(
+      `process start → link printed ${cell(f.link_p50_ms)} ms, → first contentful paint ${cell(f.fcp_p50_ms)} ms, ` +
+        `→ page connected ${cell(f.ready_p50_ms)} ms (p50 of ${f.runs} hosts)`
+    )
+  }
+  const l = u.latency
+  out.push(
+    grid(
+      [`message latency, ${l.messages} one at a time (ms)`, 'p50', 'p95'],
+      [
+        ['host page → joiner page', l.page_p50_ms, l.page_p95_ms],
+        ['terminal: host stdin → joiner stdout (--json)', l.terminal_p50_ms, l.terminal_p95_ms]
+      ]
+    )
+  )
+  return out
+}
 
 /** How long the attacks ran by plan, and, in the quick run, that they are shorter than the full run's. */
 export function attackDurations(rows: readonly AttackRow[], mode: 'quick' | 'full'): string {
@@ -324,6 +362,8 @@ export function renderTable(r: BenchResult): string {
       ]
     )
   )
+  out.push('')
+  out.push(...uiSection(r.ui))
   out.push('')
   out.push('Cost')
   const c = r.cost
