@@ -21,8 +21,10 @@ import {
   openUi,
   PHONE,
   REBIND_NAME,
+  recordNotifications,
   SCREENSHOTS,
   screenshot,
+  setTabHidden,
   shownMessages,
   typeMessage,
   type UiPage
@@ -321,6 +323,110 @@ describe('the page (--ui) in a real browser', { skip: NO_BROWSER }, () => {
       await logShows(h, 'You left the room.')
       assert.equal((await carol.event('closed'))['reason'], 'host-closing')
       noProblems(hostUi, bobUi)
+    })
+  })
+
+  describe('the host page: attention while hidden, Revoke, Lock and Unlock', () => {
+    const sandbox = new Sandbox()
+    let host: CliProcess
+    let invitation: string
+    let hostUi: UiPage
+    let carol: CliProcess
+
+    before(async () => {
+      const ready = await readyHost(sandbox, ['--ui', '--no-open'])
+      host = ready.host
+      invitation = ready.invitation
+      hostUi = await openUi(browser, await uiUrl(host), {
+        prepare: async (context) => {
+          await context.grantPermissions(['notifications'])
+          await context.addInitScript(recordNotifications)
+        }
+      })
+      carol = sandbox.join(invitation, ready.code, 'carol')
+      await carol.event('joined')
+      await logShows(hostUi.page, /carol joined/)
+    })
+    after(async () => {
+      await hostUi?.context.close()
+      await sandbox.cleanup()
+    })
+
+    const notifications = () =>
+      hostUi.page.evaluate(
+        () =>
+          (window as unknown as { __notifications: Array<{ title: string; body?: string }> }).__notifications
+      )
+
+    it('counts unread messages in the tab title and notifies while the tab is hidden, and neither in view', async () => {
+      const h = hostUi.page
+      carol.send('seen at once')
+      await logShows(h, 'seen at once')
+      const base = await h.title()
+      assert.doesNotMatch(base, /^\(\d+\)/, 'no count while the tab is in view')
+      assert.deepEqual(await notifications(), [], 'no notification while the tab is in view')
+      assert.equal(await h.locator('#notify-button').isHidden(), true, 'permission is granted already')
+
+      await setTabHidden(h, true)
+      carol.send('first while away')
+      carol.send('second while away')
+      await h.waitForFunction((base) => document.title === `(2) ${base}`, base)
+      assert.deepEqual(
+        (await notifications()).map((n) => [n.title, n.body]),
+        [
+          ['carol', 'first while away'],
+          ['carol', 'second while away']
+        ]
+      )
+      // The host's own message is not news to the host.
+      await typeMessage(h, 'the host typed this')
+      await carol.event('message', (e) => e['text'] === 'the host typed this')
+      assert.equal(await h.title(), `(2) ${base}`)
+
+      await setTabHidden(h, false)
+      await h.waitForFunction((base) => document.title === base, base)
+      carol.send('in view again')
+      await logShows(h, 'in view again')
+      assert.equal(await h.title(), base)
+      assert.equal((await notifications()).length, 2)
+      noProblems(hostUi)
+    })
+
+    it('Revoke: the invitation leaves the page and a joiner with it is refused', async () => {
+      const h = hostUi.page
+      await h.getByLabel('Valid for').fill('30m')
+      await h.getByRole('button', { name: 'New invitation' }).click()
+      const issued = await host.event('invitation', (e) => e['invitation'] !== invitation)
+      const id = issued['id'] as string
+      const revoke = h.getByRole('button', { name: `Revoke invitation ${id}` })
+      await revoke.click()
+      await host.event('ok', (e) => e['command'] === 'revoke' && e['id'] === id)
+      await revoke.waitFor({ state: 'detached' })
+      assert.equal(await h.locator('#invitations .invitation-text').count(), 1, 'the first one stays')
+      const dan = sandbox.join(issued['invitation'] as string, await currentCode(host), 'dan')
+      assert.equal(await dan.exitCode(), 3)
+      assert.equal((await dan.event('error'))['code'], 'token-revoked')
+      noProblems(hostUi)
+    })
+
+    it('Lock refuses a joiner, said as a notice; Unlock admits again', async () => {
+      const h = hostUi.page
+      await h.getByRole('button', { name: 'Lock the room' }).click()
+      await host.event('ok', (e) => e['command'] === 'lock')
+      await h.locator('#lock-state').filter({ hasText: 'Locked: new joiners are refused.' }).waitFor()
+      assert.equal(await h.locator('#lock-button').getAttribute('aria-pressed'), 'true')
+      const erin = sandbox.join(invitation, await currentCode(host), 'erin')
+      assert.equal(await erin.exitCode(), 3)
+      assert.equal((await erin.event('error'))['code'], 'room-locked')
+      await logShows(h, /a join from .* was refused: /)
+
+      await h.getByRole('button', { name: 'Unlock the room' }).click()
+      await host.event('ok', (e) => e['command'] === 'unlock')
+      await h.locator('#lock-state').filter({ hasText: 'Open to joiners' }).waitFor()
+      const again = sandbox.join(invitation, await currentCode(host), 'erin')
+      await again.event('joined')
+      await logShows(h, /erin joined/)
+      noProblems(hostUi)
     })
   })
 

@@ -46,12 +46,18 @@ export interface UiPage {
 export async function openUi(
   browser: Browser,
   url: string,
-  options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {}
+  options: {
+    viewport?: { width: number; height: number }
+    colorScheme?: 'light' | 'dark'
+    /** Runs on the new context before the page opens (permissions, init scripts). */
+    prepare?: (context: BrowserContext) => Promise<void>
+  } = {}
 ): Promise<UiPage> {
   const context = await browser.newContext({
     viewport: options.viewport ?? DESKTOP,
     colorScheme: options.colorScheme ?? 'light'
   })
+  await options.prepare?.(context)
   const page = await context.newPage()
   page.setDefaultTimeout(30_000)
   const problems: string[] = []
@@ -97,6 +103,42 @@ export async function typeMessage(page: Page, text: string): Promise<void> {
     await page.keyboard.type(line)
   }
   await page.keyboard.press('Enter')
+}
+
+/**
+ * Makes the page believe its tab is hidden (or shown again), as a tab behind another would: the
+ * `document.hidden` and `visibilityState` the page reads, and the `visibilitychange` event.
+ */
+export async function setTabHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((hidden) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden })
+    Object.defineProperty(document, 'visibilityState', {
+      configurable: true,
+      get: () => (hidden ? 'hidden' : 'visible')
+    })
+    document.dispatchEvent(new Event('visibilitychange'))
+  }, hidden)
+}
+
+/**
+ * An init script: a stand-in `window.Notification`, permission granted, that records each
+ * notification made (`window.__notifications`) instead of showing it.
+ */
+export function recordNotifications(): void {
+  const made: Array<{ title: string; body?: string; tag?: string }> = []
+  class Recorded extends EventTarget {
+    static readonly permission = 'granted'
+    static requestPermission(): Promise<string> {
+      return Promise.resolve('granted')
+    }
+    constructor(title: string, options: { body?: string; tag?: string } = {}) {
+      super()
+      made.push({ title, ...options })
+    }
+    close(): void {}
+  }
+  Object.defineProperty(window, 'Notification', { configurable: true, writable: true, value: Recorded })
+  Object.defineProperty(window, '__notifications', { value: made })
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
