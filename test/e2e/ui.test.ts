@@ -4,9 +4,10 @@
  * context, and any script error, CSP violation or dialog in a page fails the test.
  */
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Browser } from 'playwright-core'
@@ -110,7 +111,9 @@ describe('the page (--ui) in a real browser', { skip: NO_BROWSER }, () => {
       ])
       bobUi = await openUi(browser, await uiUrl(bob))
       await bob.event('joined')
-      carol = sandbox.join(invitation, await currentCode(host), 'carol')
+      const carolDownloads = join(sandbox.dir, 'carol-downloads')
+      mkdirSync(carolDownloads)
+      carol = sandbox.join(invitation, await currentCode(host), 'carol', ['--download-dir', carolDownloads])
       await carol.event('joined')
     })
     after(async () => {
@@ -260,7 +263,7 @@ describe('the page (--ui) in a real browser', { skip: NO_BROWSER }, () => {
       noProblems(hostUi, bobUi)
     })
 
-    it('a file sent from the host page is offered on the joiner page, accepted there and saved', async () => {
+    it('a file sent from the host page is offered on the joiner page and to a terminal member, and saved by both', async () => {
       const h = hostUi.page
       const b = bobUi.page
       await h.locator('#file-input').setInputFiles({
@@ -275,6 +278,12 @@ describe('the page (--ui) in a real browser', { skip: NO_BROWSER }, () => {
       const saved = await bob.event('file-received')
       assert.equal(readFileSync(saved['path'] as string, 'utf8'), 'hello, file\n')
       await offer.filter({ hasText: 'saved from host' }).waitFor()
+      // The terminal member (--json) is offered the same file and takes it with the stdin line /accept.
+      const offered = await carol.event('file-offer', (e) => e['name'] === 'notes.txt')
+      assert.equal(offered['from'], 'host')
+      carol.send(`/accept ${offered['id']}`)
+      const atCarol = await carol.event('file-received', (e) => e['id'] === offered['id'])
+      assert.equal(readFileSync(atCarol['path'] as string, 'utf8'), 'hello, file\n')
       await h
         .locator('#log li.transfer')
         .filter({ hasText: /sent to .*bob/ })
