@@ -30,17 +30,18 @@ import { describeReason } from '../protocol/reasons.js'
 import { generateRoomSecret, roomCode, roomCodeUri, secondsLeft } from '../protocol/totp.js'
 import { type Post, Reason } from '../protocol/wire/securechat.js'
 import { invitationAddresses, isRelayed, relayedAddress, withPeerId } from './addresses.js'
-import { Admission } from './admission.js'
+import type { Admission } from './admission.js'
 import { hashAnswer } from './answer-hash.js'
-import { Arrivals } from './arrival.js'
+import type { Arrivals } from './arrival.js'
 import { BanList, parsePeerId } from './bans.js'
-import { ConnectionGuard } from './connection-guard.js'
+import type { ConnectionGuard } from './connection-guard.js'
 import { CLOSE_FLUSH_MS, MAX_STREAMS_PER_CONNECTION } from './constants.js'
 import { MessageRejectedError, RefusedError } from './errors.js'
 import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
 import type { FileInput } from './file-source.js'
 import type { FileTransfers, SendFileOptions, SentFile } from './file-transfers.js'
 import { type HostConfig, type RoomHostOptions, resolveHostConfig } from './host-config.js'
+import { hostDoors } from './host-doors.js'
 import { HostFiles } from './host-files.js'
 import { type HostedMember, hostAsMember, memberInfo } from './hosted-member.js'
 import { type IssuedRoomInvitation, issueInvitation, withAddresses } from './invitation-issue.js'
@@ -48,7 +49,7 @@ import { InvitationBook, type InvitationRecord } from './invitations.js'
 import { createListeningNode } from './libp2p.js'
 import { Participant } from './participant.js'
 import { hostNodeOptions, MappingMailbox, relayStates, watchReach } from './reach.js'
-import { Readmission } from './readmission.js'
+import type { Readmission } from './readmission.js'
 import { ResumeAuthority } from './resume.js'
 import { answerRetiredProtocols, stopAnsweringRetiredProtocols } from './retired-protocol.js'
 import { RoomRelay } from './room-relay.js'
@@ -171,29 +172,6 @@ export class RoomHost {
       this.roster.seat(hostAsMember(self, keys, this.config))
     }
     const barred = (peerId: string): void => this.barred(peerId)
-    this.admission = new Admission({
-      config: this.config,
-      book: this.book,
-      roster: this.roster,
-      resume,
-      answerHash: init.answerHash,
-      roomSecret: this.roomSecret,
-      barred,
-      isLocked: () => this.locked
-    })
-    this.readmission = new Readmission({
-      config: this.config,
-      roomId: this.roomId,
-      roster: this.roster,
-      resume,
-      barred
-    })
-    this.guard = new ConnectionGuard({
-      maxUnvouchedPerSource: this.config.maxConnectionsPerSource,
-      graceMs: this.config.connectionGraceMs,
-      closeTimeoutMs: CLOSE_FLUSH_MS,
-      log: this.log.newScope('connections')
-    })
     this.relaying = new RoomRelay({
       roomId: this.roomId,
       roster: this.roster,
@@ -204,20 +182,27 @@ export class RoomHost {
       deliverLocally: (deliver) => void this.self?.receive(deliver),
       files: this.fileRelay.transfers
     })
-    // Credentials are short-lived; connected members get fresh ones well before theirs expire.
-    this.arrivals = new Arrivals({
+    const doors = hostDoors({
       config: this.config,
-      guard: this.guard,
-      admission: this.admission,
-      readmission: this.readmission,
+      book: this.book,
       roster: this.roster,
+      resume,
+      answerHash: init.answerHash,
+      roomSecret: this.roomSecret,
+      roomId: this.roomId,
+      barred,
+      isLocked: () => this.locked,
       feed: this.feed,
       log: this.log,
       signal: this.shutdown.signal,
-      barred,
       isClosing: () => this.closed,
       relay: (post, sender) => this.relaying.submit(post, sender)
     })
+    this.admission = doors.admission
+    this.readmission = doors.readmission
+    this.guard = doors.guard
+    this.arrivals = doors.arrivals
+    // Credentials are short-lived; connected members get fresh ones well before theirs expire.
     this.credentialTimer = setInterval(
       () => void this.readmission.renewCredentials(),
       this.config.resumeTtlMs / 3
