@@ -42,7 +42,7 @@ export class Connection {
   open(): void {
     if (this.stopped) return
     this.handlers.state(this.attempt === 0 ? 'connecting' : 'reconnecting', { attempt: this.attempt })
-    const socket = new WebSocket(this.url)
+    const socket = new WebSocket(this.url, pageProtocols())
     this.socket = socket
     socket.addEventListener('open', () => {
       this.attempt = 0
@@ -96,4 +96,25 @@ export class Connection {
     this.handlers.state('reconnecting', { attempt: this.attempt, delayMs })
     this.timer = setTimeout(() => this.open(), delayMs)
   }
+}
+
+/** Where this tab keeps the page key its link gave it (per origin and per tab: no other port sees it). */
+const KEY_STORAGE = 'securechat-page-key'
+
+/**
+ * The page key: taken from the URL's fragment when the link was just opened (and the fragment then
+ * cleared from the address bar), else from this tab's storage (a reload).
+ */
+export function pageKey(): string {
+  const fromFragment = /^#key=([A-Za-z0-9_-]+)$/.exec(location.hash)?.[1]
+  if (fromFragment !== undefined) {
+    sessionStorage.setItem(KEY_STORAGE, fromFragment)
+    history.replaceState(null, '', location.pathname)
+  }
+  return sessionStorage.getItem(KEY_STORAGE) ?? ''
+}
+
+/** The WebSocket subprotocols the page offers: its name, and its key (what the process checks). */
+function pageProtocols(): string[] {
+  return ['securechat', `key.${pageKey()}`]
 }

@@ -4,10 +4,12 @@
  * line of the chat that updates in place from the events: Accept and Reject for an offer, a
  * progress bar and Cancel while it runs, and how it ended.
  */
+
 import { formatEta, isFileEvent } from '../cli/file-view.js'
 import { humanRate, humanSize } from '../cli/sizes.js'
 import type { RoomEvent } from '../node/events.js'
 import type { ChatLog } from './chat-log.js'
+import { pageKey } from './connection.js'
 import { button, h } from './dom.js'
 import type { NickPainter } from './nicks.js'
 import type { MessageOf, ProcessMessage } from './protocol.js'
@@ -127,7 +129,8 @@ export class Transfers {
       const response = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, {
         method: 'POST',
         body: file,
-        credentials: 'same-origin'
+        credentials: 'same-origin',
+        headers: { 'X-Securechat-Key': pageKey() }
       })
       if (!response.ok) problem = await refusal(response)
     } catch (err) {

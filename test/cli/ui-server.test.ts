@@ -110,6 +110,7 @@ describe('the page server of a host', () => {
   let linkPath: string
   let exchange: Reply
   let cookie: string
+  let pageKey: string
 
   before(async () => {
     host = sandbox.host(['--ui', '--no-open'], { env: { DEBUG: 'securechat:*', BROWSER: 'none' } })
@@ -121,6 +122,7 @@ describe('the page server of a host', () => {
     // The link works once: its one use here is what a browser's would be.
     exchange = await http(port, linkPath)
     cookie = (exchange.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? ''
+    pageKey = /#key=([A-Za-z0-9_-]+)$/.exec(String(exchange.headers['location']))?.[1] ?? ''
   })
 
   after(() => sandbox.cleanup())
@@ -164,9 +166,9 @@ describe('the page server of a host', () => {
     assert.equal(wrongCookie.status, 403, 'a made-up session cookie')
   })
 
-  it("the link's token answers 303 to / with the session cookie, once; a wrong or spent token is 403", async () => {
+  it("the link's token answers 303 to / with the session cookie and a page key in the fragment, once; a wrong or spent token is 403", async () => {
     assert.equal(exchange.status, 303)
-    assert.equal(exchange.headers['location'], '/')
+    assert.match(String(exchange.headers['location']), /^\/#key=[A-Za-z0-9_-]{22}$/)
     assert.equal(exchange.headers['referrer-policy'], 'no-referrer')
     const set = exchange.headers['set-cookie'] ?? []
     assert.equal(set.length, 1)
@@ -254,7 +256,7 @@ describe('the page server of a host', () => {
     }
   })
 
-  it("a WebSocket from another Origin or without the cookie is refused; from the page's own it gets ui-hello, then the replay", async () => {
+  it("a WebSocket from another Origin, without the cookie or without the page key is refused; from the page's own it gets ui-hello, then the replay", async () => {
     const origin = `http://127.0.0.1:${port}`
     for (const [what, headers] of [
       ['another Origin', { Host: `127.0.0.1:${port}`, Cookie: cookie, Origin: 'http://evil.example' }],
@@ -269,7 +271,14 @@ describe('the page server of a host', () => {
       assert.equal(reply.status, 403, what)
     }
     await assert.rejects(PageSocket.open(port, cookie, 'http://evil.example'), /upgrade refused: 403/)
-    const page = await PageSocket.open(port, cookie, origin)
+    // The cookie alone is not enough: browsers send it to every port of 127.0.0.1, so whatever listens
+    // on another one the browser is sent to has it. The page key of the link's fragment is also needed.
+    await assert.rejects(
+      PageSocket.open(port, cookie, origin, 'AAAAAAAAAAAAAAAAAAAAAA'),
+      /upgrade refused: 403/
+    )
+    await assert.rejects(PageSocket.open(port, cookie, origin, ''), /upgrade refused: 403/)
+    const page = await PageSocket.open(port, cookie, origin, pageKey)
     await page.event('ready')
     assert.deepEqual(page.events[0], { type: 'ui-hello', mode: 'host', version: 1 })
     assert.deepEqual(page.events.slice(1, 4), host.events.slice(1, 4), 'the events stdout printed, in order')
@@ -350,6 +359,24 @@ describe('a room in the page', () => {
     const who = await page.event('who')
     assert.deepEqual((who['members'] as Array<{ nick: string }>).map((m) => m.nick).sort(), ['alice', 'host'])
     await host.event('who')
+  })
+
+  it('a page cannot send a file by its path (only by upload): /send from the page is refused, nothing is offered', async () => {
+    const before = page.events.length
+    page.send({ type: 'line', text: '/send /etc/hostname' })
+    const refused = await page.event('error', (e) => e['code'] === 'ui-no-paths', before)
+    assert.match(refused['message'] as string, /not by a path/)
+    // The same line typed in the terminal face would be taken; from the page nothing went out.
+    page.send({ type: 'line', text: 'after the refused send' })
+    await joiner.event('message', (e) => e['text'] === 'after the refused send')
+    assert.equal(
+      joiner.events.find((e) => e.type === 'file-offer'),
+      undefined
+    )
+    assert.equal(
+      host.events.find((e) => e.type === 'ok' && e['command'] === 'send'),
+      undefined
+    )
   })
 
   it('closing the tab does not leave: the room goes on, and a page opened later is replayed what happened', async () => {

@@ -18,7 +18,7 @@ import {
   readyHost,
   Sandbox
 } from '../helpers/cli.js'
-import { http, PageSocket, pageLink, sessionCookie } from '../helpers/ui-page.js'
+import { http, PageSocket, pageKeyFor, pageLink, sessionCookie } from '../helpers/ui-page.js'
 
 /** Polls `check` (a file another process removes) until true, with a bound. */
 async function eventually(check: () => boolean, what: string): Promise<void> {
@@ -219,7 +219,7 @@ describe('files dropped on the page', () => {
     const post = (path: string, headers: Record<string, string>, data: Buffer = body) =>
       http(port, path, {
         method: 'POST',
-        headers: { Cookie: cookie, Origin: origin, ...headers },
+        headers: { Cookie: cookie, Origin: origin, 'X-Securechat-Key': pageKeyFor(cookie), ...headers },
         body: data
       })
 
@@ -245,6 +245,12 @@ describe('files dropped on the page', () => {
       Origin: 'http://evil.example'
     })
     assert.equal(otherSite.status, 403, 'a POST from another site, cookie or not')
+    // The cookie alone (what another loopback port the browser is sent to receives) uploads nothing.
+    const cookieOnly = await post('/upload?name=x.txt', {
+      'Content-Length': String(body.byteLength),
+      'X-Securechat-Key': 'not-the-page-key'
+    })
+    assert.equal(cookieOnly.status, 403, 'the cookie without the page key')
     assert.deepEqual(readdirSync(temporary), [], 'nothing kept of the refused ones')
   })
 })

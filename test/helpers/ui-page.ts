@@ -59,12 +59,26 @@ export async function pageLink(
   }
 }
 
-/** Spends the link's token; returns the `Cookie` header value a browser would send from then on. */
+/** The page key each session cookie's link handed out (in its redirect's fragment), by cookie. */
+const pageKeys = new Map<string, string>()
+
+/** The page key the link that gave `cookie` handed its tab: what a browser's page would send. */
+export function pageKeyFor(cookie: string): string {
+  return pageKeys.get(cookie) ?? ''
+}
+
+/**
+ * Spends the link's token; returns the `Cookie` header value a browser would send from then on (the
+ * page key of the redirect's fragment is kept for it: `pageKeyFor`).
+ */
 export async function sessionCookie(port: number, path: string): Promise<string> {
   const reply = await http(port, path)
   if (reply.status !== 303) throw new Error(`the link answered ${reply.status}, not 303`)
   const set = reply.headers['set-cookie']?.[0] ?? ''
-  return set.split(';')[0] ?? ''
+  const cookie = set.split(';')[0] ?? ''
+  const key = /#key=([A-Za-z0-9_-]+)$/.exec(String(reply.headers.location))?.[1]
+  if (key !== undefined) pageKeys.set(cookie, key)
+  return cookie
 }
 
 /** The page's WebSocket, its events in order. */
@@ -86,10 +100,21 @@ export class PageSocket {
     })
   }
 
-  /** Opens `ws://127.0.0.1:port/ws` with this cookie and Origin (the page's own unless told). */
-  static open(port: number, cookie: string, origin = `http://127.0.0.1:${port}`): Promise<PageSocket> {
+  /**
+   * Opens `ws://127.0.0.1:port/ws` with this cookie and Origin (the page's own unless told), and the
+   * page key of that cookie's link (another given `key`) as the page offers it.
+   */
+  static open(
+    port: number,
+    cookie: string,
+    origin = `http://127.0.0.1:${port}`,
+    key = pageKeyFor(cookie)
+  ): Promise<PageSocket> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers: { Cookie: cookie }, origin })
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['securechat', `key.${key}`], {
+        headers: { Cookie: cookie },
+        origin
+      })
       const page = new PageSocket(ws)
       ws.once('open', () => resolve(page))
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)))

@@ -55,14 +55,23 @@ export function cookieValues(header: string | undefined, name: string): string[]
   return values
 }
 
+/** Page keys kept at once: one per use of a link, the oldest forgotten first. */
+const PAGE_KEYS_KEPT = 16
+
 /**
- * The secrets of one server: the link's token, spent by its first use, and the session secret the
- * browser that used it holds as a cookie. A new link (`renew`) makes a new token; pages already open
- * keep their session.
+ * The secrets of one server: the link's token, spent by its first use; the session secret the
+ * browser that used it holds as a cookie; and the page key each use of a link hands that tab in the
+ * URL's fragment. A cookie is no secret from other ports of 127.0.0.1 (browsers keep cookies apart
+ * by host, not by port, RFC 6265 8.5): anything listening on another loopback port that the browser
+ * is sent to receives it. So the cookie only opens the page's files, the same for everyone, and
+ * everything of the room (the WebSocket, uploads) needs the page key too, which a fragment never
+ * carries to any server and the tab keeps in its own per-origin storage. A new link (`renew`) makes
+ * a new token; pages already open keep their keys.
  */
 export class AccessKeys {
   private token: string | undefined = randomSecret()
   private session: string | undefined
+  private readonly pageKeys: string[] = []
 
   /** The token of the current link, or undefined once it is spent. */
   get linkToken(): string | undefined {
@@ -75,15 +84,21 @@ export class AccessKeys {
     return this.token
   }
 
-  /** Spends the token if `given` is it; returns the session secret for the cookie, or undefined. */
-  exchange(given: string): string | undefined {
+  /**
+   * Spends the token if `given` is it; returns the session secret for the cookie and a new page key
+   * for the fragment, or undefined.
+   */
+  exchange(given: string): { session: string; pageKey: string } | undefined {
     const token = this.token
     // A spent token is compared against a fresh random value, so the time taken says nothing.
     const matches = sameSecret(given, token ?? randomSecret())
     if (!matches || token === undefined) return undefined
     this.token = undefined
     this.session ??= randomSecret()
-    return this.session
+    const pageKey = randomSecret()
+    this.pageKeys.push(pageKey)
+    if (this.pageKeys.length > PAGE_KEYS_KEPT) this.pageKeys.shift()
+    return { session: this.session, pageKey }
   }
 
   /** True when one of `values` is the session secret. */
@@ -94,4 +109,25 @@ export class AccessKeys {
     for (const value of values) admitted = sameSecret(value, session ?? randomSecret()) || admitted
     return admitted && session !== undefined
   }
+
+  /** True when `given` is one of the page keys handed out. */
+  admitsPage(given: string | undefined): boolean {
+    if (given === undefined) return false
+    let admitted = false
+    for (const key of this.pageKeys) admitted = sameSecret(given, key) || admitted
+    return admitted
+  }
 }
+
+/** The WebSocket subprotocol a page names itself by, and the one its key rides in (`key.<page key>`). */
+export const PAGE_PROTOCOL = 'securechat'
+const KEY_PROTOCOL_PREFIX = 'key.'
+
+/** The page key a WebSocket upgrade offers among its subprotocols, if any. */
+export function offeredPageKey(header: string | undefined): string | undefined {
+  const offered = (header ?? '').split(',').map((p) => p.trim())
+  return offered.find((p) => p.startsWith(KEY_PROTOCOL_PREFIX))?.slice(KEY_PROTOCOL_PREFIX.length)
+}
+
+/** The header an upload carries the page key in (a custom header: no other site may send it). */
+export const PAGE_KEY_HEADER = 'x-securechat-key'

@@ -5,6 +5,7 @@
  */
 import { rm } from 'node:fs/promises'
 import type { RoomEvent } from '../../node/index.js'
+import { parseInput } from '../commands.js'
 import { type Io, log, writeJson } from '../io.js'
 import { endEvents, JsonFace, type JsonFaceOptions, resultEvent } from '../json-mode.js'
 import type { ChatSession } from '../session.js'
@@ -13,6 +14,14 @@ import { humanSize } from '../sizes.js'
 import type { PageEvent } from './page-messages.js'
 import type { UiServer } from './server.js'
 import { type UploadedFile, UploadRefused } from './upload.js'
+
+const PATHS_REFUSED = 'from the page, send a file by dropping it here or with Send file, not by a path'
+
+/** Whether a line is `/send <path>`: a command the terminal may give, the page not. */
+function namesAPath(line: string): boolean {
+  const parsed = parseInput(line, 'host')
+  return parsed.kind === 'command' && parsed.command.name === 'send'
+}
 
 /** The page's face: events published to every page (and kept for later ones), lines from any page. */
 export class UiFace implements Face {
@@ -27,7 +36,17 @@ export class UiFace implements Face {
   }
 
   onLine(handler: (line: string) => void): void {
-    this.ui.handle({ line: (message) => handler(message.text) })
+    this.ui.handle({
+      line: (message, page) => {
+        // A page sends files by upload: it cannot name a path, and one that could (a page someone
+        // else took over, a bug in it) must not send the person's files off this machine.
+        if (namesAPath(message.text)) {
+          page.send({ type: 'error', code: 'ui-no-paths', message: PATHS_REFUSED })
+          return
+        }
+        handler(message.text)
+      }
+    })
   }
 
   onInputEnd(): void {}

@@ -9,7 +9,16 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { type WebSocket, WebSocketServer } from 'ws'
 import { log } from '../io.js'
-import { AccessKeys, allowedHosts, allowedOrigins, cookieName, cookieValues } from './access.js'
+import {
+  AccessKeys,
+  allowedHosts,
+  allowedOrigins,
+  cookieName,
+  cookieValues,
+  offeredPageKey,
+  PAGE_KEY_HEADER,
+  PAGE_PROTOCOL
+} from './access.js'
 import { answer, FORBIDDEN_BODY, PAGE_DIR, securityHeaders, servePageFile } from './page-files.js'
 import {
   BadPageMessage,
@@ -81,7 +90,9 @@ export class UiServer {
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: MAX_PAGE_MESSAGE_BYTES,
-      perMessageDeflate: false
+      perMessageDeflate: false,
+      // The page offers `securechat` and its key; the answer names only the first.
+      handleProtocols: (offered) => (offered.has(PAGE_PROTOCOL) ? PAGE_PROTOCOL : false)
     })
     for (const server of servers) {
       server.on('request', (req, res) => void this.request(req, res))
@@ -94,11 +105,11 @@ export class UiServer {
    * loopback. Never on any other address: the page holds the room.
    */
   static async start(options: UiServerOptions): Promise<UiServer> {
-    const v4 = createServer()
+    const v4 = boundedServer()
     await listen(v4, '127.0.0.1', 0)
     const port = (v4.address() as AddressInfo).port
     const servers = [v4]
-    const v6 = createServer()
+    const v6 = boundedServer()
     try {
       await listen(v6, '::1', port)
       servers.push(v6)
@@ -207,16 +218,17 @@ export class UiServer {
 
   /** The printed link: its token, once, for the session cookie; then on to the page itself. */
   private open(url: URL, res: ServerResponse): void {
-    const session = this.keys.exchange(url.searchParams.get('token') ?? '')
-    if (session === undefined) {
+    const granted = this.keys.exchange(url.searchParams.get('token') ?? '')
+    if (granted === undefined) {
       log('page server: a link with a wrong or spent token was refused')
       answer(res, 403, FORBIDDEN_BODY)
       return
     }
     log('page server: the link was opened')
     res.writeHead(303, {
-      Location: '/',
-      'Set-Cookie': `${cookieName(this.port)}=${session}; HttpOnly; SameSite=Strict; Path=/`,
+      // The page key in the fragment: the browser keeps it and sends it to no server.
+      Location: `/#key=${granted.pageKey}`,
+      'Set-Cookie': `${cookieName(this.port)}=${granted.session}; HttpOnly; SameSite=Strict; Path=/`,
       'Content-Type': 'text/plain; charset=utf-8'
     })
     res.end('See /\n')
@@ -231,6 +243,10 @@ export class UiServer {
       if (req.method !== 'POST') throw new UploadRefused(405, 'usage', 'an upload is a POST')
       // A browser sends Origin with every POST: one from another site is a forgery, cookie or not.
       if (!this.origins.has(req.headers.origin ?? ''))
+        throw new UploadRefused(403, 'forbidden', FORBIDDEN_BODY)
+      // The cookie reaches other loopback ports too; the page key only this tab has.
+      const key = req.headers[PAGE_KEY_HEADER]
+      if (!this.keys.admitsPage(typeof key === 'string' ? key : undefined))
         throw new UploadRefused(403, 'forbidden', FORBIDDEN_BODY)
       const handler = this.uploadHandler
       if (handler === undefined) throw new UploadRefused(409, 'not-in-room', 'not in a room yet')
@@ -263,6 +279,7 @@ export class UiServer {
       !this.hostAllowed(req) ||
       !this.origins.has(req.headers.origin ?? '') ||
       !this.hasSession(req) ||
+      !this.keys.admitsPage(offeredPageKey(req.headers['sec-websocket-protocol'])) ||
       path !== '/ws'
     ) {
       log('page server: a WebSocket upgrade was refused')
@@ -323,6 +340,22 @@ export class UiServer {
     }
     ws.send(text)
   }
+}
+
+/** Connections one listener takes at once: a few tabs and uploads need far fewer. */
+const MAX_PAGE_CONNECTIONS = 64
+/** A request's headers must all come within this (a page's do at once). */
+const PAGE_HEADERS_TIMEOUT_MS = 5000
+
+/**
+ * An HTTP server whose connections are bounded in number and in how long their headers may take:
+ * anyone on the machine can connect to loopback, and a pile of half-sent requests would otherwise
+ * hold sockets (and file descriptors) the process needs for its room.
+ */
+function boundedServer(): Server {
+  const server = createServer({ headersTimeout: PAGE_HEADERS_TIMEOUT_MS })
+  server.maxConnections = MAX_PAGE_CONNECTIONS
+  return server
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
