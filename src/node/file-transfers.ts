@@ -215,8 +215,10 @@ export class FileTransfers {
     if (outgoing !== undefined) {
       this.outgoing.delete(id)
       outgoing.stop.abort()
+      // Told apart, at once: the upload's own stream may still carry chunks queued before its end,
+      // which the host would take (and might complete the file with) before it reads the cancel.
+      await this.init.carrier.decline(id).catch(() => {})
       if (outgoing.uploaded) {
-        await this.init.carrier.decline(id).catch(() => {})
         this.init.feed.emit({
           type: 'file-failed',
           id,
