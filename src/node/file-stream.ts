@@ -113,23 +113,40 @@ export class FileStream {
 
   /** Writes one frame; resolves once the stream can take the next (its send buffer drained). */
   async write(frame: AnyFileFrame, signal?: AbortSignal): Promise<void> {
-    if (this.stream.status !== 'open' || this.stream.writeStatus !== 'writable') {
-      throw this.failure ?? new StreamEndedError('the file stream is closed')
-    }
     const body = encodeFileFrame(frame)
-    if (!this.stream.send(new Uint8ArrayList(encodeVarint(body.byteLength), body))) {
-      await this.stream.onDrain({ signal })
-    }
+    await this.sendFrame(new Uint8ArrayList(encodeVarint(body.byteLength), body), signal)
   }
 
   /** Writes one chunk frame, its sealed bytes sent as they are (never copied into a frame). */
   async writeChunk(index: number, sealed: Uint8Array | Uint8ArrayList, signal?: AbortSignal): Promise<void> {
+    const header = chunkFrameHeader(index, sealed.byteLength)
+    const prefix = encodeVarint(header.byteLength + sealed.byteLength)
+    await this.sendFrame(new Uint8ArrayList(prefix, header, sealed), signal)
+  }
+
+  /**
+   * Sends a frame and waits until the stream's own buffer has let it go. The stream's `drain` comes
+   * with every window update, even one that lets only part of what waits through, so waiting for it
+   * alone lets a fast writer pile up a whole file in its buffer: `idle` (the buffer empty) is the
+   * signal that holds it to one frame queued.
+   */
+  private async sendFrame(frame: Uint8ArrayList, signal?: AbortSignal): Promise<void> {
     if (this.stream.status !== 'open' || this.stream.writeStatus !== 'writable') {
       throw this.failure ?? new StreamEndedError('the file stream is closed')
     }
-    const header = chunkFrameHeader(index, sealed.byteLength)
-    const frame = new Uint8ArrayList(encodeVarint(header.byteLength + sealed.byteLength), header, sealed)
-    if (!this.stream.send(frame)) await this.stream.onDrain({ signal })
+    if (this.stream.send(frame) && this.stream.writeBufferLength === 0) return
+    await wakeUp(
+      (wake) => {
+        this.stream.addEventListener('idle', wake, { once: true })
+        this.stream.addEventListener('close', wake, { once: true })
+      },
+      (wake) => {
+        this.stream.removeEventListener('idle', wake)
+        this.stream.removeEventListener('close', wake)
+      },
+      signal
+    )
+    if (this.stream.status !== 'open') throw this.failure ?? new StreamEndedError('the file stream closed')
   }
 
   /**
