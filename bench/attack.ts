@@ -8,7 +8,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import { DEFAULT_SCRYPT_PARAMS } from '../src/node/answer-hash.js'
-import { BACKLOG_BYTES, BACKLOG_MESSAGES } from '../src/node/constants.js'
+import { BACKLOG_BYTES, BACKLOG_MESSAGES, FILE_UPLOAD_BYTES_PER_SECOND } from '../src/node/constants.js'
 import { ATTACKS, type AttackKind, type Outcome, type PrepareArgs } from './attacker.js'
 import { type HostStats, sleep } from './cluster.js'
 import { ANSWER } from './config.js'
@@ -209,6 +209,11 @@ function summary(run: AttackRun): string {
       return (
         `${o.answered} of ${o.sent} posts of ~1 MiB relayed (${mib(o.bytes)} MiB), ${o.refused} rejected; ` +
         `backlog bound ${BACKLOG_MESSAGES} messages, ${mib(BACKLOG_BYTES)} MiB`
+      )
+    case 'file-flood':
+      return (
+        `${o.sent} chunks of 256 KiB uploaded (${r1(o.bytes / 2 ** 20 / s)} MiB/s, the host's upload rate ` +
+        `${mib(FILE_UPLOAD_BYTES_PER_SECOND)} MiB/s), ${o.answered} more file streams held silent`
       )
   }
 }

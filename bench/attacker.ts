@@ -29,6 +29,7 @@ import {
   type Tally,
   until
 } from './attack-kit.js'
+import { fileFlood } from './file-flood.js'
 import { now } from './ipc.js'
 
 export const ATTACKS = [
@@ -36,7 +37,8 @@ export const ATTACKS = [
   'pinned-buffers',
   'endless-prefix',
   'scrypt-flood',
-  'padded-backlog'
+  'padded-backlog',
+  'file-flood'
 ] as const
 export type AttackKind = (typeof ATTACKS)[number]
 
@@ -307,12 +309,24 @@ async function paddedBacklog(target: Target, args: PrepareArgs): Promise<Prepare
   return { nodes: [node], attack }
 }
 
+/** A member flooding the host with a file's upload, beside one member it offers the file to. */
+async function fileFloodMember(target: Target, args: PrepareArgs): Promise<Prepared> {
+  const [recipientKeys, keys] = await Promise.all([generateMemberKeyPair(), generateMemberKeyPair()])
+  const [recipientNode, node] = (await connectedNodes(2, target.addresses)) as [Libp2p, Libp2p]
+  await rawJoin(recipientNode, target, args, 'recipient', recipientKeys)
+  const { channel, welcome } = await rawJoin(node, target, args, 'uploader', keys)
+  const recipient: Recipient = { id: recipientNode.peerId.toString(), publicKey: recipientKeys.publicKey }
+  const prepared = await fileFlood({ node, channel, welcome, keys, recipient })
+  return { ...prepared, nodes: [node, recipientNode] }
+}
+
 const PREPARE: Record<AttackKind, (target: Target, args: PrepareArgs) => Promise<Prepared>> = {
   'decode-bomb': decodeBomb,
   'pinned-buffers': pinnedBuffers,
   'endless-prefix': endlessPrefix,
   'scrypt-flood': scryptFlood,
-  'padded-backlog': paddedBacklog
+  'padded-backlog': paddedBacklog,
+  'file-flood': fileFloodMember
 }
 
 serveAttacker(async (args: PrepareArgs) => {

@@ -146,7 +146,7 @@ export const MAX_TRANSFERS = 64
 /** Bytes the host's spooled files may take on its disk together. */
 export const MAX_SPOOL_BYTES = 8 * 1024 * 1024 * 1024
 /** Bytes per second one member may upload (a faster one is slowed down, not refused), and its burst. */
-export const FILE_UPLOAD_BYTES_PER_SECOND = 256 * 1024 * 1024
+export const FILE_UPLOAD_BYTES_PER_SECOND = 64 * 1024 * 1024
 export const FILE_UPLOAD_BURST_BYTES = 16 * 1024 * 1024
 /** An offered file's upload must begin this soon after the offer, or the offer lapses. */
 export const FILE_UPLOAD_START_MS = 60_000
