@@ -21,7 +21,7 @@ import {
 } from '../src/protocol/message.js'
 import { generateRsaKeyPair } from '../src/protocol/rsa.js'
 import { generateSenderKey } from '../src/protocol/sender-key.js'
-import { recipientsDigest } from '../src/protocol/signing.js'
+import { audienceDigest } from '../src/protocol/signing.js'
 import type { Deliver, Post } from '../src/protocol/wire/securechat.js'
 import { ANSWER } from './config.js'
 import { now } from './ipc.js'
@@ -74,7 +74,10 @@ export async function measureCryptoCost(options: {
   const sender = fakePeerId(0)
   const recipients = receivers.map((k, i) => ({ id: fakePeerId(i + 1), publicKey: k.publicKey }))
   // Every recipient but the sender: the whole room, which the host delivers without a list.
-  const digest = await recipientsDigest(recipients.map((r) => r.id))
+  const digest = await audienceDigest(
+    sender,
+    recipients.map((r) => r.id)
+  )
   const from: MessageSender = { peerId: sender, signingKey: senderKeys.signing.publicKey }
   const text = payload('crypto', now())
   const senderKey = await generateSenderKey(1)
@@ -89,7 +92,7 @@ export async function measureCryptoCost(options: {
       counter: ++counter,
       text: rekey ? '' : text,
       recipients,
-      recipientsDigest: digest,
+      audienceDigest: digest,
       signingKey: senderKeys.signing.privateKey,
       ...(rekey ? { announce: senderKey } : { senderKey })
     })

@@ -1,5 +1,5 @@
 /**
- * @module One `/securechat/2.1.0` stream as a sequence of validated frames, with every buffer bounded.
+ * @module One `/securechat/2.2.0` stream as a sequence of validated frames, with every buffer bounded.
  */
 import type { Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'

@@ -3,7 +3,7 @@ import type { FileOffer } from '../protocol/file-offer.js'
 import type { MemberKeyPair } from '../protocol/member-keys.js'
 import { type OpenedContent, openDeliveredContent, sealMessage, sentAt } from '../protocol/message.js'
 import { generateSenderKey, type SenderKey } from '../protocol/sender-key.js'
-import { recipientsDigest } from '../protocol/signing.js'
+import { audienceDigest } from '../protocol/signing.js'
 import type { Deliver, Member, Post } from '../protocol/wire/securechat.js'
 import { droppedDelivery, unopened } from './delivery-checks.js'
 import { NobodyToSendToError } from './errors.js'
@@ -225,7 +225,7 @@ export class Participant {
         counter,
         text,
         recipients,
-        recipientsDigest: digest,
+        audienceDigest: digest,
         signingKey: this.keys.signing.privateKey,
         senderKey
       })
@@ -276,7 +276,10 @@ export class Participant {
       .sort()
       .join(' ')
     if (this.ownKey !== undefined && this.ownKey.audience === audience) return this.ownKey
-    const digest = await recipientsDigest(recipients.map((r) => r.id))
+    const digest = await audienceDigest(
+      this.peerId,
+      recipients.map((r) => r.id)
+    )
     // Numbered 1, 2, 3… in this session: receivers keep a sender's keys by when they came, not by
     // number, and each is announced before its first message, so a small number is all it needs.
     this.epoch += 1
@@ -288,7 +291,7 @@ export class Participant {
       text: '',
       announce: key,
       recipients,
-      recipientsDigest: digest,
+      audienceDigest: digest,
       signingKey: this.keys.signing.privateKey
     })
     this.ownKey = { key, audience, digest }
@@ -337,7 +340,7 @@ export class Participant {
 
   private open(deliver: Deliver, sender: VerifiedMember): Promise<OpenedContent> {
     return this.roster
-      .recipientsOf(deliver, sender.peerId)
+      .audienceOf(deliver, sender.peerId)
       .then((recipients) =>
         openDeliveredContent(this.roomId, deliver, sender, recipients, this.keys.privateKey, (from, epoch) =>
           this.received.get(from, epoch)

@@ -1,12 +1,12 @@
 /**
- * @module Whether a message is for the whole room, and the recipients digest its signature covers.
+ * @module Whether a message is for the whole room, and the audience digest its signature covers.
  *
  * A Post for everyone in the room but its sender is delivered without its recipient list: each
  * receiver knows the room at that point of its stream, and checks the signature against the digest
- * of that set. The digest of "everyone but this sender" is kept per sender until the room changes,
- * so a steady room costs the host one SHA-256 per sender, not one per message.
+ * of that set with the sender in it. That digest is the room's own, the same for every sender, so it
+ * is kept until the room changes: a steady room costs the host one SHA-256, not one per message.
  */
-import { recipientsDigest } from '../protocol/signing.js'
+import { audienceDigest, peerSetDigest } from '../protocol/signing.js'
 import type { HostedMember } from './hosted-member.js'
 
 /** What this needs of the room: its members now, and a number that changes whenever they do. */
@@ -19,31 +19,26 @@ export interface RecipientRoom {
 export function isWholeRoom(room: RecipientRoom, recipients: readonly string[], sender: string): boolean {
   // The frame check already refused duplicates, so a count and a membership test make a set equality.
   if (recipients.length !== room.members.size - 1) return false
-  return recipients.every((id) => id !== sender && room.members.has(id))
+  return room.members.has(sender) && recipients.every((id) => id !== sender && room.members.has(id))
 }
 
-/** Recipients digests of the whole room, one per sender, forgotten when the membership changes. */
+/** The audience digest of the whole room, forgotten when the membership changes. */
 export class RoomDigests {
   private readonly room: RecipientRoom
   private version = -1
-  private readonly bySender = new Map<string, Promise<Uint8Array>>()
+  private wholeRoom: Promise<Uint8Array> | undefined
 
   constructor(room: RecipientRoom) {
     this.room = room
   }
 
-  /** The digest of `recipients`: from the cache when they are the whole room but `sender`. */
+  /** The digest of `sender` and `recipients`: from the cache when they are the whole room. */
   digestOf(recipients: readonly string[], sender: string): Promise<Uint8Array> {
-    if (!isWholeRoom(this.room, recipients, sender)) return recipientsDigest(recipients)
-    if (this.version !== this.room.version) {
-      this.bySender.clear()
+    if (!isWholeRoom(this.room, recipients, sender)) return audienceDigest(sender, recipients)
+    if (this.version !== this.room.version || this.wholeRoom === undefined) {
+      this.wholeRoom = peerSetDigest([...this.room.members.keys()])
       this.version = this.room.version
     }
-    let digest = this.bySender.get(sender)
-    if (digest === undefined) {
-      digest = recipientsDigest(recipients)
-      this.bySender.set(sender, digest)
-    }
-    return digest
+    return this.wholeRoom
   }
 }

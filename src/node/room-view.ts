@@ -1,10 +1,10 @@
 /**
  * @module A member's view of who is in the room: each member's keys as it checked them itself, their
- * numbers (by which deliveries name senders), and the recipients digest of a message for the whole room.
+ * numbers (by which deliveries name senders), and the audience digest of a message for the whole room.
  */
 import { memberFingerprint } from '../protocol/member-keys.js'
 import { importPublicKey, type RsaPublicKey } from '../protocol/rsa.js'
-import { recipientsDigest } from '../protocol/signing.js'
+import { audienceDigest, peerSetDigest } from '../protocol/signing.js'
 import { type SigningPublicKey, verifiedSigningKey } from '../protocol/signing-key.js'
 import type { Deliver, Member } from '../protocol/wire/securechat.js'
 
@@ -51,8 +51,8 @@ export class RoomView {
   private readonly departed = new Map<string, VerifiedMember>()
   /** The roster's members and those departed, by index. */
   private readonly byIndex = new Map<number, VerifiedMember>()
-  /** The recipients digest of a message for the whole room, per sender, until the roster changes. */
-  private readonly wholeRoom = new Map<string, Promise<Uint8Array>>()
+  /** The audience digest of a message for the whole room (the same for every sender), until the roster changes. */
+  private wholeRoom: Promise<Uint8Array> | undefined
   private changes = 0
 
   constructor(self: string) {
@@ -125,22 +125,18 @@ export class RoomView {
   }
 
   /**
-   * The digest a delivery's signature must cover: of the list it names, or, when it names none, of
-   * the room as this member knows it now (itself and the roster, the sender aside).
+   * The digest a delivery's signature must cover: of its sender and the list it names, or, when it
+   * names none, of the room as this member knows it now (itself and the roster, the sender among them).
    */
-  recipientsOf(deliver: Deliver, sender: string): Promise<Uint8Array> {
-    if (deliver.recipients.length > 0) return recipientsDigest(deliver.recipients)
-    let digest = this.wholeRoom.get(sender)
-    if (digest === undefined) {
-      const ids = [this.self, ...this.roster.keys()].filter((id) => id !== sender)
-      digest = recipientsDigest(ids)
-      this.wholeRoom.set(sender, digest)
-    }
-    return digest
+  audienceOf(deliver: Deliver, sender: string): Promise<Uint8Array> {
+    if (deliver.recipients.length > 0) return audienceDigest(sender, deliver.recipients)
+    if (!this.roster.has(sender)) return audienceDigest(sender, [this.self, ...this.roster.keys()])
+    this.wholeRoom ??= peerSetDigest([this.self, ...this.roster.keys()])
+    return this.wholeRoom
   }
 
   private changed(): void {
-    this.wholeRoom.clear()
+    this.wholeRoom = undefined
     this.changes++
   }
 }

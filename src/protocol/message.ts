@@ -8,9 +8,9 @@ import type { RsaPrivateKey } from './rsa.js'
 import { decryptWithSenderKey, encryptWithSenderKey, type SenderKey } from './sender-key.js'
 import {
   additionalData,
+  audienceDigest,
   type MessageHeader,
   messageNonce,
-  recipientsDigest,
   signatureInput
 } from './signing.js'
 import type { SigningPrivateKey, SigningPublicKey } from './signing-key.js'
@@ -32,8 +32,8 @@ export interface SealMessageInput {
   /** A file offered to the recipients (sent wrapped, epoch 0; the Post says `fileOffer`). */
   offer?: FileOffer
   recipients: readonly Recipient[]
-  /** `recipientsDigest` of the recipients' ids, when the caller keeps it; computed otherwise. */
-  recipientsDigest?: Uint8Array
+  /** `audienceDigest` of the sender and the recipients' ids, when the caller keeps it; computed otherwise. */
+  audienceDigest?: Uint8Array
   signingKey: SigningPrivateKey
   /** Encrypt under this sender key (its recipients already hold it) instead of wrapping a fresh key. */
   senderKey?: SenderKey
@@ -101,7 +101,7 @@ export async function sealMessage(input: SealMessageInput): Promise<Post> {
     sender: input.sender,
     counter: input.counter,
     epoch: input.senderKey?.epoch ?? 0,
-    recipients: input.recipientsDigest ?? (await recipientsDigest(ids))
+    recipients: input.audienceDigest ?? (await audienceDigest(input.sender, ids))
   }
   const aad = additionalData(header)
   const iv = messageNonce(input.counter)
@@ -121,7 +121,7 @@ export async function sealMessage(input: SealMessageInput): Promise<Post> {
   }
 }
 
-/** The header of a Post or a Deliver, given its sender's PeerId and the digest of its recipients. */
+/** The header of a Post or a Deliver, given its sender's PeerId and the digest of its audience. */
 export function messageHeader(
   roomId: Uint8Array,
   sender: string,

@@ -8,13 +8,13 @@ export interface MessageHeader {
   sender: string
   counter: number
   epoch: number
-  /** `recipientsDigest` of everyone the message is sealed for. */
+  /** `audienceDigest` of the sender and everyone the message is sealed for. */
   recipients: Uint8Array
 }
 
 const SIGNATURE_DOMAIN = utf8('securechat/2 signature\0')
 const AAD_DOMAIN = utf8('securechat/2 aad\0')
-const RECIPIENTS_DOMAIN = utf8('securechat/2 recipients\0')
+const SET_DOMAIN = utf8('securechat/2 recipients\0')
 
 /** Bytes of a SHA-256 digest. */
 export const DIGEST_BYTES = 32
@@ -46,15 +46,25 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 /**
- * SHA-256 over the recipients' PeerIds in ascending order of their UTF-8 bytes, each length-prefixed
- * after their count: one value for one set, whatever order a list holds it in. What a message signs
- * instead of the list, so that the host need not repeat the list in every delivery: a receiver
- * computes it from the room as it knows it, and a signature made for any other set fails.
+ * SHA-256 over a set of PeerIds in ascending order of their UTF-8 bytes, each length-prefixed after
+ * their count: one value for one set, whatever order a list holds it in.
  */
-export async function recipientsDigest(recipients: readonly string[]): Promise<Uint8Array> {
-  const ids = recipients.map(utf8).sort(compareBytes)
-  const input = concatBytes(RECIPIENTS_DOMAIN, u32(ids.length), ...ids.map(field))
+export async function peerSetDigest(peers: readonly string[]): Promise<Uint8Array> {
+  const ids = peers.map(utf8).sort(compareBytes)
+  const input = concatBytes(SET_DOMAIN, u32(ids.length), ...ids.map(field))
   return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', asBufferSource(input)))
+}
+
+/**
+ * What a message signs instead of its recipient list: the digest of its **audience**, the sender and
+ * its recipients together (a sender is never its own recipient). The host need not repeat the list
+ * in every delivery, since a receiver computes the digest from the room as it knows it, and a
+ * signature made for any other set fails. With the sender in the set, a message for the whole room
+ * signs the digest of the room itself: one value for every sender, which host and members compute
+ * once per change of the membership rather than once per sender.
+ */
+export function audienceDigest(sender: string, recipients: readonly string[]): Promise<Uint8Array> {
+  return peerSetDigest([sender, ...recipients])
 }
 
 /**

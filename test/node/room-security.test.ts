@@ -16,7 +16,7 @@ import { DecryptionError } from '../../src/protocol/errors.js'
 import { type AnyFrame, decodeFrame, encodeFrame, frame } from '../../src/protocol/frame.js'
 import { MessageTooLargeError, sealMessage } from '../../src/protocol/message.js'
 import { generateRsaKeyPair, importPublicKey } from '../../src/protocol/rsa.js'
-import { additionalData, messageNonce, recipientsDigest } from '../../src/protocol/signing.js'
+import { additionalData, audienceDigest, messageNonce } from '../../src/protocol/signing.js'
 import { type Post, Reason } from '../../src/protocol/wire/securechat.js'
 import { hostWithAliceAndBob, join, memberKeys, record, startHost, tapRelay, until } from '../helpers/room.js'
 
@@ -192,7 +192,7 @@ describe('a relay-only host', () => {
                 sender: alice.peerId,
                 counter: post.counter,
                 epoch: post.epoch,
-                recipients: await recipientsDigest(post.recipients)
+                recipients: await audienceDigest(alice.peerId, post.recipients)
               })
             }
           ),

@@ -213,10 +213,10 @@ function isValidDecoded(result: AnyFrame): void {
 }
 
 describe('frame round trip', () => {
-  it('speaks /securechat/2.1.0; 1.0.0 and 2.0.0 are retired, and Hello carries wire version 2', () => {
-    assert.equal(PROTOCOL_VERSION, '2.1.0')
-    assert.equal(PROTOCOL_ID, '/securechat/2.1.0')
-    assert.deepEqual(RETIRED_PROTOCOL_IDS, ['/securechat/1.0.0', '/securechat/2.0.0'])
+  it('speaks /securechat/2.2.0; 1.0.0, 2.0.0 and 2.1.0 are retired, and Hello carries wire version 2', () => {
+    assert.equal(PROTOCOL_VERSION, '2.2.0')
+    assert.equal(PROTOCOL_ID, '/securechat/2.2.0')
+    assert.deepEqual(RETIRED_PROTOCOL_IDS, ['/securechat/1.0.0', '/securechat/2.0.0', '/securechat/2.1.0'])
     assert.ok(!RETIRED_PROTOCOL_IDS.includes(PROTOCOL_ID))
     assert.equal(WIRE_VERSION, 2)
     assert.equal(MESSAGE_SIGNATURE_BYTES, 64)

@@ -31,9 +31,10 @@ import {
 } from '../../src/protocol/sender-key.js'
 import {
   additionalData,
+  audienceDigest,
   type MessageHeader,
   messageNonce,
-  recipientsDigest,
+  peerSetDigest,
   signatureInput
 } from '../../src/protocol/signing.js'
 import { Content, type Deliver, Frame, type Post } from '../../src/protocol/wire/securechat.js'
@@ -68,6 +69,9 @@ before(async () => {
   roomDigest = await recipientsDigest(ROOM_VIEW)
 })
 
+/** The digest Alice's messages sign: of Alice and the recipients named (every sealed message here is hers). */
+const recipientsDigest = (ids: readonly string[]): Promise<Uint8Array> => audienceDigest(ALICE, ids)
+
 const PEER_IDS: Record<Name, string> = { alice: ALICE, bob: BOB, carol: CAROL, eve: EVE }
 
 /** A sender as a receiver knows it: its PeerId and its (verified) signing key. */
@@ -96,7 +100,7 @@ function seal(text: string, overrides: SealOverrides = {}): Promise<Post> {
     signingKey: (overrides.signer ?? keys.alice).signing.privateKey,
     ...(overrides.senderKey === undefined ? {} : { senderKey: overrides.senderKey }),
     ...(overrides.announce === undefined ? {} : { announce: overrides.announce }),
-    ...(overrides.recipientsDigest === undefined ? {} : { recipientsDigest: overrides.recipientsDigest })
+    ...(overrides.recipientsDigest === undefined ? {} : { audienceDigest: overrides.recipientsDigest })
   })
 }
 
@@ -632,7 +636,9 @@ describe('wire layout, as docs/PROTOCOL.md states it', () => {
       Uint8Array.from(u32(5)),
       ...inByteOrder.map((id) => Uint8Array.from(lp(utf8(id))))
     )
-    assert.deepEqual(await recipientsDigest(ids), expected)
+    assert.deepEqual(await peerSetDigest(ids), expected)
+    // A message's audience is its sender and its recipients, in one set.
+    assert.deepEqual(await audienceDigest('😀', ['cé', 'a', 'ﬀ', 'b']), expected)
     assert.equal(expected.byteLength, 32)
   })
 
@@ -655,11 +661,12 @@ describe('wire layout, as docs/PROTOCOL.md states it', () => {
     )
     assert.equal(rawKey.byteLength, 32)
     const aesKey = await subtle.importKey('raw', rawKey, { name: 'AES-GCM' }, false, ['decrypt'])
-    // The header, its recipients digest computed here from the prose, not by recipientsDigest.
+    // The header, its audience digest computed here from the prose (the sender and the recipients),
+    // not by audienceDigest.
     const digestHere = sha256(
       utf8('securechat/2 recipients\0'),
-      Uint8Array.from(u32(2)),
-      ...[BOB, CAROL].sort().map((id) => Uint8Array.from(lp(utf8(id))))
+      Uint8Array.from(u32(3)),
+      ...[ALICE, BOB, CAROL].sort().map((id) => Uint8Array.from(lp(utf8(id))))
     )
     const headerForPost = messageHeader(ROOM, ALICE, post, digestHere)
     const aad = asBufferSource(additionalData(headerForPost))
@@ -701,7 +708,7 @@ describe('wire layout, as docs/PROTOCOL.md states it', () => {
     const bobDigest = hex(
       'f8 1f 6e 15 7e 6c f5 77 0f 2c b0 4b 3f d3 d7 a4 7e d5 64 20 ce 75 24 18 05 34 6a 43 24 67 c0 70'
     )
-    assert.deepEqual(await recipientsDigest(['QmBob']), bobDigest)
+    assert.deepEqual(await peerSetDigest(['QmBob']), bobDigest)
     assert.deepEqual(
       bobDigest,
       sha256(

@@ -6,7 +6,7 @@ import { IV_BYTES } from '../../src/protocol/constants.js'
 import {
   DIGEST_BYTES,
   messageNonce,
-  recipientsDigest,
+  peerSetDigest,
   resumeSignatureInput
 } from '../../src/protocol/signing.js'
 
@@ -21,21 +21,21 @@ function shuffled<T>(items: readonly T[], keys: readonly number[]): T[] {
     .map((x) => x.item)
 }
 
-describe('recipientsDigest', () => {
+describe('peerSetDigest', () => {
   it('is 32 bytes (SHA-256)', async () => {
     assert.equal(DIGEST_BYTES, 32)
-    assert.equal((await recipientsDigest(PEERS)).byteLength, DIGEST_BYTES)
-    assert.equal((await recipientsDigest([])).byteLength, DIGEST_BYTES)
+    assert.equal((await peerSetDigest(PEERS)).byteLength, DIGEST_BYTES)
+    assert.equal((await peerSetDigest([])).byteLength, DIGEST_BYTES)
   })
 
   it('is order-independent: one value for one set, whatever order a list holds it in', async () => {
-    const reference = toHex(await recipientsDigest(PEERS))
-    assert.equal(toHex(await recipientsDigest([...PEERS].reverse())), reference)
+    const reference = toHex(await peerSetDigest(PEERS))
+    assert.equal(toHex(await peerSetDigest([...PEERS].reverse())), reference)
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.double(), { minLength: PEERS.length, maxLength: PEERS.length }),
         async (keys) => {
-          assert.equal(toHex(await recipientsDigest(shuffled(PEERS, keys))), reference)
+          assert.equal(toHex(await peerSetDigest(shuffled(PEERS, keys))), reference)
         }
       ),
       { numRuns: 50 }
@@ -45,7 +45,7 @@ describe('recipientsDigest', () => {
   it('does not sort the list it is given', async () => {
     const list = [PEERS[2] as string, PEERS[0] as string, PEERS[1] as string]
     const copy = [...list]
-    await recipientsDigest(list)
+    await peerSetDigest(list)
     assert.deepEqual(list, copy)
   })
 
@@ -60,7 +60,7 @@ describe('recipientsDigest', () => {
       [],
       [PEERS[0] as string]
     ]
-    const values = await Promise.all(digests.map(async (ids) => toHex(await recipientsDigest(ids))))
+    const values = await Promise.all(digests.map(async (ids) => toHex(await peerSetDigest(ids))))
     assert.equal(new Set(values).size, values.length)
   })
 
@@ -75,7 +75,7 @@ describe('recipientsDigest', () => {
           fc.pre(!same)
           // Lone surrogates all become U+FFFD in UTF-8; only well-formed ids are distinct on the wire.
           fc.pre(!/[\ud800-\udfff]/.test([...a, ...b].join('')))
-          assert.notDeepEqual(await recipientsDigest(a), await recipientsDigest(b))
+          assert.notDeepEqual(await peerSetDigest(a), await peerSetDigest(b))
         }
       ),
       { numRuns: 200 }
@@ -98,8 +98,8 @@ describe('recipientsDigest', () => {
     ]
     for (const [a, b] of pairs) {
       assert.notDeepEqual(
-        await recipientsDigest(a),
-        await recipientsDigest(b),
+        await peerSetDigest(a),
+        await peerSetDigest(b),
         `${JSON.stringify(a)} vs ${JSON.stringify(b)}`
       )
     }
@@ -108,13 +108,13 @@ describe('recipientsDigest', () => {
   it('sorts by UTF-8 bytes, not by JavaScript string order', async () => {
     // U+FB00 is ef ac 80 in UTF-8 and U+1F600 f0 9f 98 80: in bytes the first sorts first, in UTF-16
     // (JavaScript's order) the second does. Either list order gives the same digest.
-    assert.equal(toHex(await recipientsDigest(['ﬀ', '😀'])), toHex(await recipientsDigest(['😀', 'ﬀ'])))
+    assert.equal(toHex(await peerSetDigest(['ﬀ', '😀'])), toHex(await peerSetDigest(['😀', 'ﬀ'])))
     assert.ok(utf8('ﬀ')[0] === 0xef && utf8('😀')[0] === 0xf0)
   })
 
   it('matches the worked example (the recipients ["QmBob"])', async () => {
     assert.deepEqual(
-      await recipientsDigest(['QmBob']),
+      await peerSetDigest(['QmBob']),
       hex('f81f6e157e6cf5770f2cb04b3fd3d7a47ed56420ce75241805346a432467c070')
     )
   })
