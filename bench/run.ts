@@ -47,6 +47,7 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
     save: { type: 'string' },
     only: { type: 'string' },
+    members: { type: 'string', default: '50' },
     attacks: { type: 'string' }
   }
 })
@@ -55,16 +56,19 @@ const mode = args.quick ? 'quick' : 'full'
 const plan = PLANS[mode]
 const rate = Number(args.rate)
 const workerCount = Number(args.workers)
+const fanoutMembers = Number(args.members)
 const attacks = (args.attacks?.split(',') ?? ATTACKS) as AttackKind[]
 if (
   !(rate > 0) ||
   !Number.isInteger(workerCount) ||
   workerCount < 1 ||
+  !Number.isInteger(fanoutMembers) ||
+  fanoutMembers < 2 ||
   ![undefined, 'attack', 'throughput', 'fanout', 'files', 'ui'].includes(args.only) ||
   !attacks.every((a) => ATTACKS.includes(a))
 ) {
   process.stderr.write(
-    'usage: run.js [--quick] [--json] [--rate <msg/s> > 0] [--workers <k ≥ 1>] [--only attack|throughput|fanout|files|ui] ' +
+    'usage: run.js [--quick] [--json] [--rate <msg/s> > 0] [--workers <k ≥ 1>] [--only attack|throughput|fanout|files|ui] [--members <n ≥ 2>] ' +
       `[--attacks ${ATTACKS.join(',')}] ...\n`
   )
   process.exit(64)
@@ -139,27 +143,50 @@ async function throughputAlone(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ node: process.version, baseline, room, ratio })}\n`)
 }
 
-/** `--only fanout`: the room's fan-out at 50 members alone, profiled with `--profile`. */
+/**
+ * `--only fanout`: one fan-out of the bare relay's room and then of ours at `--members` (default 50),
+ * side by side, the room's host and worker 0 profiled with `--profile`.
+ */
 async function fanoutAlone(): Promise<void> {
-  const members = 50
+  const members = fanoutMembers
   const workers = await startWorkers(workerCount, members)
-  const cluster = await Cluster.start('room', workers)
-  bench.track(cluster.host)
-  await cluster.grow(members)
-  const dir = bench.profileDir
-  const w0 = workers[0] as Child
-  if (dir !== undefined) await Promise.all([cluster.host.call('profileStart'), w0.call('profileStart')])
-  const run = await cluster.fanout(fanoutOptions(bench))
-  if (dir !== undefined) {
-    await Promise.all([
-      cluster.host.call('profileStop', { path: join(dir, 'fanout-host.cpuprofile') }),
-      w0.call('profileStop', { path: join(dir, 'fanout-worker0.cpuprofile') })
-    ])
+  const measure = async (kind: 'baseline' | 'room') => {
+    const cluster = await Cluster.start(kind, workers)
+    bench.track(cluster.host)
+    await cluster.grow(members)
+    const dir = kind === 'room' ? bench.profileDir : undefined
+    const w0 = workers[0] as Child
+    if (dir !== undefined) await Promise.all([cluster.host.call('profileStart'), w0.call('profileStart')])
+    const run = await cluster.fanout(fanoutOptions(bench))
+    if (dir !== undefined) {
+      await Promise.all([
+        cluster.host.call('profileStop', { path: join(dir, 'fanout-host.cpuprofile') }),
+        w0.call('profileStop', { path: join(dir, 'fanout-worker0.cpuprofile') })
+      ])
+    }
+    await cluster.close()
+    const p = (q: number) => r2(percentile(run.latencies, q))
+    return {
+      p50_ms: p(50),
+      p99_ms: p(99),
+      lost: run.lost,
+      host_bytes_per_delivery: r1(run.hostBytesOut / (members - 1)),
+      host_cpu_ms_per_msg: r2(run.hostCpuMs),
+      all_cpu_ms_per_msg: r2(run.totalCpuMs)
+    }
   }
-  await cluster.close()
+  const baseline = await measure('baseline')
+  const room = await measure('room')
   await Promise.all(workers.map((w) => w.stop()))
-  const p = (q: number) => round(percentile(run.latencies, q), 2)
-  process.stdout.write(`${JSON.stringify({ members, p50_ms: p(50), p99_ms: p(99), lost: run.lost })}\n`)
+  const ratio = (k: 'p50_ms' | 'p99_ms' | 'host_bytes_per_delivery' | 'all_cpu_ms_per_msg') =>
+    round((room[k] ?? Number.NaN) / (baseline[k] ?? Number.NaN), 2)
+  const ratios = {
+    p50: ratio('p50_ms'),
+    p99: ratio('p99_ms'),
+    bytes: ratio('host_bytes_per_delivery'),
+    all_cpu: ratio('all_cpu_ms_per_msg')
+  }
+  process.stdout.write(`${JSON.stringify({ members, baseline, room, ratios })}\n`)
 }
 
 async function main(): Promise<void> {
