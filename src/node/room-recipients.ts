@@ -25,8 +25,8 @@ export function isWholeRoom(room: RecipientRoom, recipients: readonly string[], 
 /** The audience digest of the whole room, forgotten when the membership changes. */
 export class RoomDigests {
   private readonly room: RecipientRoom
-  private version = -1
-  private wholeRoom: Promise<Uint8Array> | undefined
+  /** The room's digest and the room version it was computed at. */
+  private cached: { version: number; digest: Promise<Uint8Array> } | undefined
 
   constructor(room: RecipientRoom) {
     this.room = room
@@ -35,10 +35,10 @@ export class RoomDigests {
   /** The digest of `sender` and `recipients`: from the cache when they are the whole room. */
   digestOf(recipients: readonly string[], sender: string): Promise<Uint8Array> {
     if (!isWholeRoom(this.room, recipients, sender)) return audienceDigest(sender, recipients)
-    if (this.version !== this.room.version || this.wholeRoom === undefined) {
-      this.wholeRoom = peerSetDigest([...this.room.members.keys()])
-      this.version = this.room.version
+    const { version } = this.room
+    if (this.cached?.version !== version) {
+      this.cached = { version, digest: peerSetDigest([...this.room.members.keys()]) }
     }
-    return this.wholeRoom
+    return this.cached.digest
   }
 }
