@@ -22,6 +22,7 @@ import type { Readmission } from './readmission.js'
 import { refuse, rejectsConnection } from './refusal.js'
 import type { Roster } from './roster.js'
 import { serveMember } from './serve.js'
+import { writeBatchBytes } from './write-batch.js'
 
 /**
  * When a member's relayed connection ends, waits up to `graceMs` for its resume on another before
@@ -97,6 +98,7 @@ export class Arrivals {
     // A stranger gets the small handshake frame limit; the member's limit comes with admission.
     const channel = new FrameChannel(stream, {
       maxFrameBytes: MAX_HANDSHAKE_FRAME_BYTES,
+      maxWriteBytes: writeBatchBytes(connection.limits),
       // A member that stops reading (a stalled link, a sleeping laptop) is not buffered for without
       // bound: its stream is cut and it counts as away, so its messages go to the bounded backlog.
       onOverflow: () => {

@@ -9,7 +9,7 @@ import { MAX_OUTBOUND_BYTES, MAX_OUTBOUND_QUEUE } from './constants.js'
 import { StreamEndedError } from './errors.js'
 import { FrameLimitError, FrameReader } from './frame-reader.js'
 import { wakeUp } from './wake-up.js'
-import { WriteBatch } from './write-batch.js'
+import { WRITE_BATCH_BYTES, WriteBatch } from './write-batch.js'
 
 export interface ChannelOptions {
   /**
@@ -24,6 +24,8 @@ export interface ChannelOptions {
   maxOutboundBytes?: number
   /** Called once when the outbound queue overflows: the peer is not reading. */
   onOverflow?: () => void
+  /** Bytes written at once at most (`writeBatchBytes` of the stream's connection). @default WRITE_BATCH_BYTES */
+  maxWriteBytes?: number
 }
 
 /**
@@ -42,7 +44,7 @@ export class FrameChannel {
   private failure: Error | undefined
   private ended = false
   private wake: (() => void) | undefined
-  private readonly outbound = new WriteBatch()
+  private readonly outbound: WriteBatch
   private readonly maxOutboundQueue: number
   private readonly maxOutboundBytes: number
   private queuedBytes = 0
@@ -58,6 +60,7 @@ export class FrameChannel {
     this.maxOutboundQueue = options.maxOutboundQueue ?? MAX_OUTBOUND_QUEUE
     this.maxOutboundBytes = options.maxOutboundBytes ?? MAX_OUTBOUND_BYTES
     this.onOverflow = options.onOverflow
+    this.outbound = new WriteBatch(options.maxWriteBytes ?? WRITE_BATCH_BYTES)
     stream.addEventListener('message', this.onMessage)
     stream.addEventListener('remoteCloseWrite', this.onEnd)
     stream.addEventListener('close', this.onClose)

@@ -87,7 +87,7 @@ export async function joinRoom(
         `cannot reach the host at ${addresses.map(String).join(', ')}: ${(err as Error).message}`
       )
     }
-    const channel = memberChannel(link.stream)
+    const channel = memberChannel(link)
     const welcome = await handshake(channel, credentials, token, keys, signal)
     const feed = new EventFeed()
     const member = new RoomMember({

@@ -373,7 +373,7 @@ export class RoomMember {
     signal: AbortSignal,
     how: { cause: 'upgraded' | 'relay-limit' | 'resumed'; moved: boolean }
   ): Promise<void> {
-    const channel = memberChannel(link.stream)
+    const channel = memberChannel(link)
     const before = this.connectionKind
     const granted = await requestResume(channel, {
       keys: this.keys,

@@ -2,7 +2,7 @@
  * @module A member asking for its place back on a new stream: the signed Resume, the host's answer, and the retries with backoff.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Stream } from '@libp2p/interface'
+import type { Connection, Stream } from '@libp2p/interface'
 import type { Logger } from '@libp2p/logger'
 import { asBufferSource } from '../protocol/bytes.js'
 import { frame } from '../protocol/frame.js'
@@ -13,6 +13,7 @@ import { resumeSignatureInput } from '../protocol/signing.js'
 import { Reason, type Resumed, type Welcome } from '../protocol/wire/securechat.js'
 import { FrameChannel } from './channel.js'
 import { JoinRefusedError } from './errors.js'
+import { writeBatchBytes } from './write-batch.js'
 
 /**
  * Refusals of a resume that say "not now" rather than "never": the host is busy with handshakes, or
@@ -30,9 +31,10 @@ export const TRANSIENT_RESUME_REFUSALS: ReadonlySet<Reason> = new Set([
  * lost connection: the stream is cut, the member reconnects, and what it had not got through (kept
  * until acknowledged) is sent again on resume, never dropped.
  */
-export function memberChannel(stream: Stream): FrameChannel {
-  const channel: FrameChannel = new FrameChannel(stream, {
-    onOverflow: () => channel.abort(new Error('the host is not reading'))
+export function memberChannel(link: { stream: Stream; connection: Connection }): FrameChannel {
+  const channel: FrameChannel = new FrameChannel(link.stream, {
+    onOverflow: () => channel.abort(new Error('the host is not reading')),
+    maxWriteBytes: writeBatchBytes(link.connection.limits)
   })
   return channel
 }

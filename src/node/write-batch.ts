@@ -4,6 +4,7 @@
  * at once then pays one muxer frame, one Noise message and one socket write per member and turn,
  * not per frame; a lone frame waits only for the end of the turn that queued it.
  */
+import type { ConnectionLimits } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { encodeVarint } from '../protocol/bytes.js'
 
@@ -20,13 +21,35 @@ const YAMUX_HEADER_BYTES = 12
  * frames, small enough that one write never holds the stream long.
  */
 export const WRITE_BATCH_BYTES = NOISE_PLAINTEXT_BYTES - YAMUX_HEADER_BYTES
+/** The smallest batch on a connection whose bytes a relay limits (see `writeBatchBytes`). */
+export const MIN_LIMITED_WRITE_BATCH_BYTES = 2048
+/** On such a connection a batch is at most this fraction of what the relay lets through. */
+const LIMITED_WRITE_BATCH_SHARE = 16n
+
+/**
+ * The batch size for a connection. A relay that limits a connection's bytes cuts it mid-write, and
+ * what the receiver got of a cut Noise message is lost whole: with batches as large as the limit, a
+ * backlog replayed on every resume would be cut at the same place every time and never get through.
+ * With batches a small share of the limit, each connection carries many whole ones before its cut.
+ */
+export function writeBatchBytes(limits: ConnectionLimits | undefined): number {
+  if (limits?.bytes === undefined) return WRITE_BATCH_BYTES
+  const share = Number(limits.bytes / LIMITED_WRITE_BATCH_SHARE)
+  return Math.min(WRITE_BATCH_BYTES, Math.max(MIN_LIMITED_WRITE_BATCH_BYTES, share))
+}
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 export class WriteBatch {
+  /** Bytes written at once at most; a larger frame goes alone. @default WRITE_BATCH_BYTES */
+  readonly maxBytes: number
   private readonly pending: Uint8Array[] = []
   private ended = false
   private wake: (() => void) | undefined
+
+  constructor(maxBytes: number = WRITE_BATCH_BYTES) {
+    this.maxBytes = maxBytes
+  }
 
   /** Queues one encoded frame (its length prefix is added here). */
   push(frame: Uint8Array): void {
@@ -69,7 +92,7 @@ export class WriteBatch {
         const frame = this.pending[0] as Uint8Array
         const prefix = encodeVarint(frame.byteLength)
         // The limit is on what is written, prefixes and all; `bytes` counts frames as the queue does.
-        if (frames > 0 && data.byteLength + prefix.byteLength + frame.byteLength > WRITE_BATCH_BYTES) break
+        if (frames > 0 && data.byteLength + prefix.byteLength + frame.byteLength > this.maxBytes) break
         this.pending.shift()
         data.append(prefix, frame)
         frames++

@@ -179,6 +179,9 @@ describe('a room through a relay', () => {
         const events = record(alice)
         const got = texts(alice)
         const sent: string[] = []
+        // 60 lines of ~470 bytes each as sent: more than the 24 KiB the relay lets through, queued within a
+        // few turns. Written in one 28 KiB batch, every connection would be cut inside it and every resume
+        // would replay it whole: the host's writes on a limited connection are a sixteenth of its limit.
         for (let i = 0; i < 60; i++) {
           const text = `${i} ${'x'.repeat(400)}`
           sent.push(text)

@@ -6,7 +6,12 @@ import type { Stream } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { FrameChannel } from '../../src/node/channel.js'
 import { FrameReader } from '../../src/node/frame-reader.js'
-import { WRITE_BATCH_BYTES, WriteBatch } from '../../src/node/write-batch.js'
+import {
+  MIN_LIMITED_WRITE_BATCH_BYTES,
+  WRITE_BATCH_BYTES,
+  WriteBatch,
+  writeBatchBytes
+} from '../../src/node/write-batch.js'
 import { MAX_CIPHERTEXT_BYTES, MAX_FRAME_BYTES } from '../../src/protocol/constants.js'
 import { type AnyFrame, decodeFrame, encodeFrame, frame } from '../../src/protocol/frame.js'
 import { Reason } from '../../src/protocol/wire/securechat.js'
@@ -162,6 +167,33 @@ describe('WriteBatch', () => {
       seen.every((f, i) => Buffer.from(f).equals(all[i] as Uint8Array)),
       'every frame, in order'
     )
+  })
+
+  it('on a connection a relay limits, batches are a sixteenth of its bytes (2 KiB to a full batch)', async () => {
+    assert.equal(writeBatchBytes(undefined), WRITE_BATCH_BYTES)
+    assert.equal(writeBatchBytes({ seconds: 120 }), WRITE_BATCH_BYTES, 'a time limit alone')
+    assert.equal(writeBatchBytes({ bytes: 128n * 1024n }), 8 * 1024, "libp2p's default relay limit")
+    assert.equal(writeBatchBytes({ bytes: 24n * 1024n }), MIN_LIMITED_WRITE_BATCH_BYTES)
+    assert.equal(writeBatchBytes({ bytes: 1n << 40n }), WRITE_BATCH_BYTES)
+    // A burst of 60 Delivers of ~470 bytes (28 KiB, more than a 24 KiB relay lets through at once) goes
+    // out in many small writes, so a cut one loses only its own few frames.
+    const queue = new WriteBatch(writeBatchBytes({ bytes: 24n * 1024n }))
+    const batches = queue.batches()
+    const burst = Array.from({ length: 60 }, (_, i) => body(470, i))
+    for (const f of burst) queue.push(f)
+    queue.end()
+    const seen: Uint8Array[] = []
+    let writes = 0
+    for await (const batch of batches) {
+      writes++
+      assert.ok(
+        batch.data.byteLength <= MIN_LIMITED_WRITE_BATCH_BYTES,
+        `${batch.data.byteLength} bytes at once`
+      )
+      seen.push(...bodiesIn(batch.data))
+    }
+    assert.equal(seen.length, burst.length)
+    assert.ok(writes >= 14, `${writes} writes`)
   })
 
   it('end() hands out what is queued at once, then the batches end', async () => {
