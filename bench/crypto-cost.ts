@@ -1,14 +1,16 @@
 /**
  * Crypto time per message, measured directly in one process: the sender's `sealMessage` for a room of
  * `members` (members − 1 recipients), each receiver's `openDelivered`, and the host's signature check
- * (Ed25519 over the header and ciphertext; the recipients digest is computed once per room, not per
- * message, on both sides).
+ * (ECDSA P-256 over the header and ciphertext; the audience digest is computed once per room, not per
+ * message, on both sides). Through node:crypto, as src/node does, and (`*_webcrypto_*`) through
+ * WebCrypto, as src/protocol alone would: the same operations on the same bytes.
  * A message goes under the sender's key (what every message costs); a re-key, when the membership
  * changes, costs one RSA-wrapped announcement — measured apart (`rekey_*`).
  * Wall time per call, one at a time (WebCrypto's work runs on libuv's pool, so wall ≈ CPU + a hop),
  * and the process CPU time (all threads) per call.
  */
 import { DEFAULT_SCRYPT_PARAMS, hashAnswer, verifyAnswer } from '../src/node/answer-hash.js'
+import { nodeMessageCrypto } from '../src/node/message-crypto.js'
 import { randomBytes } from '../src/protocol/bytes.js'
 import { generateMemberKeyPair } from '../src/protocol/member-keys.js'
 import {
@@ -19,6 +21,7 @@ import {
   sealMessage,
   verifyMessageSignature
 } from '../src/protocol/message.js'
+import { type MessageCrypto, webMessageCrypto } from '../src/protocol/message-crypto.js'
 import { generateRsaKeyPair } from '../src/protocol/rsa.js'
 import { generateSenderKey } from '../src/protocol/sender-key.js'
 import { audienceDigest } from '../src/protocol/signing.js'
@@ -37,6 +40,11 @@ export interface CryptoCost {
   rekey_seal_ms: number
   rekey_open_ms: number
   host_verify_ms: number
+  /** The same three through WebCrypto. */
+  sender_seal_webcrypto_ms: number
+  receiver_open_webcrypto_ms: number
+  receiver_open_webcrypto_cpu_ms: number
+  host_verify_webcrypto_ms: number
   /** One bare RSA-OAEP-2048 decryption through WebCrypto: the floor under a receiver's cost here. */
   rsa_decrypt_raw_ms: number
   answer_check_ms: number
@@ -63,7 +71,7 @@ export async function measureCryptoCost(options: {
   iterations: number
 }): Promise<CryptoCost> {
   const { members, iterations } = options
-  // The sender signs with its Ed25519 key; the receivers need only their RSA keys (to unwrap).
+  // The sender signs with its P-256 key; the receivers need only their RSA keys (to unwrap).
   const [senderKeys, ...receivers] = await Promise.all([
     generateMemberKeyPair(),
     ...Array.from({ length: members - 1 }, () => generateRsaKeyPair())
@@ -81,11 +89,11 @@ export async function measureCryptoCost(options: {
   const from: MessageSender = { peerId: sender, signingKey: senderKeys.signing.publicKey }
   const text = payload('crypto', now())
   const senderKey = await generateSenderKey(1)
-  const lookup = (_: string, epoch: number) => (epoch === senderKey.epoch ? senderKey.key : undefined)
+  const senderKeyLookup = (_: string, epoch: number) => (epoch === senderKey.epoch ? senderKey : undefined)
   // The counter is the sender's clock in ms, strictly increasing: it is also the AES-GCM nonce, which
   // must never repeat under the sender key, so each seal takes the next one.
   let counter = Date.now()
-  const seal = (rekey = false) =>
+  const seal = (rekey = false, crypto: MessageCrypto = nodeMessageCrypto) =>
     sealMessage({
       roomId,
       sender,
@@ -94,7 +102,8 @@ export async function measureCryptoCost(options: {
       recipients,
       audienceDigest: digest,
       signingKey: senderKeys.signing.privateKey,
-      ...(rekey ? { announce: senderKey } : { senderKey })
+      ...(rekey ? { announce: senderKey } : { senderKey }),
+      crypto
     })
   const deliverOf = (post: Post): Deliver => ({
     seq: 1,
@@ -109,25 +118,35 @@ export async function measureCryptoCost(options: {
 
   const [sealMs, sealCpu] = await timed(iterations, () => seal())
   const [rekeySealMs] = await timed(Math.max(5, iterations / 4), () => seal(true))
+  const [webSealMs] = await timed(iterations, () => seal(false, webMessageCrypto))
 
   const post = await seal()
   const deliver = deliverOf(post)
   const announcement = deliverOf(await seal(true))
-  const opened = await openDelivered(roomId, deliver, from, digest, receiverKeys.privateKey, lookup)
-  if (opened !== text) throw new Error('crypto-cost: the delivered message did not open to its text')
-  const [openMs, openCpu] = await timed(iterations * 2, () =>
-    openDelivered(roomId, deliver, from, digest, receiverKeys.privateKey, lookup)
-  )
+  const header = messageHeader(roomId, sender, post, digest)
+  /** Each receiver's open, and the host's check, through `crypto`: [wall, CPU] and the check's wall. */
+  const receiving = async (crypto: MessageCrypto) => {
+    const options = { senderKeys: senderKeyLookup, crypto }
+    const opened = await openDelivered(roomId, deliver, from, digest, receiverKeys.privateKey, options)
+    if (opened !== text) throw new Error('crypto-cost: the delivered message did not open to its text')
+    if (!(await verifyMessageSignature(header, post, senderKeys.signing.publicKey, crypto))) {
+      throw new Error('crypto-cost: the host could not verify the message')
+    }
+    const open = await timed(iterations * 2, () =>
+      openDelivered(roomId, deliver, from, digest, receiverKeys.privateKey, options)
+    )
+    const [verify] = await timed(iterations * 2, () =>
+      verifyMessageSignature(header, post, senderKeys.signing.publicKey, crypto)
+    )
+    return { open, verify }
+  }
+  const {
+    open: [openMs, openCpu],
+    verify: verifyMs
+  } = await receiving(nodeMessageCrypto)
+  const web = await receiving(webMessageCrypto)
   const [rekeyOpenMs] = await timed(iterations, () =>
     openDeliveredContent(roomId, announcement, from, digest, receiverKeys.privateKey)
-  )
-
-  const header = messageHeader(roomId, sender, post, digest)
-  if (!(await verifyMessageSignature(header, post, senderKeys.signing.publicKey))) {
-    throw new Error('crypto-cost: the host could not verify the message')
-  }
-  const [verifyMs] = await timed(iterations * 2, () =>
-    verifyMessageSignature(header, post, senderKeys.signing.publicKey)
   )
 
   const oaep = { name: 'RSA-OAEP', hash: 'SHA-256' }
@@ -153,6 +172,10 @@ export async function measureCryptoCost(options: {
     rekey_seal_ms: rekeySealMs,
     rekey_open_ms: rekeyOpenMs,
     host_verify_ms: verifyMs,
+    sender_seal_webcrypto_ms: webSealMs,
+    receiver_open_webcrypto_ms: web.open[0],
+    receiver_open_webcrypto_cpu_ms: web.open[1],
+    host_verify_webcrypto_ms: web.verify,
     rsa_decrypt_raw_ms: rawMs,
     answer_check_ms: answerMs,
     answer_check_default_ms: answerDefaultMs

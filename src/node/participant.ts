@@ -2,12 +2,14 @@ import type { Recipient } from '../protocol/envelope.js'
 import type { FileOffer } from '../protocol/file-offer.js'
 import type { MemberKeyPair } from '../protocol/member-keys.js'
 import { type OpenedContent, openDeliveredContent, sealMessage, sentAt } from '../protocol/message.js'
+import type { MessageCrypto } from '../protocol/message-crypto.js'
 import { generateSenderKey, type SenderKey } from '../protocol/sender-key.js'
 import { audienceDigest } from '../protocol/signing.js'
 import type { Deliver, Member, Post } from '../protocol/wire/securechat.js'
 import { droppedDelivery, unopened } from './delivery-checks.js'
 import { NobodyToSendToError } from './errors.js'
 import type { EventFeed, MemberInfo } from './events.js'
+import { nodeMessageCrypto } from './message-crypto.js'
 import { ReceivedKeys } from './received-keys.js'
 import { RoomView, type VerifiedMember, verifiedMember } from './room-view.js'
 import { SerialQueue } from './serial-queue.js'
@@ -31,6 +33,8 @@ export interface ParticipantInit {
   /** A file offered to this member, verified like any message; `seq` is the transfer's id. */
   onFileOffer?: (seq: number, sender: VerifiedMember, offer: FileOffer) => void
   now?: () => number
+  /** What signs, verifies, encrypts and decrypts each message. @default nodeMessageCrypto */
+  crypto?: MessageCrypto
 }
 
 /**
@@ -46,6 +50,7 @@ export class Participant {
   private readonly submit: ParticipantInit['submit']
   private readonly onFileOffer: ParticipantInit['onFileOffer']
   private readonly now: () => number
+  private readonly crypto: MessageCrypto
   private readonly roster: RoomView
   private readonly lastCounterFrom = new Map<string, number>()
   /** Held messages still to come in the replay after a resume. */
@@ -74,6 +79,7 @@ export class Participant {
     this.submit = init.submit
     this.onFileOffer = init.onFileOffer
     this.now = init.now ?? Date.now
+    this.crypto = init.crypto ?? nodeMessageCrypto
     this.roster = new RoomView(init.peerId)
   }
 
@@ -227,7 +233,8 @@ export class Participant {
         recipients,
         audienceDigest: digest,
         signingKey: this.keys.signing.privateKey,
-        senderKey
+        senderKey,
+        crypto: this.crypto
       })
       return { counter, acknowledged: this.submit(post, options.signal) }
     })
@@ -255,7 +262,8 @@ export class Participant {
         text: '',
         offer,
         recipients: members.map((m) => ({ id: m.peerId, publicKey: m.publicKey })),
-        signingKey: this.keys.signing.privateKey
+        signingKey: this.keys.signing.privateKey,
+        crypto: this.crypto
       })
       return { recipients: members.map((m) => m.nickname), acknowledged: this.submit(post, signal) }
     })
@@ -292,7 +300,8 @@ export class Participant {
       announce: key,
       recipients,
       audienceDigest: digest,
-      signingKey: this.keys.signing.privateKey
+      signingKey: this.keys.signing.privateKey,
+      crypto: this.crypto
     })
     this.ownKey = { key, audience, digest }
     this.submit(announcement, signal).catch(() => {
@@ -339,13 +348,12 @@ export class Participant {
   }
 
   private open(deliver: Deliver, sender: VerifiedMember): Promise<OpenedContent> {
-    return this.roster
-      .audienceOf(deliver, sender.peerId)
-      .then((recipients) =>
-        openDeliveredContent(this.roomId, deliver, sender, recipients, this.keys.privateKey, (from, epoch) =>
-          this.received.get(from, epoch)
-        )
-      )
+    return this.roster.audienceOf(deliver, sender.peerId).then((recipients) =>
+      openDeliveredContent(this.roomId, deliver, sender, recipients, this.keys.privateKey, {
+        senderKeys: (from, epoch) => this.received.get(from, epoch),
+        crypto: this.crypto
+      })
+    )
   }
 
   private async accept(deliver: Deliver, early: EarlyOpening | undefined): Promise<void> {

@@ -2,17 +2,17 @@
  * @module The sender keys others announced to a member: a few recent epochs per sender, and a count of
  * announcements per sender that says when what was opened under the old keys must be opened again.
  */
-import { importSenderKey } from '../protocol/sender-key.js'
+import { importSenderKey, type SenderKey } from '../protocol/sender-key.js'
 
 /** Epochs of each sender's key kept by a receiver. */
 export const SENDER_KEYS_KEPT = 4
 
 export class ReceivedKeys {
-  private readonly keys = new Map<string, Map<number, CryptoKey>>()
+  private readonly keys = new Map<string, Map<number, SenderKey>>()
   private readonly versions = new Map<string, number>()
 
   /** The key `sender` announced as `epoch`, if it is among those kept. */
-  get(sender: string, epoch: number): CryptoKey | undefined {
+  get(sender: string, epoch: number): SenderKey | undefined {
     return this.keys.get(sender)?.get(epoch)
   }
 
@@ -23,8 +23,8 @@ export class ReceivedKeys {
 
   /** Imports and keeps a key `sender` announced. */
   async remember(sender: string, epoch: number, raw: Uint8Array): Promise<void> {
-    const { key } = await importSenderKey(epoch, raw)
-    const keys = this.keys.get(sender) ?? new Map<number, CryptoKey>()
+    const key = await importSenderKey(epoch, raw)
+    const keys = this.keys.get(sender) ?? new Map<number, SenderKey>()
     // A few recent epochs: messages sealed just before a re-key may still be on their way.
     // Map order is arrival order: the oldest announcements go first, whatever their numbers.
     keys.delete(epoch)

@@ -8,6 +8,7 @@ import { type Deliver, type Post, Reason } from '../protocol/wire/securechat.js'
 import { RefusedError } from './errors.js'
 import type { MemberLimits } from './host-config.js'
 import { type HostedMember, holdDelivery, rememberAck, shareRecipientList } from './hosted-member.js'
+import { nodeMessageCrypto } from './message-crypto.js'
 import { isWholeRoom, type RoomDigests } from './room-recipients.js'
 
 const NO_KEY = new Uint8Array(0)
@@ -41,7 +42,8 @@ export async function verifyPost(room: RelayRoom, post: Post, sender: HostedMemb
   return verifyMessageSignature(
     messageHeader(room.roomId, sender.peerId, post, digest),
     post,
-    sender.signingKey
+    sender.signingKey,
+    nodeMessageCrypto
   )
 }
 

@@ -4,8 +4,9 @@ import { MAX_MESSAGE_BYTES } from './constants.js'
 import { open, type Recipient, seal } from './envelope.js'
 import { DecryptionError, InvalidInputError, InvalidSignatureError } from './errors.js'
 import { checkFileOffer } from './file-offer.js'
+import { type MessageCrypto, webMessageCrypto } from './message-crypto.js'
 import type { RsaPrivateKey } from './rsa.js'
-import { decryptWithSenderKey, encryptWithSenderKey, type SenderKey } from './sender-key.js'
+import type { SenderKey } from './sender-key.js'
 import {
   additionalData,
   audienceDigest,
@@ -37,6 +38,8 @@ export interface SealMessageInput {
   signingKey: SigningPrivateKey
   /** Encrypt under this sender key (its recipients already hold it) instead of wrapping a fresh key. */
   senderKey?: SenderKey
+  /** What signs, and encrypts under a sender key. @default webMessageCrypto */
+  crypto?: MessageCrypto
 }
 
 /** What a message holds once opened: a chat line, a sender key announcement, or a file offer. */
@@ -105,11 +108,12 @@ export async function sealMessage(input: SealMessageInput): Promise<Post> {
   }
   const aad = additionalData(header)
   const iv = messageNonce(input.counter)
+  const crypto = input.crypto ?? webMessageCrypto
   const sealed =
     input.senderKey === undefined
       ? await seal(plaintext, [...input.recipients], { additionalData: aad, iv })
-      : { ...(await encryptWithSenderKey(input.senderKey, plaintext, aad, iv)), keys: [] }
-  const signature = await input.signingKey.sign(signatureInput(header, sealed.ciphertext))
+      : { ciphertext: await crypto.encrypt(input.senderKey, iv, plaintext, aad), keys: [] }
+  const signature = await crypto.sign(input.signingKey, signatureInput(header, sealed.ciphertext))
   return {
     counter: header.counter,
     recipients: ids,
@@ -135,13 +139,22 @@ export function messageHeader(
 export function verifyMessageSignature(
   header: MessageHeader,
   message: Pick<Post, 'ciphertext' | 'signature'>,
-  signingKey: SigningPublicKey
+  signingKey: SigningPublicKey,
+  crypto: MessageCrypto = webMessageCrypto
 ): Promise<boolean> {
-  return signingKey.verify(message.signature, signatureInput(header, message.ciphertext))
+  return crypto.verify(signingKey, message.signature, signatureInput(header, message.ciphertext))
 }
 
 /** Finds the sender key a message names, among those its sender announced. */
-export type SenderKeyLookup = (sender: string, epoch: number) => CryptoKey | undefined
+export type SenderKeyLookup = (sender: string, epoch: number) => SenderKey | undefined
+
+/** How a receiver opens what was delivered to it. */
+export interface OpenOptions {
+  /** The sender keys this receiver holds. @default none */
+  senderKeys?: SenderKeyLookup
+  /** What verifies, and decrypts under a sender key. @default webMessageCrypto */
+  crypto?: MessageCrypto
+}
 
 /**
  * Checks the signature and decrypts this recipient's copy (both at once: the plaintext is used only
@@ -154,15 +167,24 @@ export async function openDeliveredContent(
   sender: MessageSender,
   recipients: Uint8Array,
   privateKey: RsaPrivateKey,
-  senderKeys: SenderKeyLookup = () => undefined
+  options: OpenOptions = {}
 ): Promise<OpenedContent> {
   const header = messageHeader(roomId, sender.peerId, deliver, recipients)
   const aad = additionalData(header)
   const iv = messageNonce(deliver.counter)
-  const decrypting = decryptDelivered(deliver, sender.peerId, iv, aad, privateKey, senderKeys)
+  const crypto = options.crypto ?? webMessageCrypto
+  const decrypting = decryptDelivered({
+    deliver,
+    sender: sender.peerId,
+    iv,
+    aad,
+    privateKey,
+    crypto,
+    senderKeys: options.senderKeys
+  })
   // Settled either way, so that a failed decryption never goes unhandled while the check runs.
   decrypting.catch(() => {})
-  if (!(await verifyMessageSignature(header, deliver, sender.signingKey))) {
+  if (!(await verifyMessageSignature(header, deliver, sender.signingKey, crypto))) {
     throw new InvalidSignatureError(`message ${deliver.seq} is not signed by its sender`)
   }
   const plaintext = await decrypting
@@ -182,23 +204,27 @@ export async function openDeliveredContent(
   }
 }
 
-function decryptDelivered(
-  deliver: Deliver,
-  sender: string,
-  iv: Uint8Array,
-  aad: Uint8Array,
-  privateKey: RsaPrivateKey,
-  senderKeys: SenderKeyLookup
-): Promise<Uint8Array> {
+interface Opening {
+  deliver: Deliver
+  sender: string
+  iv: Uint8Array
+  aad: Uint8Array
+  privateKey: RsaPrivateKey
+  crypto: MessageCrypto
+  senderKeys: SenderKeyLookup | undefined
+}
+
+function decryptDelivered(opening: Opening): Promise<Uint8Array> {
+  const { deliver, iv, aad, privateKey, crypto } = opening
   if (deliver.epoch === 0) {
     return open({ iv, ciphertext: deliver.ciphertext, wrappedKey: deliver.wrappedKey }, privateKey, {
       additionalData: aad
     })
   }
-  const key = senderKeys(sender, deliver.epoch)
+  const key = opening.senderKeys?.(opening.sender, deliver.epoch)
   if (key === undefined)
     return Promise.reject(new DecryptionError(`no key ${deliver.epoch} from this sender`))
-  return decryptWithSenderKey(key, iv, deliver.ciphertext, aad)
+  return crypto.decrypt(key, iv, deliver.ciphertext, aad)
 }
 
 /** `openDeliveredContent` for a chat line: its text. */
@@ -208,7 +234,7 @@ export async function openDelivered(
   sender: MessageSender,
   recipients: Uint8Array,
   privateKey: RsaPrivateKey,
-  senderKeys?: SenderKeyLookup
+  options?: OpenOptions
 ): Promise<string> {
-  return (await openDeliveredContent(roomId, deliver, sender, recipients, privateKey, senderKeys)).text
+  return (await openDeliveredContent(roomId, deliver, sender, recipients, privateKey, options)).text
 }

@@ -149,7 +149,7 @@ async function openAs(deliver: Deliver, receiver: Name, options: OpenOptions = {
     options.sender ?? senderOf('alice'),
     options.digest ?? (await receivedDigest(deliver)),
     keys[receiver].privateKey,
-    options.senderKeys
+    { senderKeys: options.senderKeys }
   )
 }
 
@@ -494,7 +494,7 @@ describe('under a sender key (epoch > 0)', () => {
     lookup = (sender, epoch) => {
       asked.push([sender, epoch])
       if (sender !== ALICE) return undefined
-      return epoch === senderKey.epoch ? senderKey.key : epoch === otherKey.epoch ? otherKey.key : undefined
+      return epoch === senderKey.epoch ? senderKey : epoch === otherKey.epoch ? otherKey : undefined
     }
   })
 
@@ -574,7 +574,7 @@ describe('under a sender key (epoch > 0)', () => {
     await rejectsDecryption(openAs(deliver, 'bob'))
     await rejectsDecryption(openAs(deliver, 'bob', { senderKeys: () => undefined }))
     const impostor = await generateSenderKey(5)
-    await rejectsDecryption(openAs(deliver, 'bob', { senderKeys: () => impostor.key }))
+    await rejectsDecryption(openAs(deliver, 'bob', { senderKeys: () => impostor }))
   })
 
   it('a tampered counter, digest or ciphertext under a sender key: InvalidSignatureError', async () => {
