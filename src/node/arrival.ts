@@ -1,5 +1,5 @@
 /**
- * @module One inbound `/securechat/2.2.0` stream, from its first frame to its end: the handshake or
+ * @module One inbound `/securechat/2.3.0` stream, from its first frame to its end: the handshake or
  * the resume, then the member's frames, with the connection guard told what the stream showed.
  */
 

@@ -1,10 +1,19 @@
 /**
- * @module One `/securechat/2.2.0` stream as a sequence of validated frames, with every buffer bounded.
+ * @module One `/securechat/2.3.0` stream as a sequence of validated frames, with every buffer bounded.
  */
 import type { Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { MAX_FRAME_BYTES, MAX_UNREAD_FRAMES, READ_AHEAD_FRAME_LIMITS } from '../protocol/constants.js'
-import { type AnyFrame, decodeFrame, encodeFrame, FrameError } from '../protocol/frame.js'
+import { DeliverDecoder, DeliverEncoder } from '../protocol/deliver-coding.js'
+import {
+  type AnyFrame,
+  decodeFrame,
+  encodeDeliverCommon,
+  encodeDeliverFrame,
+  encodeFrame,
+  FrameError
+} from '../protocol/frame.js'
+import type { Deliver } from '../protocol/wire/securechat.js'
 import { MAX_OUTBOUND_BYTES, MAX_OUTBOUND_QUEUE } from './constants.js'
 import { StreamEndedError } from './errors.js'
 import { FrameLimitError, FrameReader } from './frame-reader.js'
@@ -45,6 +54,9 @@ export class FrameChannel {
   private ended = false
   private wake: (() => void) | undefined
   private readonly outbound: WriteBatch
+  /** Delivers are coded against the ones before them on this stream, each way (protocol 2.3.0). */
+  private readonly deliveriesOut = new DeliverEncoder()
+  private readonly deliveriesIn = new DeliverDecoder()
   private readonly maxOutboundQueue: number
   private readonly maxOutboundBytes: number
   private queuedBytes = 0
@@ -84,7 +96,9 @@ export class FrameChannel {
       const next = this.inbox.shift()
       if (next !== undefined) {
         this.inboxBytes -= next.byteLength
-        return decodeFrame(next)
+        const received = decodeFrame(next)
+        if (received.kind === 'deliver') received.body = this.deliveriesIn.decode(received.body)
+        return received
       }
       if (this.failure !== undefined) throw this.failure
       if (this.ended) throw new StreamEndedError('the stream ended')
@@ -94,10 +108,34 @@ export class FrameChannel {
 
   /** Queues a frame; never blocks the caller. Returns false when the channel is closed or full. */
   send(frame: AnyFrame): boolean {
+    if (frame.kind === 'deliver') return this.sendDeliver(frame.body, encodeDeliverCommon(frame.body))
     return this.sendEncoded(encodeFrame(frame))
   }
 
-  /** Queues a frame already encoded (by `encodeFrame` or `encodeDeliverFrames`); same limits as `send`. */
+  /**
+   * Queues a Deliver whose fields common to all its recipients are already encoded
+   * (`encodeDeliverCommon`, once per message), coded for this stream; same limits as `send`. One that
+   * cannot follow what this stream carried (never, in the room's one order) aborts the stream: the
+   * member resumes and the backlog replays it on a new one.
+   */
+  sendDeliver(
+    deliver: Pick<Deliver, 'seq' | 'sender' | 'counter' | 'epoch' | 'wrappedKey'>,
+    common: Uint8Array
+  ): boolean {
+    if (this.closed) return false
+    let coded: ReturnType<DeliverEncoder['code']>
+    try {
+      coded = this.deliveriesOut.code(deliver)
+    } catch (err) {
+      this.abort(err as Error)
+      return false
+    }
+    if (!this.sendEncoded(encodeDeliverFrame(common, coded, deliver.wrappedKey))) return false
+    this.deliveriesOut.sent(deliver)
+    return true
+  }
+
+  /** Queues a frame already encoded by `encodeFrame`, never a Deliver (see `sendDeliver`); same limits as `send`. */
   sendEncoded(bytes: Uint8Array): boolean {
     if (this.closed) return false
     if (

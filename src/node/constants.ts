@@ -66,7 +66,7 @@ export const MDNS_DISCOVERY_WAIT_MS = 5000
 export const MAX_OUTBOUND_BYTES = 32 * 1024 * 1024
 /** Ciphertext bytes held for one away member. */
 export const BACKLOG_BYTES = 8 * 1024 * 1024
-/** `/securechat/2.2.0` streams open at once on one inbound connection. */
+/** `/securechat/2.3.0` streams open at once on one inbound connection. */
 export const MAX_STREAMS_PER_CONNECTION = 4
 /**
  * Connections from one source address (IPv4 or IPv6 /64) that carry no member and no handshake past

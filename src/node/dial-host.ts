@@ -82,7 +82,7 @@ export function watchSettledDirect(
 }
 
 /**
- * Opens `/securechat/2.2.0` on `connection`. Allowed on a relayed (limited) connection on purpose: it
+ * Opens `/securechat/2.3.0` on `connection`. Allowed on a relayed (limited) connection on purpose: it
  * is the only way to a host behind NAT, its limits end in a resume, and the relay sees only Noise.
  */
 export async function openRoomStream(connection: Connection, signal: AbortSignal): Promise<HostLink> {
@@ -91,7 +91,7 @@ export async function openRoomStream(connection: Connection, signal: AbortSignal
 }
 
 /**
- * Opens `/securechat/2.2.0` to the host: the invitation's addresses first; when they fail (the host's
+ * Opens `/securechat/2.3.0` to the host: the invitation's addresses first; when they fail (the host's
  * DHCP address changed), whatever addresses this node learns for the host's PeerId, from mDNS or
  * earlier. Noise checks the PeerId either way, so a discovered address cannot impersonate the host.
  */

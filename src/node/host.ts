@@ -432,7 +432,7 @@ function requireAnswer(answer: string | undefined): string {
   return answer
 }
 
-/** Creates a room host: starts a libp2p node and opens `/securechat/2.2.0` on it. */
+/** Creates a room host: starts a libp2p node and opens `/securechat/2.3.0` on it. */
 export function createRoomHost(options: RoomHostOptions): Promise<RoomHost> {
   return RoomHost.create(options)
 }

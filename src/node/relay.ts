@@ -1,7 +1,7 @@
 /**
  * @module The relay: checks each Post and forwards it, in one order, to every recipient.
  */
-import { encodeDeliverFrames, encodeFrame, frame } from '../protocol/frame.js'
+import { encodeDeliverCommon, frame } from '../protocol/frame.js'
 import { messageHeader, verifyMessageSignature } from '../protocol/message.js'
 import { describeReason } from '../protocol/reasons.js'
 import { type Deliver, type Post, Reason } from '../protocol/wire/securechat.js'
@@ -136,20 +136,12 @@ function forward(room: RelayRoom, post: Post, sender: HostedMember, seq: number)
   // charged its share of it.
   shareRecipientList(post.recipients, remote.length)
   // The shared fields are encoded once: a per-recipient encoding would cost the square of the room.
-  let frames: Uint8Array[]
-  if (post.epoch === 0) {
-    frames = encodeDeliverFrames(
-      live,
-      remote.map((t) => t.wrappedKey)
-    )
-  } else {
-    const sameForAll = encodeFrame(frame('deliver', { ...live, wrappedKey: NO_KEY }))
-    frames = remote.map(() => sameForAll)
-  }
-  for (const [i, { member, wrappedKey }] of remote.entries()) {
+  // Each stream adds only its coded seq, counter and epoch, and its own wrapped key.
+  const common = encodeDeliverCommon(live)
+  for (const { member, wrappedKey } of remote) {
     // Kept even when sent: a stalled link can lose what was in flight, and the resume replays it.
     holdDelivery(member, { ...shared, wrappedKey }, room.limits)
-    if (!member.away) member.channel?.sendEncoded(frames[i] as Uint8Array)
+    if (!member.away) member.channel?.sendDeliver({ ...live, wrappedKey }, common)
   }
   const local = targets.find((t) => t.member.local)
   // The host's own member view is updated in the same order as the streams, so it too takes the

@@ -1,19 +1,21 @@
-/** @module Wire constants and limits of /securechat/2.2.0. docs/PROTOCOL.md restates each. */
+/** @module Wire constants and limits of /securechat/2.3.0. docs/PROTOCOL.md restates each. */
 
 export const PROTOCOL_NAME = 'securechat'
 /**
  * 2.0.0: messages signed with ECDSA P-256, recipients by digest, senders by member index, derived
  * nonces. 2.1.0: files (`Post.fileOffer`, `Content.fileOffer`, and /securechat/file/1.0.0 beside it).
  * 2.2.0: a message signs the digest of its audience, its sender among its recipients, so that a
- * message for the whole room signs one digest whichever member sent it.
+ * message for the whole room signs one digest whichever member sent it. 2.3.0: a Deliver's sequence
+ * number, counter and epoch are coded against the Delivers before it on the same stream.
  */
-export const PROTOCOL_VERSION = '2.2.0'
+export const PROTOCOL_VERSION = '2.3.0'
 export const PROTOCOL_ID = `/${PROTOCOL_NAME}/${PROTOCOL_VERSION}`
 /** Earlier protocols a host still answers, only to tell their members to update. */
 export const RETIRED_PROTOCOL_IDS: readonly string[] = [
   `/${PROTOCOL_NAME}/1.0.0`,
   `/${PROTOCOL_NAME}/2.0.0`,
-  `/${PROTOCOL_NAME}/2.1.0`
+  `/${PROTOCOL_NAME}/2.1.0`,
+  `/${PROTOCOL_NAME}/2.2.0`
 ]
 /** The `version` field of Hello. */
 export const WIRE_VERSION = 2

@@ -20,6 +20,7 @@ import {
   MESSAGE_SIGNATURE_BYTES,
   SIGNING_KEY_BYTES
 } from './constants.js'
+import type { CodedFields } from './deliver-coding.js'
 import { ReasonError } from './errors.js'
 import { Deliver, Frame, type Member, Reason, Step, type Welcome } from './wire/securechat.js'
 import { scanFrame } from './wire-scan.js'
@@ -230,7 +231,8 @@ export function validateFrame(f: AnyFrame): void {
       validPeerIds(f.body.recipients, 'deliver.recipients')
       check(f.body.ciphertext.byteLength <= MAX_CIPHERTEXT_BYTES, 'deliver.ciphertext')
       maxBytes(f.body.wrappedKey, MAX_WRAPPED_KEY_BYTES, 'deliver.wrappedKey')
-      check(f.body.epoch === 0 || f.body.wrappedKey.byteLength === 0, 'deliver.wrappedKey')
+      // Its epoch is coded against the stream (DeliverDecoder checks it against the wrapped key).
+      validCount(f.body.epoch, 'deliver.epoch')
       check(f.body.signature.byteLength === MESSAGE_SIGNATURE_BYTES, 'deliver.signature')
       return
     case 'ack':
@@ -278,31 +280,48 @@ export function validateFrame(f: AnyFrame): void {
 
 export { MAX_ADDRESS_BYTES, MAX_INVITATION_ADDRESSES }
 
-/** Field 6 (wrappedKey) of Deliver and field 9 (deliver) of Frame, both length-delimited. */
+/** Deliver's fields 1, 3 and 8 (varints), 6 (wrappedKey), and Frame's field 9 (deliver). */
+const SEQ_TAG = (1 << 3) | 0
+const COUNTER_TAG = (3 << 3) | 0
+const EPOCH_TAG = (8 << 3) | 0
 const WRAPPED_KEY_TAG = (6 << 3) | 2
 const DELIVER_TAG = (9 << 3) | 2
+const NO_BYTES = new Uint8Array(0)
 
 /**
- * The Deliver frames of one message, one per recipient: they decode exactly as `encodeFrame`'s do
- * (only the wrapped key comes last).
- * The shared fields (ciphertext, signature, any recipient list) are encoded once and only each recipient's
- * wrapped key is appended, since the host's cost per message would otherwise grow with the square of
- * the room's size. Protobuf fields may come in any order, so appending field 6 is valid.
+ * The fields of a message's Deliver that are the same on every stream (sender, any recipient list,
+ * ciphertext, signature), encoded once for all its recipients: the host's cost per message would
+ * otherwise grow with the square of the room's size.
  */
-export function encodeDeliverFrames(
-  shared: Omit<Deliver, 'wrappedKey'>,
-  wrappedKeys: readonly Uint8Array[]
-): Uint8Array[] {
-  const common = Deliver.encode({ ...shared, wrappedKey: new Uint8Array(0) })
-  return wrappedKeys.map((key) => {
-    const keyHeader = [WRAPPED_KEY_TAG, ...encodeVarint(key.byteLength)]
-    const bodyLength = common.byteLength + keyHeader.length + key.byteLength
-    const frameHeader = [DELIVER_TAG, ...encodeVarint(bodyLength)]
-    const out = new Uint8Array(frameHeader.length + bodyLength)
-    out.set(frameHeader, 0)
-    out.set(common, frameHeader.length)
-    out.set(keyHeader, frameHeader.length + common.byteLength)
-    out.set(key, frameHeader.length + common.byteLength + keyHeader.length)
-    return out
-  })
+export function encodeDeliverCommon(
+  shared: Pick<Deliver, 'sender' | 'recipients' | 'ciphertext' | 'signature'>
+): Uint8Array {
+  return Deliver.encode({ ...shared, seq: 0, counter: 0, epoch: 0, wrappedKey: NO_BYTES })
+}
+
+/**
+ * One stream's Deliver frame: its coded fields (`DeliverEncoder`), the common ones, then this
+ * recipient's wrapped key. It decodes as `encodeFrame` of the whole would: protobuf fields may come in
+ * any order, and a zero or empty field is left out as proto3 leaves it.
+ */
+export function encodeDeliverFrame(
+  common: Uint8Array,
+  coded: CodedFields,
+  wrappedKey: Uint8Array = NO_BYTES
+): Uint8Array {
+  const head: number[] = []
+  if (coded.seq !== 0) head.push(SEQ_TAG, ...encodeVarint(coded.seq))
+  if (coded.counter !== 0) head.push(COUNTER_TAG, ...encodeVarint(coded.counter))
+  if (coded.epoch !== 0) head.push(EPOCH_TAG, ...encodeVarint(coded.epoch))
+  const keyHeader =
+    wrappedKey.byteLength === 0 ? [] : [WRAPPED_KEY_TAG, ...encodeVarint(wrappedKey.byteLength)]
+  const bodyLength = head.length + common.byteLength + keyHeader.length + wrappedKey.byteLength
+  const frameHeader = [DELIVER_TAG, ...encodeVarint(bodyLength)]
+  const out = new Uint8Array(frameHeader.length + bodyLength)
+  let at = 0
+  for (const part of [frameHeader, head, common, keyHeader, wrappedKey]) {
+    out.set(part, at)
+    at += part.length
+  }
+  return out
 }

@@ -18,6 +18,7 @@ import { MessageTooLargeError, sealMessage } from '../../src/protocol/message.js
 import { generateRsaKeyPair, importPublicKey } from '../../src/protocol/rsa.js'
 import { additionalData, audienceDigest, messageNonce } from '../../src/protocol/signing.js'
 import { type Post, Reason } from '../../src/protocol/wire/securechat.js'
+import { lengthPrefixed } from '../helpers/pair.js'
 import { hostWithAliceAndBob, join, memberKeys, record, startHost, tapRelay, until } from '../helpers/room.js'
 
 /** Reaches into the host the way a malicious host could: its own member channels. */
@@ -85,14 +86,24 @@ describe('what the host cannot do, and what the room survives', () => {
     const original = relayed.at(-1)
     assert.ok(original)
     const seq = (bobEvents.find((e) => e.type === 'message') as { seq: number }).seq
-    // Same seq again, and a fresh seq with the old counter: both are replays.
-    hostChannelTo(host, bob.peerId).send(deliverOf(original, seq, indexOf(host, alice.peerId), 0))
-    hostChannelTo(host, bob.peerId).send(deliverOf(original, seq + 1000, indexOf(host, alice.peerId), 0))
-    await until(bob, () => bobEvents.filter((e) => e.type === 'error').length >= 2 || undefined)
-    assert.deepEqual(
-      bobEvents.filter((e) => e.type === 'error').map((e) => e.type === 'error' && e.code),
-      ['duplicate', 'replay']
-    )
+    const aliceIndex = indexOf(host, alice.peerId)
+    const errors = () => bobEvents.filter((e) => e.type === 'error').map((e) => e.type === 'error' && e.code)
+    // On the stream it came by, an old seq or counter cannot even be written (Deliver coding, 2.3.0): the
+    // original's bytes written raw read back as a later seq and another counter, and fail the signature.
+    const raw = encodeFrame(deliverOf(original, seq, aliceIndex, 0))
+    hostChannelTo(host, bob.peerId).stream.send(lengthPrefixed(raw))
+    await until(bob, () => errors().length >= 1 || undefined)
+    // On a new stream (a resume) the coding starts afresh: the same seq again, and a fresh seq with the
+    // old counter, each on a stream of its own, are both replays.
+    for (const replayed of [seq, seq + 1000]) {
+      const back = bobEvents.filter((e) => e.type === 'back').length
+      bob.dropConnection()
+      await until(bob, () => bobEvents.filter((e) => e.type === 'back').length > back || undefined)
+      const told = errors().length
+      hostChannelTo(host, bob.peerId).send(deliverOf(original, replayed, aliceIndex, 0))
+      await until(bob, () => errors().length > told || undefined)
+    }
+    assert.deepEqual(errors(), ['bad-signature', 'duplicate', 'replay'])
     assert.equal(bobEvents.filter((e) => e.type === 'message').length, 1)
   })
 
@@ -323,9 +334,19 @@ describe('what the host cannot do with the recipients', () => {
     toBob(forBob, 1_000_002, [])
     await until(bob, () => errors().length >= 2 || undefined)
     assert.deepEqual(errors(), ['bad-signature', 'bad-signature'])
-    // Named as they were sealed, or for the whole room when they were, both are shown: what failed was the set.
-    toBob(both, 1_000_003, [])
-    toBob(forBob, 1_000_004, [bob.peerId])
+    // Named as they were sealed, or for the whole room when they were, both are shown: what failed was the
+    // set. (Sealed again: on one stream a sender's counters only go up, Deliver coding, 2.3.0.)
+    toBob(
+      await seal('for bob and the host', base + 2, [
+        { id: bob.peerId, publicKey: bobKey },
+        { id: host.peerId, publicKey: hostSelf.publicKey }
+      ]),
+      1_000_003,
+      []
+    )
+    toBob(await seal('just between us', base + 3, [{ id: bob.peerId, publicKey: bobKey }]), 1_000_004, [
+      bob.peerId
+    ])
     await until(bob, () => bobEvents.find((e) => e.type === 'message' && e.text === 'just between us'))
     assert.ok(bobEvents.some((e) => e.type === 'message' && e.text === 'for bob and the host'))
     assert.equal(errors().length, 2)

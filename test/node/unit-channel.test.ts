@@ -3,8 +3,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { FrameLimitError, FrameReader } from '../../src/node/frame-reader.js'
 import { encodeVarint } from '../../src/protocol/bytes.js'
-import { encodeFrame, FrameError, frame } from '../../src/protocol/frame.js'
-import { Reason } from '../../src/protocol/wire/securechat.js'
+import { encodeDeliverCommon, encodeFrame, FrameError, frame } from '../../src/protocol/frame.js'
+import { type Deliver, Reason } from '../../src/protocol/wire/securechat.js'
 import { arrival, channelPair, concat, lengthPrefixed, rawFrame } from '../helpers/pair.js'
 
 const ack = (n: number) => frame('ack', { counter: n, seq: n })
@@ -49,6 +49,45 @@ describe('FrameChannel over a stream pair', () => {
     assert.deepEqual(await far.read(), ack(1))
     assert.deepEqual(await far.read(), ack(2))
     assert.deepEqual(await near.read(), ack(3))
+  })
+
+  it('codes Delivers against the stream, reads them back whole, and takes a refused one as never sent', async () => {
+    const deliverOf = (seq: number, counter: number): Deliver => ({
+      seq,
+      sender: 2,
+      counter,
+      recipients: [],
+      ciphertext: new Uint8Array(40).fill(seq),
+      wrappedKey: new Uint8Array(0),
+      signature: new Uint8Array(64),
+      epoch: 1
+    })
+    const [near, far] = await channelPair({ maxOutboundQueue: 2 })
+    const sent = [deliverOf(7, 1000), deliverOf(8, 2000)]
+    for (const d of sent) assert.ok(near.sendDeliver(d, encodeDeliverCommon(d)))
+    // The queue is full: this one is refused, and the next is coded as if it had never been tried.
+    assert.equal(near.sendDeliver(deliverOf(9, 3000), encodeDeliverCommon(deliverOf(9, 3000))), false)
+    for (const d of sent) assert.deepEqual(await far.read(), frame('deliver', d))
+    const later = deliverOf(10, 4000)
+    assert.ok(near.send(frame('deliver', later)))
+    assert.deepEqual(await far.read(), frame('deliver', later))
+  })
+
+  it('a Deliver that does not follow what the stream carried aborts it rather than be coded wrong', async () => {
+    const d: Deliver = {
+      seq: 5,
+      sender: 1,
+      counter: 10,
+      recipients: [],
+      ciphertext: new Uint8Array(20),
+      wrappedKey: new Uint8Array(0),
+      signature: new Uint8Array(64),
+      epoch: 1
+    }
+    const [near] = await channelPair()
+    assert.ok(near.send(frame('deliver', d)))
+    assert.equal(near.send(frame('deliver', { ...d, counter: 11 })), false)
+    assert.equal(near.isClosed, true)
   })
 
   it('refuses a length over the limit before any of its body is buffered', async () => {

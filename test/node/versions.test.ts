@@ -1,4 +1,4 @@
-// Protocol versions: a member of a retired version (1.0.0, 2.0.0, 2.1.0) is told to update, and a joiner says so when the host speaks another version.
+// Protocol versions: a member of a retired version (1.0.0, 2.0.0 to 2.2.0) is told to update, and a joiner says so when the host speaks another version.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { lpStream } from '@libp2p/utils'
@@ -13,12 +13,17 @@ import { Reason } from '../../src/protocol/wire/securechat.js'
 import { join, record, startHost } from '../helpers/room.js'
 
 describe('protocol versions', () => {
-  it('a 1.0.0, 2.0.0 or 2.1.0 member is refused with VERSION_UNSUPPORTED and told to update; the room is unharmed', async () => {
+  it('a 1.0.0, 2.0.0, 2.1.0 or 2.2.0 member is refused with VERSION_UNSUPPORTED and told to update; the room is unharmed', async () => {
     const host = await startHost()
     const node = await createSecureChatNode()
     await node.start()
     try {
-      assert.deepEqual(RETIRED_PROTOCOL_IDS, ['/securechat/1.0.0', '/securechat/2.0.0', '/securechat/2.1.0'])
+      assert.deepEqual(RETIRED_PROTOCOL_IDS, [
+        '/securechat/1.0.0',
+        '/securechat/2.0.0',
+        '/securechat/2.1.0',
+        '/securechat/2.2.0'
+      ])
       for (const [i, retired] of RETIRED_PROTOCOL_IDS.entries()) {
         const stream = await node.dialProtocol(host.addresses(), retired)
         const lp = lpStream(stream)
@@ -29,7 +34,7 @@ describe('protocol versions', () => {
         if (reply.kind === 'refusal') {
           assert.equal(reply.body.reason, Reason.VERSION_UNSUPPORTED)
           assert.equal(reply.body.message, RETIRED_PROTOCOL_MESSAGE)
-          assert.match(reply.body.message, /\/securechat\/2\.2\.0/)
+          assert.match(reply.body.message, /\/securechat\/2\.3\.0/)
         }
         // Then the stream ends: nothing more comes.
         await assert.rejects(lp.read({ signal: AbortSignal.timeout(5000) }))
@@ -51,7 +56,7 @@ describe('protocol versions', () => {
     }
   })
 
-  it('a 2.2.0 joiner whose host speaks another version is refused with version-unsupported, not "unreachable"', async () => {
+  it('a 2.3.0 joiner whose host speaks another version is refused with version-unsupported, not "unreachable"', async () => {
     // A host of another version: a node that speaks some securechat id other than ours.
     const other = await createSecureChatNode({ listen: ['/ip4/127.0.0.1/tcp/0'] })
     await other.start()

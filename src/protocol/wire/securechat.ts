@@ -3047,7 +3047,7 @@ export namespace Deliver {
 
         if ((obj.epoch != null && obj.epoch !== 0)) {
           w.uint32(64)
-          w.uint32(obj.epoch)
+          w.uint64Number(obj.epoch)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -3104,7 +3104,7 @@ export namespace Deliver {
               break
             }
             case 8: {
-              obj.epoch = reader.uint32()
+              obj.epoch = reader.uint64Number()
               break
             }
             default: {
@@ -3186,7 +3186,7 @@ export namespace Deliver {
             case 8: {
               yield {
                 field: `${prefix}.epoch`,
-                value: reader.uint32()
+                value: reader.uint64Number()
               }
               break
             }
