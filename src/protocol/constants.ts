@@ -42,6 +42,11 @@ export const MAX_MESSAGE_BYTES = 64 * 1024
 export const MAX_CIPHERTEXT_BYTES = MAX_MESSAGE_BYTES + 64
 export const MAX_RECIPIENTS = 256
 export const MAX_MEMBERS = 256
+/**
+ * Senders whose last Deliver each side of a stream remembers for Deliver coding (2.3.0): past this, the
+ * one whose last Deliver on the stream is oldest is forgotten, by both sides alike.
+ */
+export const DELIVER_CODING_SENDERS = 256
 export const MAX_NICKNAME_LENGTH = 32
 export const MAX_QUESTION_LENGTH = 256
 export const MAX_ANSWER_BYTES = 1024

@@ -9,7 +9,7 @@
  * over that the other side could hold differently. Only the wire changes: what is signed and what a
  * member keeps are the message's own values.
  */
-import { MAX_MEMBER_INDEX } from './constants.js'
+import { DELIVER_CODING_SENDERS, MAX_MEMBER_INDEX } from './constants.js'
 import { FrameError } from './frame.js'
 import type { Deliver } from './wire/securechat.js'
 
@@ -24,14 +24,25 @@ interface SenderState {
   epoch: number
 }
 
-/** What one side of a stream knows of the Delivers that went along it. */
+/**
+ * What one side of a stream knows of the Delivers that went along it. At most
+ * `DELIVER_CODING_SENDERS` senders, in the order of their last Deliver: both sides see the same
+ * Delivers in the same order, so both forget the same sender at the same point, and what a peer sends
+ * (a host naming ever new senders, members coming and going for ever) costs each side a bounded map.
+ */
 class StreamHistory {
   protected lastSeq = 0
   protected readonly senders = new Map<number, SenderState>()
 
   protected record(deliver: Pick<Deliver, 'seq' | 'sender' | 'counter' | 'epoch'>): void {
     this.lastSeq = deliver.seq
+    // Map order is insertion order: deleting first moves the sender to the newest end.
+    this.senders.delete(deliver.sender)
     this.senders.set(deliver.sender, { counter: deliver.counter, epoch: deliver.epoch })
+    if (this.senders.size > DELIVER_CODING_SENDERS) {
+      const oldest = this.senders.keys().next().value as number
+      this.senders.delete(oldest)
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { MESSAGE_SIGNATURE_BYTES } from '../../src/protocol/constants.js'
+import { DELIVER_CODING_SENDERS, MESSAGE_SIGNATURE_BYTES } from '../../src/protocol/constants.js'
 import { DeliverDecoder, DeliverEncoder } from '../../src/protocol/deliver-coding.js'
 import {
   decodeFrame,
@@ -118,6 +118,33 @@ describe('Deliver coding', () => {
   it('the worked example of docs/PROTOCOL.md reads back as seq 2, counter 3, epoch 3 on a new stream', () => {
     const read = new DeliverDecoder().decode(deliver({ seq: 1, sender: 2, counter: 3, epoch: 4 }))
     assert.deepEqual([read.seq, read.sender, read.counter, read.epoch], [2, 2, 3, 3])
+  })
+
+  it('both sides remember at most 256 senders, forget the same one, and still read every delivery back', () => {
+    assert.equal(DELIVER_CODING_SENDERS, 256)
+    const encoder = new DeliverEncoder()
+    const decoder = new DeliverDecoder()
+    let seq = 0
+    const next = (sender: number, counter: number) => {
+      const d = deliver({ seq: ++seq, sender, counter })
+      return { coded: encoder.code(d), ...across(encoder, decoder, d), d }
+    }
+    // Sender 1 speaks, then 256 others: it is the oldest, so both sides forget it.
+    next(1, NOW)
+    for (let sender = 2; sender <= DELIVER_CODING_SENDERS + 1; sender++) next(sender, NOW)
+    const again = next(1, NOW + 10)
+    assert.deepEqual(again.coded, { seq: 0, counter: NOW + 10, epoch: 2 }, 'coded as if new')
+    assert.deepEqual(again.read, again.d)
+    // Sender 2 was the oldest after that and went the same way; sender 257, recent, is remembered.
+    assert.equal(next(2, NOW + 10).coded.counter, NOW + 10)
+    assert.equal(next(DELIVER_CODING_SENDERS + 1, NOW + 10).coded.counter, 10)
+    // A host naming a new sender in every delivery costs the member a bounded map, whatever it sends.
+    const flooded = new DeliverDecoder()
+    for (let i = 1; i <= 10_000; i++) flooded.decode(deliver({ sender: i, seq: 0, epoch: 2 }))
+    assert.equal(
+      (flooded as unknown as { senders: Map<number, unknown> }).senders.size,
+      DELIVER_CODING_SENDERS
+    )
   })
 
   it('the host never codes a delivery that does not follow what the stream carried', () => {
