@@ -26,6 +26,12 @@ export function now(): number {
   return performance.timeOrigin + performance.now()
 }
 
+/**
+ * Node flags for every child process, from `BENCH_CHILD_FLAGS` (space-separated): a V8 tracing flag
+ * such as `--trace-gc-nvp`, which Node does not take from NODE_OPTIONS.
+ */
+const CHILD_FLAGS = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter((flag) => flag !== '')
+
 /** A forked child process that answers `call`s. */
 export class Child {
   readonly name: string
@@ -37,7 +43,7 @@ export class Child {
   constructor(name: string, modulePath: string, argv: string[] = [], execArgv: string[] = []) {
     this.name = name
     this.proc = fork(modulePath, argv, {
-      execArgv: [...execArgv],
+      execArgv: [...execArgv, ...CHILD_FLAGS],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced'
     })
