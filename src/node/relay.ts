@@ -111,6 +111,16 @@ function keptBytes(post: Post): Pick<Deliver, 'ciphertext' | 'signature'> {
 }
 
 /**
+ * The recipient list the deliveries keep: the members' own PeerId strings where the Post names a
+ * member, not the ones decoded from it. Every delivery held for a replay keeps the list (up to 1000 a
+ * member), so in a room of 200 the decoded copies were some 24 KB of strings per message for the
+ * host's heap to carry; the roster's strings are there anyway.
+ */
+function keptRecipients(room: RelayRoom, recipients: readonly string[]): string[] {
+  return recipients.map((id) => room.members.get(id)?.peerId ?? id)
+}
+
+/**
  * Sends the message on. What each recipient keeps for a replay names its recipients (a resumed
  * member's view of the room has moved on); what goes out live names them only when they are not the
  * whole room, since every live member then holds the same set.
@@ -120,7 +130,7 @@ function forward(room: RelayRoom, post: Post, sender: HostedMember, seq: number)
     seq,
     sender: sender.index,
     counter: post.counter,
-    recipients: post.recipients,
+    recipients: keptRecipients(room, post.recipients),
     ...keptBytes(post),
     epoch: post.epoch
   }
@@ -134,7 +144,7 @@ function forward(room: RelayRoom, post: Post, sender: HostedMember, seq: number)
   const remote = targets.filter((t) => !t.member.local)
   // One list for every holder's copy (the remote members': the host's own view holds none), each
   // charged its share of it.
-  shareRecipientList(post.recipients, remote.length)
+  shareRecipientList(shared.recipients, remote.length)
   // The shared fields are encoded once: a per-recipient encoding would cost the square of the room.
   // Each stream adds only its coded seq, counter and epoch, and its own wrapped key.
   const common = encodeDeliverCommon(live)
