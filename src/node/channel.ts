@@ -4,7 +4,7 @@
 import type { Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { MAX_FRAME_BYTES, MAX_UNREAD_FRAMES, READ_AHEAD_FRAME_LIMITS } from '../protocol/constants.js'
-import { DeliverDecoder, DeliverEncoder } from '../protocol/deliver-coding.js'
+import { DeliverDecoder, DeliverEncoder, type DeliverHead } from '../protocol/deliver-coding.js'
 import {
   type AnyFrame,
   decodeFrame,
@@ -118,10 +118,7 @@ export class FrameChannel {
    * cannot follow what this stream carried (never, in the room's one order) aborts the stream: the
    * member resumes and the backlog replays it on a new one.
    */
-  sendDeliver(
-    deliver: Pick<Deliver, 'seq' | 'sender' | 'counter' | 'epoch' | 'wrappedKey'>,
-    common: Uint8Array
-  ): boolean {
+  sendDeliver(deliver: DeliverHead & Pick<Deliver, 'wrappedKey'>, common: Uint8Array): boolean {
     if (this.closed) return false
     let coded: ReturnType<DeliverEncoder['code']>
     try {

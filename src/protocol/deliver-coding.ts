@@ -15,6 +15,8 @@ import type { Deliver } from './wire/securechat.js'
 
 /** The three coded fields. */
 export type CodedFields = Pick<Deliver, 'seq' | 'counter' | 'epoch'>
+/** What coding a Deliver reads and writes: the coded fields, and the sender they are kept for. */
+export type DeliverHead = Pick<Deliver, 'seq' | 'sender' | 'counter' | 'epoch'>
 
 /** Largest epoch a Post may name (`uint32`); coded it is one more. */
 const MAX_EPOCH = 0xffff_ffff
@@ -34,11 +36,20 @@ class StreamHistory {
   protected lastSeq = 0
   protected readonly senders = new Map<number, SenderState>()
 
-  protected record(deliver: Pick<Deliver, 'seq' | 'sender' | 'counter' | 'epoch'>): void {
+  protected record(deliver: DeliverHead): void {
     this.lastSeq = deliver.seq
-    // Map order is insertion order: deleting first moves the sender to the newest end.
+    // Map order is insertion order: deleting first moves the sender to the newest end. Its record is
+    // updated in place: a new one per delivery would live until the sender's next message, long
+    // enough for the collector to copy and promote one per recipient of every message.
+    const state = this.senders.get(deliver.sender)
     this.senders.delete(deliver.sender)
-    this.senders.set(deliver.sender, { counter: deliver.counter, epoch: deliver.epoch })
+    if (state === undefined) {
+      this.senders.set(deliver.sender, { counter: deliver.counter, epoch: deliver.epoch })
+    } else {
+      state.counter = deliver.counter
+      state.epoch = deliver.epoch
+      this.senders.set(deliver.sender, state)
+    }
     if (this.senders.size > DELIVER_CODING_SENDERS) {
       const oldest = this.senders.keys().next().value as number
       this.senders.delete(oldest)
@@ -52,7 +63,7 @@ export class DeliverEncoder extends StreamHistory {
    * The coded fields of `deliver` on this stream as it stands. Throws `RangeError` for a delivery
    * that does not come after the ones already sent (the host's order is the room's: it never does).
    */
-  code(deliver: Pick<Deliver, 'seq' | 'sender' | 'counter' | 'epoch'>): CodedFields {
+  code(deliver: DeliverHead): CodedFields {
     const previous = this.senders.get(deliver.sender)
     if (deliver.seq <= this.lastSeq || (previous !== undefined && deliver.counter <= previous.counter)) {
       throw new RangeError(`delivery ${deliver.seq} does not follow what this stream carried`)
@@ -65,7 +76,7 @@ export class DeliverEncoder extends StreamHistory {
   }
 
   /** Records `deliver` as sent: once its frame is queued, never before (a refused one never arrives). */
-  sent(deliver: Pick<Deliver, 'seq' | 'sender' | 'counter' | 'epoch'>): void {
+  sent(deliver: DeliverHead): void {
     this.record(deliver)
   }
 }
