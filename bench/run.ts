@@ -145,7 +145,8 @@ async function throughputAlone(): Promise<void> {
 
 /**
  * `--only fanout`: one fan-out of the bare relay's room and then of ours at `--members` (default 50),
- * side by side, the room's host and worker 0 profiled with `--profile`.
+ * side by side, each one's host and worker 0 profiled with `--profile` (`fanout-room-host.cpuprofile`,
+ * `fanout-baseline-worker0.cpuprofile`, …) so that the two can be compared function by function.
  */
 async function fanoutAlone(): Promise<void> {
   const members = fanoutMembers
@@ -154,14 +155,14 @@ async function fanoutAlone(): Promise<void> {
     const cluster = await Cluster.start(kind, workers)
     bench.track(cluster.host)
     await cluster.grow(members)
-    const dir = kind === 'room' ? bench.profileDir : undefined
+    const dir = bench.profileDir
     const w0 = workers[0] as Child
     if (dir !== undefined) await Promise.all([cluster.host.call('profileStart'), w0.call('profileStart')])
     const run = await cluster.fanout(fanoutOptions(bench))
     if (dir !== undefined) {
       await Promise.all([
-        cluster.host.call('profileStop', { path: join(dir, 'fanout-host.cpuprofile') }),
-        w0.call('profileStop', { path: join(dir, 'fanout-worker0.cpuprofile') })
+        cluster.host.call('profileStop', { path: join(dir, `fanout-${kind}-host.cpuprofile`) }),
+        w0.call('profileStop', { path: join(dir, `fanout-${kind}-worker0.cpuprofile`) })
       ])
     }
     await cluster.close()

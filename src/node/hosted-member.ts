@@ -165,13 +165,13 @@ function listCharge(deliver: Deliver): number {
  * holders (`shareRecipientList`).
  */
 export function deliveryBytes(deliver: Deliver): number {
-  const buffers = new Set<ArrayBufferLike>([
-    deliver.ciphertext.buffer,
-    deliver.wrappedKey.buffer,
-    deliver.signature.buffer
-  ])
-  let bytes = DELIVERY_OVERHEAD_BYTES
-  for (const buffer of buffers) bytes += buffer.byteLength
+  // Each buffer once, however many fields view it (counted twice per held delivery: no Set for it).
+  const ciphertext = deliver.ciphertext.buffer
+  const wrappedKey = deliver.wrappedKey.buffer
+  const signature = deliver.signature.buffer
+  let bytes = DELIVERY_OVERHEAD_BYTES + ciphertext.byteLength
+  if (wrappedKey !== ciphertext) bytes += wrappedKey.byteLength
+  if (signature !== ciphertext && signature !== wrappedKey) bytes += signature.byteLength
   return bytes + listCharge(deliver)
 }
 

@@ -14,14 +14,31 @@ export function fromUtf8(bytes: Uint8Array): string {
 
 /** An unsigned LEB128 varint, as protobuf and libp2p's length prefixes write it. */
 export function encodeVarint(n: number): Uint8Array {
-  const out: number[] = []
+  const out = new Uint8Array(varintLength(n))
+  writeVarint(out, 0, n)
+  return out
+}
+
+/** How many bytes `encodeVarint(n)` takes (n a non-negative safe integer). */
+export function varintLength(n: number): number {
+  let length = 1
+  for (let value = n; value > 0x7f; value = Math.floor(value / 128)) length++
+  return length
+}
+
+/**
+ * Writes `n` as a varint into `out` at `at`, returning the offset after it: frames built in one buffer
+ * need no array per field (division, not shifts, so values past 2^31 are written whole).
+ */
+export function writeVarint(out: Uint8Array, at: number, n: number): number {
+  let offset = at
   let value = n
   while (value > 0x7f) {
-    out.push((value & 0x7f) | 0x80)
+    out[offset++] = (value % 128) | 0x80
     value = Math.floor(value / 128)
   }
-  out.push(value)
-  return Uint8Array.from(out)
+  out[offset++] = value
+  return offset
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {

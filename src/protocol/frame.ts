@@ -1,5 +1,5 @@
 import type { Uint8ArrayList } from 'uint8arraylist'
-import { encodeVarint, utf8 } from './bytes.js'
+import { utf8, varintLength, writeVarint } from './bytes.js'
 import {
   MAX_ADDRESS_BYTES,
   MAX_ANSWER_BYTES,
@@ -309,19 +309,29 @@ export function encodeDeliverFrame(
   coded: CodedFields,
   wrappedKey: Uint8Array = NO_BYTES
 ): Uint8Array {
-  const head: number[] = []
-  if (coded.seq !== 0) head.push(SEQ_TAG, ...encodeVarint(coded.seq))
-  if (coded.counter !== 0) head.push(COUNTER_TAG, ...encodeVarint(coded.counter))
-  if (coded.epoch !== 0) head.push(EPOCH_TAG, ...encodeVarint(coded.epoch))
-  const keyHeader =
-    wrappedKey.byteLength === 0 ? [] : [WRAPPED_KEY_TAG, ...encodeVarint(wrappedKey.byteLength)]
-  const bodyLength = head.length + common.byteLength + keyHeader.length + wrappedKey.byteLength
-  const frameHeader = [DELIVER_TAG, ...encodeVarint(bodyLength)]
-  const out = new Uint8Array(frameHeader.length + bodyLength)
-  let at = 0
-  for (const part of [frameHeader, head, common, keyHeader, wrappedKey]) {
-    out.set(part, at)
-    at += part.length
+  // Written straight into the frame's buffer: the host builds one of these per recipient per message.
+  const field = (value: number): number => (value === 0 ? 0 : 1 + varintLength(value))
+  const keyField =
+    wrappedKey.byteLength === 0 ? 0 : 1 + varintLength(wrappedKey.byteLength) + wrappedKey.byteLength
+  const bodyLength =
+    field(coded.seq) + field(coded.counter) + field(coded.epoch) + common.byteLength + keyField
+  const out = new Uint8Array(1 + varintLength(bodyLength) + bodyLength)
+  out[0] = DELIVER_TAG
+  let at = writeVarint(out, 1, bodyLength)
+  const put = (tag: number, value: number): void => {
+    if (value === 0) return
+    out[at++] = tag
+    at = writeVarint(out, at, value)
+  }
+  put(SEQ_TAG, coded.seq)
+  put(COUNTER_TAG, coded.counter)
+  put(EPOCH_TAG, coded.epoch)
+  out.set(common, at)
+  at += common.byteLength
+  if (keyField !== 0) {
+    out[at++] = WRAPPED_KEY_TAG
+    at = writeVarint(out, at, wrappedKey.byteLength)
+    out.set(wrappedKey, at)
   }
   return out
 }
