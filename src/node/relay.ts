@@ -5,9 +5,10 @@ import { encodeDeliverCommon, frame } from '../protocol/frame.js'
 import { messageHeader, verifyMessageSignature } from '../protocol/message.js'
 import { describeReason } from '../protocol/reasons.js'
 import { type Deliver, type Post, Reason } from '../protocol/wire/securechat.js'
+import { heldMessage, holdDelivery } from './backlog.js'
 import { RefusedError } from './errors.js'
 import type { MemberLimits } from './host-config.js'
-import { type HostedMember, holdDelivery, rememberAck, shareRecipientList } from './hosted-member.js'
+import { type HostedMember, rememberAck } from './hosted-member.js'
 import { nodeMessageCrypto } from './message-crypto.js'
 import { isWholeRoom, type RoomDigests } from './room-recipients.js'
 
@@ -111,17 +112,17 @@ function keptBytes(post: Post): Pick<Deliver, 'ciphertext' | 'signature'> {
 }
 
 /**
- * The recipient list the deliveries keep: the members' own PeerId strings where the Post names a
- * member, not the ones decoded from it. Every delivery held for a replay keeps the list (up to 1000 a
- * member), so in a room of 200 the decoded copies were some 24 KB of strings per message for the
- * host's heap to carry; the roster's strings are there anyway.
+ * The recipient list a held message keeps: the members' own PeerId strings where the Post names a
+ * member, not the ones decoded from it. Backlogs keep up to 1000 messages a member, so in a room of
+ * 200 the decoded copies were some 24 KB of strings per message for the host's heap to carry; the
+ * roster's strings are there anyway.
  */
 function keptRecipients(room: RelayRoom, recipients: readonly string[]): string[] {
   return recipients.map((id) => room.members.get(id)?.peerId ?? id)
 }
 
 /**
- * Sends the message on. What each recipient keeps for a replay names its recipients (a resumed
+ * Sends the message on. What the recipients keep for a replay names its recipients (a resumed
  * member's view of the room has moved on); what goes out live names them only when they are not the
  * whole room, since every live member then holds the same set.
  */
@@ -142,15 +143,15 @@ function forward(room: RelayRoom, post: Post, sender: HostedMember, seq: number)
     return member === undefined || wrappedKey === undefined ? [] : [{ member, wrappedKey }]
   })
   const remote = targets.filter((t) => !t.member.local)
-  // One list for every holder's copy (the remote members': the host's own view holds none), each
-  // charged its share of it.
-  shareRecipientList(shared.recipients, remote.length)
+  // One record for every remote member's backlog (the host's own view holds none), each charged its
+  // share of it; an epoch-0 entry adds only the member's own wrapped key.
+  const held = heldMessage({ ...shared, wrappedKey: NO_KEY }, remote.length)
   // The shared fields are encoded once: a per-recipient encoding would cost the square of the room.
   // Each stream adds only its coded seq, counter and epoch, and its own wrapped key.
   const common = encodeDeliverCommon(live)
   for (const { member, wrappedKey } of remote) {
     // Kept even when sent: a stalled link can lose what was in flight, and the resume replays it.
-    holdDelivery(member, { ...shared, wrappedKey }, room.limits)
+    holdDelivery(member, held, wrappedKey, room.limits)
     if (!member.away) member.channel?.sendDeliver({ ...live, wrappedKey }, common)
   }
   const local = targets.find((t) => t.member.local)

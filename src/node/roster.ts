@@ -6,9 +6,10 @@ import { frame } from '../protocol/frame.js'
 import { describeLookAlike, lookAlike, nicknameKey } from '../protocol/nickname.js'
 import { describeReason, reasonCode } from '../protocol/reasons.js'
 import { Reason, type Welcome } from '../protocol/wire/securechat.js'
+import { releaseBacklog } from './backlog.js'
 import { CLOSE_FLUSH_MS } from './constants.js'
 import { RefusedError } from './errors.js'
-import { type HostedMember, memberRecord, releaseBacklog } from './hosted-member.js'
+import { type HostedMember, memberRecord } from './hosted-member.js'
 import type { Participant } from './participant.js'
 import type { ResumeAuthority } from './resume.js'
 
@@ -137,7 +138,7 @@ export class Roster {
     this.members.delete(member.peerId)
     this.changes++
     clearTimeout(member.awayTimer)
-    // What it held is let go: the others holding the same messages pay for their lists alone now.
+    // What it held is let go: the others holding the same messages pay for them alone now.
     releaseBacklog(member)
     if (reason !== Reason.CONNECTION_LOST) this.init.resume.void(member.peerId)
     if (reason !== Reason.LEFT && reason !== Reason.CONNECTION_LOST) {

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { entryCharge, heldMessage } from '../../src/node/backlog.js'
 import { BACKLOG_BYTES } from '../../src/node/constants.js'
-import { deliveryBytes, shareRecipientList } from '../../src/node/hosted-member.js'
 import { MAX_MESSAGE_BYTES } from '../../src/protocol/constants.js'
 import { arrayBuffers, MiB } from '../helpers/memory.js'
 import { eventually, join, memberKeys, record, startHost, until } from '../helpers/room.js'
@@ -38,7 +38,7 @@ describe('the backlog holds what it counts', () => {
       )
       const held = host.debug.members.get(carolId)
       assert.ok(held !== undefined)
-      const charged = held.backlog.reduce((sum, d) => sum + deliveryBytes(d), 0)
+      const charged = held.backlog.reduce((sum, entry) => sum + entryCharge(held, entry), 0)
       const growth = (await arrayBuffers()) - before
       t.diagnostic(
         `backlog ${held.backlog.length} messages, charged ${MiB(charged)}, host ArrayBuffers grew ${MiB(growth)}`
@@ -73,13 +73,12 @@ describe('what a held delivery is charged', () => {
       signature: tiny.subarray(40, 64),
       epoch: 1
     }
-    assert.ok(deliveryBytes(deliver) >= 256 * 2 * 128, `charged ${deliveryBytes(deliver)} bytes`)
-    // Shared by the one real member among them, it is still charged whole to that member...
-    shareRecipientList(recipients, 1)
-    assert.ok(deliveryBytes(deliver) >= 256 * 2 * 128, `charged ${deliveryBytes(deliver)} bytes`)
-    // ...and shared by 256 real holders, each pays a 256th: together, the whole list.
-    const alone = deliveryBytes({ ...deliver, recipients: [] })
-    shareRecipientList(recipients, 256)
-    assert.ok(256 * (deliveryBytes(deliver) - alone) >= 256 * 2 * 128)
+    // Held by the one real member among them, it is charged whole to that member...
+    const alone = heldMessage(deliver, 1)
+    assert.ok(alone.share >= 256 * 2 * 128, `charged ${alone.share} bytes`)
+    // ...and held by 256 real members, each pays a 256th: together, the whole list and more.
+    const shared = heldMessage(deliver, 256)
+    assert.ok(256 * shared.share >= alone.share, `256 × ${shared.share} for ${alone.share}`)
+    assert.ok(shared.share * 200 < alone.share, 'each pays its part, not the whole')
   })
 })

@@ -1,11 +1,11 @@
 // A recipient list shared by several backlogs must stay paid for when all but one let it go.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { entryDeliver } from '../../src/node/backlog.js'
 import type { HostedMember } from '../../src/node/hosted-member.js'
 import { frame } from '../../src/protocol/frame.js'
 import { sealMessage } from '../../src/protocol/message.js'
 import { generateSenderKey } from '../../src/protocol/sender-key.js'
-import type { Deliver } from '../../src/protocol/wire/securechat.js'
 import { eventually, join, memberKeys, startHost, until } from '../helpers/room.js'
 
 const BOUND = 2 ** 20
@@ -53,17 +53,19 @@ describe('shared recipient lists in the backlog', () => {
       for (let i = 0; i < HELD; i++) channel.send(frame('post', await post([host.peerId, bob.peerId])))
       const bobHeld = () => host.debug.members.get(bob.peerId)?.backlog ?? []
       await eventually(
-        () => bobHeld().length === HELD && bobHeld().every((d) => d.recipients.length === 2),
+        () => bobHeld().length === HELD && bobHeld().every((d) => entryDeliver(d).recipients.length === 2),
         "the padded posts are out of bob's backlog"
       )
       const held = host.debug.members.get(carol.peerId) as HostedMember
       const others = new Set<readonly string[]>(
         [...host.debug.members.values()]
           .filter((m) => m !== held)
-          .flatMap((m) => m.backlog.map((d: Deliver) => d.recipients))
+          .flatMap((m) => m.backlog.map((d) => entryDeliver(d).recipients))
       )
       // The lists only carol's backlog keeps alive, counted as the host counts a list.
-      const alone = new Set(held.backlog.map((d) => d.recipients).filter((list) => !others.has(list)))
+      const alone = new Set(
+        held.backlog.map((d) => entryDeliver(d).recipients).filter((list) => !others.has(list))
+      )
       const kept = [...alone].reduce((n, list) => n + listBytes(list), 0)
       assert.ok(held.backlogBytes <= BOUND, `charged ${held.backlogBytes}`)
       assert.ok(

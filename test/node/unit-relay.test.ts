@@ -1,10 +1,11 @@
 // Unit tests of relayPost with a fake RelayRoom whose members' channels are stream pairs: checks, numbering, re-sends, the backlog.
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
+import { entryCharge, entryDeliver, entrySeq } from '../../src/node/backlog.js'
 import type { FrameChannel } from '../../src/node/channel.js'
 import type { RefusedError } from '../../src/node/errors.js'
 import type { MemberLimits } from '../../src/node/host-config.js'
-import { deliveryBytes, freshSession, type HostedMember } from '../../src/node/hosted-member.js'
+import { freshSession, type HostedMember } from '../../src/node/hosted-member.js'
 import { type RelayRoom, relayPost } from '../../src/node/relay.js'
 import { RoomDigests } from '../../src/node/room-recipients.js'
 import { decodeFrame, encodeFrame, type FrameKind, type FrameOf, frame } from '../../src/protocol/frame.js'
@@ -173,26 +174,29 @@ describe('relayPost', () => {
     carol.member.away = false
     await relayPost(room, await post(2), alice.member)
     assert.equal((await nextOf(carol, 'deliver')).seq, 2, 'the first was not sent while away')
-    assert.deepEqual(
-      carol.member.backlog.map((d) => d.seq),
-      [1, 2]
-    )
+    assert.deepEqual(carol.member.backlog.map(entrySeq), [1, 2])
   })
 
-  it('held deliveries are charged at least their real bytes, and keep copies of their own', async () => {
+  it("a message's holders are charged its real bytes between them, each its own wrapped key, and keep copies of their own", async () => {
     await setUp()
     const p = await post(1)
     await relayPost(room, p, alice.member)
-    const held = bob.member.backlog[0]
-    assert.ok(held)
+    const [toBob, toCarol] = [bob.member.backlog[0], carol.member.backlog[0]]
+    assert.ok(toBob && toCarol)
+    const held = entryDeliver(toBob)
     const before = structuredClone(held)
     const fields = held.ciphertext.byteLength + held.signature.byteLength
-    assert.ok(deliveryBytes(held) >= fields + held.wrappedKey.byteLength)
+    const keys = held.wrappedKey.byteLength + entryDeliver(toCarol).wrappedKey.byteLength
+    const charged = entryCharge(bob.member, toBob) + entryCharge(carol.member, toCarol)
+    assert.ok(charged >= fields + keys, `charged ${charged} for ${fields + keys} bytes of fields`)
     assert.equal(held.ciphertext.buffer.byteLength, fields, 'one buffer of its own, not the frame')
-    assert.equal(bob.member.backlogBytes, deliveryBytes(held))
+    assert.equal(entryDeliver(toCarol).ciphertext, held.ciphertext, 'one copy for both holders')
+    assert.equal(bob.member.backlogBytes, entryCharge(bob.member, toBob))
+    assert.equal(carol.member.backlogBytes, entryCharge(carol.member, toCarol))
     assert.deepEqual(held.recipients, p.recipients, 'what is held for a replay names its recipients')
+    assert.deepEqual(held.wrappedKey, p.keys[0]?.key, "bob's replay carries bob's own wrapped key")
     for (const bytes of [p.ciphertext, p.signature, ...p.keys.map((k) => k.key)]) bytes.fill(0)
-    assert.deepEqual(held, before)
+    assert.deepEqual(entryDeliver(toBob), before)
   })
 
   it("hands the host's own member its delivery in-process, and holds none for it", async () => {
