@@ -61,6 +61,8 @@ export interface Plan {
   throughputMs: number
   defaultScryptJoins: number
   cryptoIterations: number
+  /** Messages relayed to 200 members for the backlog cost (each held 199 times). */
+  backlogMessages: number
   /** The fan-out at RELAYED_FANOUT_MEMBERS with half the members through the relay, beside all direct. */
   relayedFanout: boolean
   /** Also run the half-relayed fan-out again after its relayed members moved to direct connections. */
@@ -96,6 +98,7 @@ export const PLANS: Record<'quick' | 'full', Plan> = {
     throughputMs: 3000,
     defaultScryptJoins: 5,
     cryptoIterations: 40,
+    backlogMessages: 200,
     // About 8 s more (and the move to direct about 10 s): the full run has them, the table says so.
     relayedFanout: false,
     movedFanout: false,
@@ -118,6 +121,7 @@ export const PLANS: Record<'quick' | 'full', Plan> = {
     throughputMs: 10_000,
     defaultScryptJoins: 10,
     cryptoIterations: 200,
+    backlogMessages: 500,
     relayedFanout: true,
     movedFanout: true,
     dcutrTrials: 10,

@@ -1,6 +1,7 @@
 /** Turns the phases' measurements into the result object (`--json`) and checks the issue's targets. */
 
 import { availableParallelism } from 'node:os'
+import type { BacklogCost } from './backlog-cost.js'
 import type { FanoutRun } from './cluster.js'
 import type { CryptoCost } from './crypto-cost.js'
 import type { DcutrResult } from './dcutr.js'
@@ -26,6 +27,7 @@ export interface Measured {
   workers: number
   loadAvgStart: number
   crypto: CryptoCost
+  backlog: BacklogCost
   joining: { joins: Timed; dials: Timed; relayedJoins: Timed; relayedDials: Timed }
   slowJoins: number[]
   realThroughput: Throughput
@@ -163,7 +165,10 @@ export function buildResult(bench: Bench, m: Measured): BenchResult {
       host_rss_per_member_kb: perMember(rooms.real.rss),
       baseline_rss_per_member_kb: perMember(rooms.bare.rss),
       host_heap_per_member_kb: perMember(rooms.real.heap),
-      baseline_heap_per_member_kb: perMember(rooms.bare.heap)
+      baseline_heap_per_member_kb: perMember(rooms.bare.heap),
+      backlog_members: m.backlog.members,
+      backlog_heap_bytes_per_held_delivery: r1(m.backlog.heap_bytes_per_held_delivery),
+      relay_ms_per_message: round(m.backlog.relay_ms_per_message, 3)
     },
     scale: {
       max_members: best?.members ?? 0,

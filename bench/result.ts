@@ -236,6 +236,11 @@ export interface BenchResult {
     baseline_rss_per_member_kb: number | null
     host_heap_per_member_kb: number | null
     baseline_heap_per_member_kb: number | null
+    /** The host's backlogs in a room of `backlog_members`, measured in one process (`backlog-cost.ts`). */
+    backlog_members: number
+    backlog_heap_bytes_per_held_delivery: number | null
+    /** The host's check and forward of one chat line to everyone in that room. */
+    relay_ms_per_message: number | null
   }
   scale: {
     max_members: number

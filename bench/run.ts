@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { underAttack } from './attack.js'
 import { ATTACKS, type AttackKind } from './attacker.js'
+import { measureBacklogCost } from './backlog-cost.js'
 import { Cluster, startRelay } from './cluster.js'
 import { type CryptoCost, measureCryptoCost } from './crypto-cost.js'
 import { type DcutrResult, measureDcutrUpgrade } from './dcutr.js'
@@ -218,6 +219,11 @@ async function main(): Promise<void> {
   // Crypto first, alone on the machine.
   const crypto: CryptoCost = await measureCryptoCost({ members: 10, iterations: plan.cryptoIterations })
   log(`crypto: seal ${r2(crypto.sender_seal_ms)} ms, open ${r2(crypto.receiver_open_ms)} ms`)
+  const backlog = await measureBacklogCost({ members: 200, messages: plan.backlogMessages })
+  log(
+    `backlogs at 200: ${r1(backlog.heap_bytes_per_held_delivery)} bytes of heap per held delivery, ` +
+      `${round(backlog.relay_ms_per_message, 3)} ms to relay a message`
+  )
   // The file transfer alone on the machine too: its processes (sender, host, receiver) are all busy.
   const files = await fileTransfer(bench, plan.fileMib)
   // The page of --ui: a browser and a few processes, before the workers take the machine.
@@ -246,6 +252,7 @@ async function main(): Promise<void> {
     workers: workerCount,
     loadAvgStart,
     crypto,
+    backlog,
     joining,
     slowJoins,
     realThroughput,

@@ -391,7 +391,12 @@ export function renderTable(r: BenchResult): string {
         ['host RSS per member (KiB)', c.host_rss_per_member_kb],
         ['bare relay RSS per member (KiB)', c.baseline_rss_per_member_kb],
         ['host JS heap per member (KiB)', c.host_heap_per_member_kb],
-        ['bare relay JS heap per member (KiB)', c.baseline_heap_per_member_kb]
+        ['bare relay JS heap per member (KiB)', c.baseline_heap_per_member_kb],
+        [
+          `host backlogs, ${c.backlog_members} members: JS heap per held delivery (bytes)`,
+          c.backlog_heap_bytes_per_held_delivery
+        ],
+        [`  relaying one message to all ${c.backlog_members} (ms)`, c.relay_ms_per_message]
       ]
     )
   )
