@@ -396,7 +396,7 @@ export function renderTable(r: BenchResult): string {
           `host backlogs, ${c.backlog_members} members: JS heap per held delivery (bytes)`,
           c.backlog_heap_bytes_per_held_delivery
         ],
-        [`  relaying one message to all ${c.backlog_members} (ms)`, c.relay_ms_per_message]
+        [`  relaying one message to the other ${c.backlog_members - 1} (ms)`, c.relay_ms_per_message]
       ]
     )
   )
