@@ -53,10 +53,16 @@ export interface KeyedEntry {
 
 export type BacklogEntry = HeldMessage | KeyedEntry
 
-const messageOf = (entry: BacklogEntry): HeldMessage => ('message' in entry ? entry.message : entry)
+/** The shared record an entry holds. */
+export const entryMessage = (entry: BacklogEntry): HeldMessage => ('message' in entry ? entry.message : entry)
+
+/** A backlog holding nothing, as every member's starts. */
+export function emptyBacklog(): Backlog {
+  return { backlog: [], backlogBytes: 0, dropped: [], forgotten: 0 }
+}
 
 /** The sequence number of a backlog entry's message. */
-export const entrySeq = (entry: BacklogEntry): number => messageOf(entry).deliver.seq
+export const entrySeq = (entry: BacklogEntry): number => entryMessage(entry).deliver.seq
 
 /** A PeerId string in the heap: its characters (two bytes each) and the string's header. */
 const recipientBytes = (id: string): number => 16 + 2 * id.length
@@ -95,7 +101,7 @@ function stillHolds(holder: Backlog, message: HeldMessage): boolean {
 
 /** What `holder` is charged for `entry` now. */
 export function entryCharge(holder: Backlog, entry: BacklogEntry): number {
-  const message = messageOf(entry)
+  const message = entryMessage(entry)
   const heir = message.holders.at(-1) === holder ? message.extra : 0
   return ownBytes(entry) + message.share + heir
 }
@@ -106,7 +112,7 @@ export function entryCharge(holder: Backlog, entry: BacklogEntry): number {
  * may now be over its bound).
  */
 function letGo(holder: Backlog, entry: BacklogEntry): Backlog | undefined {
-  const message = messageOf(entry)
+  const message = entryMessage(entry)
   const { holders } = message
   const wasHeir = holders.at(-1) === holder
   holder.backlogBytes -= ownBytes(entry) + message.share + (wasHeir ? message.extra : 0)

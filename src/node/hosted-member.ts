@@ -5,7 +5,7 @@
 import type { RsaPublicKey } from '../protocol/rsa.js'
 import type { SigningPublicKey } from '../protocol/signing-key.js'
 import type { Member } from '../protocol/wire/securechat.js'
-import type { Backlog } from './backlog.js'
+import { type Backlog, emptyBacklog } from './backlog.js'
 import type { FrameChannel } from './channel.js'
 import type { MemberInfo } from './events.js'
 import type { MemberLimits } from './host-config.js'
@@ -56,10 +56,7 @@ export function freshSession(limits: MemberLimits, now: () => number): MemberSes
   return {
     away: false,
     awayTimer: undefined,
-    backlog: [],
-    backlogBytes: 0,
-    dropped: [],
-    forgotten: 0,
+    ...emptyBacklog(),
     rate: new TokenBucket({ perSecond, burst, now }),
     lastCounter: 0,
     acks: new Map()

@@ -127,12 +127,14 @@ function keptRecipients(room: RelayRoom, recipients: readonly string[]): string[
  * whole room, since every live member then holds the same set.
  */
 function forward(room: RelayRoom, post: Post, sender: HostedMember, seq: number): void {
-  const shared = {
+  // The fields every recipient's Deliver shares, its wrapped key empty (each adds its own).
+  const shared: Deliver = {
     seq,
     sender: sender.index,
     counter: post.counter,
     recipients: keptRecipients(room, post.recipients),
     ...keptBytes(post),
+    wrappedKey: NO_KEY,
     epoch: post.epoch
   }
   const live = isWholeRoom(room, post.recipients, sender.peerId) ? { ...shared, recipients: [] } : shared
@@ -145,7 +147,7 @@ function forward(room: RelayRoom, post: Post, sender: HostedMember, seq: number)
   const remote = targets.filter((t) => !t.member.local)
   // One record for every remote member's backlog (the host's own view holds none), each charged its
   // share of it; an epoch-0 entry adds only the member's own wrapped key.
-  const held = heldMessage({ ...shared, wrappedKey: NO_KEY }, remote.length)
+  const held = heldMessage(shared, remote.length)
   // The shared fields are encoded once: a per-recipient encoding would cost the square of the room.
   // Each stream adds only its coded seq, counter and epoch, and its own wrapped key.
   const common = encodeDeliverCommon(live)

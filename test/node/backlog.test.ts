@@ -6,8 +6,10 @@ import fc from 'fast-check'
 import {
   type Backlog,
   type BacklogEntry,
+  emptyBacklog,
   entryCharge,
   entryDeliver,
+  entryMessage,
   entrySeq,
   type HeldMessage,
   heldMessage,
@@ -18,7 +20,7 @@ import {
 import type { MemberLimits } from '../../src/node/host-config.js'
 import type { Deliver } from '../../src/protocol/wire/securechat.js'
 
-const backlog = (): Backlog => ({ backlog: [], backlogBytes: 0, dropped: [], forgotten: 0 })
+const backlog = emptyBacklog
 
 function message(seq: number, bytes: number, recipients: number): Deliver {
   const own = new Uint8Array(bytes + 64)
@@ -34,8 +36,6 @@ function message(seq: number, bytes: number, recipients: number): Deliver {
   }
 }
 
-const messageOf = (entry: BacklogEntry): HeldMessage => ('message' in entry ? entry.message : entry)
-
 /** Every member's count is the sum of what its entries are charged. */
 function assertCounts(members: Backlog[]): void {
   for (const [i, m] of members.entries()) {
@@ -47,10 +47,10 @@ function assertCounts(members: Backlog[]): void {
 /** Those still holding a message are charged, between them, every share it was ever given out in. */
 function assertMessagesPaid(members: Backlog[], given: Map<HeldMessage, number>): void {
   for (const [held, holders] of given) {
-    const keeping = members.filter((m) => m.backlog.some((e) => messageOf(e) === held))
+    const keeping = members.filter((m) => m.backlog.some((e) => entryMessage(e) === held))
     if (keeping.length === 0) continue
     const paid = keeping.reduce((n, m) => {
-      const entry = m.backlog.find((e) => messageOf(e) === held) as BacklogEntry
+      const entry = m.backlog.find((e) => entryMessage(e) === held) as BacklogEntry
       const own = 'message' in entry ? 32 + entry.wrappedKey.buffer.byteLength : 0
       return n + entryCharge(m, entry) - own
     }, 0)
