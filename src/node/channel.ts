@@ -13,7 +13,6 @@ import {
   encodeFrame,
   FrameError
 } from '../protocol/frame.js'
-import type { Deliver } from '../protocol/wire/securechat.js'
 import { MAX_OUTBOUND_BYTES, MAX_OUTBOUND_QUEUE } from './constants.js'
 import { StreamEndedError } from './errors.js'
 import { FrameLimitError, FrameReader } from './frame-reader.js'
@@ -108,17 +107,20 @@ export class FrameChannel {
 
   /** Queues a frame; never blocks the caller. Returns false when the channel is closed or full. */
   send(frame: AnyFrame): boolean {
-    if (frame.kind === 'deliver') return this.sendDeliver(frame.body, encodeDeliverCommon(frame.body))
+    if (frame.kind === 'deliver') {
+      return this.sendDeliver(frame.body, encodeDeliverCommon(frame.body), frame.body.wrappedKey)
+    }
     return this.sendEncoded(encodeFrame(frame))
   }
 
   /**
    * Queues a Deliver whose fields common to all its recipients are already encoded
-   * (`encodeDeliverCommon`, once per message), coded for this stream; same limits as `send`. One that
+   * (`encodeDeliverCommon`, once per message), coded for this stream, with this recipient's own
+   * `wrappedKey` (none under a sender key); same limits as `send`. One that
    * cannot follow what this stream carried (never, in the room's one order) aborts the stream: the
    * member resumes and the backlog replays it on a new one.
    */
-  sendDeliver(deliver: DeliverHead & Pick<Deliver, 'wrappedKey'>, common: Uint8Array): boolean {
+  sendDeliver(deliver: DeliverHead, common: Uint8Array, wrappedKey?: Uint8Array): boolean {
     if (this.closed) return false
     let coded: ReturnType<DeliverEncoder['code']>
     try {
@@ -127,7 +129,7 @@ export class FrameChannel {
       this.abort(err as Error)
       return false
     }
-    if (!this.sendEncoded(encodeDeliverFrame(common, coded, deliver.wrappedKey))) return false
+    if (!this.sendEncoded(encodeDeliverFrame(common, coded, wrappedKey))) return false
     this.deliveriesOut.sent(deliver)
     return true
   }

@@ -154,7 +154,8 @@ function forward(room: RelayRoom, post: Post, sender: HostedMember, seq: number)
   for (const { member, wrappedKey } of remote) {
     // Kept even when sent: a stalled link can lose what was in flight, and the resume replays it.
     holdDelivery(member, held, wrappedKey, room.limits)
-    if (!member.away) member.channel?.sendDeliver({ ...live, wrappedKey }, common)
+    // The head and the encoded fields are the same for all: only the wrapped key is this member's.
+    if (!member.away) member.channel?.sendDeliver(live, common, wrappedKey)
   }
   const local = targets.find((t) => t.member.local)
   // The host's own member view is updated in the same order as the streams, so it too takes the
