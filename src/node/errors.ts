@@ -66,6 +66,16 @@ export class NobodyToSendToError extends SecureChatError {
   override name = 'NobodyToSendToError'
 }
 
+/** A relay-only host holds no member keys: it relays the room's messages but sends none of its own. */
+export class RelayOnlyError extends SecureChatError {
+  static override readonly name: string = 'RelayOnlyError'
+  override name = 'RelayOnlyError'
+
+  constructor() {
+    super('a relay-only host is not a member and cannot send')
+  }
+}
+
 /** A frame was read from (or written to) a stream that had already ended. */
 export class StreamEndedError extends SecureChatError {
   static override readonly name: string = 'StreamEndedError'

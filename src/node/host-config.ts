@@ -160,3 +160,10 @@ export function resolveHostConfig(options: RoomHostOptions): HostConfig {
     now
   })
 }
+
+/** The answer a room is created with; a room needs one (or its hash) before anyone can join. */
+export function requireAnswer(answer: string | undefined): string {
+  if (answer === undefined)
+    throw new Error('the room needs the answer to its security question (answer or answerHash)')
+  return answer
+}

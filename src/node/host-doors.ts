@@ -33,3 +33,18 @@ export function hostDoors(init: HostDoorsInit): HostDoors {
   const arrivals = new Arrivals({ ...init, guard, admission, readmission })
   return { admission, readmission, guard, arrivals }
 }
+
+/** What a host holds for strangers and members now: open connections, handshakes, lockout records. */
+export interface DoorsLoad {
+  connections: number
+  handshakes: number
+  lockoutKeys: number
+}
+
+export function doorsLoad(doors: HostDoors): DoorsLoad {
+  return {
+    connections: doors.guard.size,
+    handshakes: doors.admission.handshakesInProgress,
+    lockoutKeys: doors.admission.lockout.size
+  }
+}

@@ -13,7 +13,7 @@
 import { setMaxListeners } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from '@libp2p/logger'
-import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { randomBytes } from '../protocol/bytes.js'
 import { PROTOCOL_ID } from '../protocol/constants.js'
@@ -29,27 +29,23 @@ import {
 import { describeReason } from '../protocol/reasons.js'
 import { generateRoomSecret, roomCode, roomCodeUri, secondsLeft } from '../protocol/totp.js'
 import { type Post, Reason } from '../protocol/wire/securechat.js'
-import { invitationAddresses, isRelayed, relayedAddress, withPeerId } from './addresses.js'
-import type { Admission } from './admission.js'
 import { hashAnswer } from './answer-hash.js'
-import type { Arrivals } from './arrival.js'
-import { BanList, parsePeerId } from './bans.js'
-import type { ConnectionGuard } from './connection-guard.js'
+import { BanList } from './bans.js'
 import { CLOSE_FLUSH_MS, MAX_STREAMS_PER_CONNECTION } from './constants.js'
-import { MessageRejectedError, RefusedError } from './errors.js'
+import { MessageRejectedError, RefusedError, RelayOnlyError } from './errors.js'
 import { EventFeed, type MemberInfo, type RoomEvent } from './events.js'
 import type { FileInput } from './file-source.js'
 import type { FileTransfers, SendFileOptions, SentFile } from './file-transfers.js'
-import { type HostConfig, type RoomHostOptions, resolveHostConfig } from './host-config.js'
-import { hostDoors } from './host-doors.js'
+import { type HostConfig, type RoomHostOptions, requireAnswer, resolveHostConfig } from './host-config.js'
+import { type DoorsLoad, doorsLoad, type HostDoors, hostDoors } from './host-doors.js'
 import { HostFiles } from './host-files.js'
 import { type HostedMember, hostAsMember, memberInfo } from './hosted-member.js'
 import { type IssuedRoomInvitation, issueInvitation, withAddresses } from './invitation-issue.js'
 import { InvitationBook, type InvitationRecord } from './invitations.js'
 import { createListeningNode } from './libp2p.js'
+import { Moderation } from './moderation.js'
 import { Participant } from './participant.js'
-import { hostNodeOptions, MappingMailbox, relayStates, watchReach } from './reach.js'
-import type { Readmission } from './readmission.js'
+import { hostNodeOptions, MappingMailbox, offeredAddresses, relayStates, watchReach } from './reach.js'
 import { ResumeAuthority } from './resume.js'
 import { answerRetiredProtocols, stopAnsweringRetiredProtocols } from './retired-protocol.js'
 import { RoomRelay } from './room-relay.js'
@@ -63,8 +59,8 @@ interface HostInit {
   node: Libp2p
   options: RoomHostOptions
   answerHash: string
-  keys: MemberKeyPair | undefined
-  selfFingerprint: string | undefined
+  /** The host's own keys and fingerprint when it is a member (not relay-only). */
+  own: { keys: MemberKeyPair; fingerprint: string } | undefined
 }
 
 /**
@@ -82,19 +78,16 @@ export class RoomHost {
   private readonly roomSecret: string
   private readonly book: InvitationBook
   private readonly roster: Roster
-  private readonly admission: Admission
-  private readonly readmission: Readmission
-  private readonly guard: ConnectionGuard
+  /** The ways in: connection guard, admission, readmission, and what each arriving stream is for. */
+  private readonly doors: HostDoors
   private stopReach: () => void = () => {}
-  private readonly banned: BanList
+  private readonly moderation: Moderation
   private readonly relaying: RoomRelay
   private readonly self: Participant | undefined
   /** The one shutdown signal every handshake, read loop and timer of the room follows. */
   private readonly shutdown = new AbortController()
   private readonly credentialTimer: ReturnType<typeof setInterval>
-  private readonly arrivals: Arrivals
   private readonly fileRelay: HostFiles
-  private locked = false
   private closed = false
 
   private constructor(init: HostInit) {
@@ -107,7 +100,6 @@ export class RoomHost {
     this.roomId = options.roomId ?? randomBytes(ROOM_ID_BYTES)
     this.roomName = this.config.roomName
     this.roomSecret = options.roomSecret ?? generateRoomSecret()
-    this.banned = new BanList(options.banned, options.onBansChange)
     const fernetKey = options.fernetKey ?? Fernet.generateKey()
     const now = this.config.now
     const resume = new ResumeAuthority({
@@ -123,12 +115,13 @@ export class RoomHost {
       records: options.invitations,
       onChange: options.onInvitationsChange
     })
-    if (init.keys !== undefined && init.selfFingerprint !== undefined) {
+    const own = init.own
+    if (own !== undefined) {
       this.self = new Participant({
         roomId: this.roomId,
         peerId: node.peerId.toString(),
         nickname: this.config.nickname,
-        keys: init.keys,
+        keys: own.keys,
         feed: this.feed,
         now,
         submit: (post) => this.submitOwn(post),
@@ -160,18 +153,23 @@ export class RoomHost {
       nextSeq: () => this.relaying.nextSeq,
       onDepart: (peerId) => this.fileRelay.transfers.memberLeft(peerId)
     })
-    if (this.self !== undefined && init.keys !== undefined && init.selfFingerprint !== undefined) {
+    if (own !== undefined) {
+      const { nickname } = this.config
       const self = {
         peerId: this.peerId,
-        nickname: this.self.nickname,
-        fingerprint: init.selfFingerprint,
+        nickname,
+        fingerprint: own.fingerprint,
         index: this.roster.nextIndex()
       }
-      const { publicKey, signing, binding } = init.keys
-      const keys = { publicKey, signingKey: signing.publicKey, signingKeyBinding: binding }
-      this.roster.seat(hostAsMember(self, keys, this.config))
+      this.roster.seat(hostAsMember(self, own.keys, this.config))
     }
-    const barred = (peerId: string): void => this.barred(peerId)
+    const bans = new BanList(options.banned, options.onBansChange)
+    this.moderation = new Moderation({
+      roster: this.roster,
+      bans,
+      hostPeerId: this.peerId,
+      isClosing: () => this.closed
+    })
     this.relaying = new RoomRelay({
       roomId: this.roomId,
       roster: this.roster,
@@ -182,7 +180,7 @@ export class RoomHost {
       deliverLocally: (deliver) => void this.self?.receive(deliver),
       files: this.fileRelay.transfers
     })
-    const doors = hostDoors({
+    this.doors = hostDoors({
       config: this.config,
       book: this.book,
       roster: this.roster,
@@ -190,21 +188,17 @@ export class RoomHost {
       answerHash: init.answerHash,
       roomSecret: this.roomSecret,
       roomId: this.roomId,
-      barred,
-      isLocked: () => this.locked,
+      barred: this.moderation.barred,
+      isLocked: () => this.moderation.locked,
       feed: this.feed,
       log: this.log,
       signal: this.shutdown.signal,
       isClosing: () => this.closed,
       relay: (post, sender) => this.relaying.submit(post, sender)
     })
-    this.admission = doors.admission
-    this.readmission = doors.readmission
-    this.guard = doors.guard
-    this.arrivals = doors.arrivals
     // Credentials are short-lived; connected members get fresh ones well before theirs expire.
     this.credentialTimer = setInterval(
-      () => void this.readmission.renewCredentials(),
+      () => void this.doors.readmission.renewCredentials(),
       this.config.resumeTtlMs / 3
     )
     this.credentialTimer.unref()
@@ -222,10 +216,11 @@ export class RoomHost {
     // The router may answer before the host exists: its answer waits in `mapped` until there is a feed.
     const mapped = new MappingMailbox()
     const libp2p = node ?? (await createListeningNode(hostNodeOptions(options, mapped.report)))
-    const selfFingerprint = keys === undefined ? undefined : await memberFingerprint(publicKeysOf(keys))
-    const host = new RoomHost({ node: libp2p, options, answerHash, keys, selfFingerprint })
-    libp2p.addEventListener('connection:open', (event) => host.guard.opened(event.detail))
-    await libp2p.handle(PROTOCOL_ID, (stream, connection) => host.arrivals.handle(stream, connection), {
+    const own =
+      keys === undefined ? undefined : { keys, fingerprint: await memberFingerprint(publicKeysOf(keys)) }
+    const host = new RoomHost({ node: libp2p, options, answerHash, own })
+    libp2p.addEventListener('connection:open', (event) => host.doors.guard.opened(event.detail))
+    await libp2p.handle(PROTOCOL_ID, (stream, connection) => host.doors.arrivals.handle(stream, connection), {
       maxInboundStreams: MAX_STREAMS_PER_CONNECTION,
       // Deliberately yes: a joiner behind NAT reaches the host only through a relay, whose limits may
       // end the connection; the member then resumes (or DCUtR has moved it to a direct one first).
@@ -248,7 +243,7 @@ export class RoomHost {
   }
 
   get isLocked(): boolean {
-    return this.locked
+    return this.moderation.locked
   }
 
   /** Everyone in the room, the host first when it is a member. */
@@ -257,12 +252,8 @@ export class RoomHost {
   }
 
   /** What the host holds for strangers and members now: for diagnostics and the hostile tests. */
-  get load(): { connections: number; handshakes: number; lockoutKeys: number } {
-    return {
-      connections: this.guard.size,
-      handshakes: this.admission.handshakesInProgress,
-      lockoutKeys: this.admission.lockout.size
-    }
+  get load(): DoorsLoad {
+    return doorsLoad(this.doors)
   }
 
   /**
@@ -285,14 +276,7 @@ export class RoomHost {
 
   /** The addresses an invitation offers, each ending in /p2p/<PeerId>. */
   addresses(): Multiaddr[] {
-    const announced = this.config.announce.map((a) => withPeerId(multiaddr(a), this.peerId))
-    // Relayed addresses are built from the relay addresses the host was given, never taken from what
-    // a relay answered: a relay (or anyone posing as one) could answer with any address at all.
-    const relayed = this.relays
-      .filter((r) => r.reserved)
-      .map((r) => multiaddr(relayedAddress(r.relay, this.peerId)))
-    const direct = this.node.getMultiaddrs().filter((a) => !isRelayed(a))
-    return invitationAddresses([...direct, ...relayed], announced)
+    return offeredAddresses(this.node, this.config.announce)
   }
 
   async invite(options: { ttlMs?: number; maxUses?: number } = {}): Promise<IssuedRoomInvitation> {
@@ -319,44 +303,37 @@ export class RoomHost {
     return roomCodeUri(this.roomSecret, { roomName: this.roomName })
   }
 
+  /** Admits nobody new until `unlock`; members already in, and those resuming, stay. */
   lock(): void {
-    this.locked = true
+    this.moderation.locked = true
   }
 
   unlock(): void {
-    this.locked = false
+    this.moderation.locked = false
   }
 
   /** Disconnects a member by nickname or PeerId; returns false when there is none. */
   kick(who: string, reason: Reason = Reason.KICKED): boolean {
-    const member = this.roster.find(who)
-    if (member === undefined || member.local) return false
-    this.roster.depart(member, reason)
-    return true
+    return this.moderation.kick(who, reason)
   }
 
   /** Bans a PeerId (or the member with that nickname): it is disconnected and refused from now on. */
   ban(who: string): boolean {
-    const member = this.roster.find(who)
-    const peerId = member?.peerId ?? parsePeerId(who)
-    if (peerId === undefined || peerId === this.peerId) return false
-    this.banned.add(peerId)
-    if (member !== undefined) this.roster.depart(member, Reason.BANNED)
-    return true
+    return this.moderation.ban(who)
   }
 
   unban(peerId: string): boolean {
-    return this.banned.delete(peerId)
+    return this.moderation.unban(peerId)
   }
 
   /** The banned PeerIds. */
   bans(): string[] {
-    return this.banned.list()
+    return this.moderation.bans()
   }
 
   /** Sends a message as the host (not in relay-only mode). */
   async send(text: string, options: { signal?: AbortSignal } = {}): Promise<{ seq: number }> {
-    if (this.self === undefined) throw new Error('a relay-only host is not a member and cannot send')
+    if (this.self === undefined) throw new RelayOnlyError()
     return this.self.send(text, options)
   }
 
@@ -368,9 +345,7 @@ export class RoomHost {
   /** Offers a file to the room as the host and uploads it into its own spool. */
   sendFile(input: FileInput, options: SendFileOptions = {}): Promise<SentFile> {
     const own = this.fileRelay.own
-    if (own === undefined)
-      return Promise.reject(new Error('a relay-only host is not a member and cannot send'))
-    return own.send(input, options)
+    return own === undefined ? Promise.reject(new RelayOnlyError()) : own.send(input, options)
   }
 
   events(options: { signal?: AbortSignal } = {}): AsyncGenerator<RoomEvent> {
@@ -391,8 +366,8 @@ export class RoomHost {
     const reason = options.restarting === true ? Reason.HOST_RESTARTING : Reason.HOST_CLOSING
     this.shutdown.abort(new RefusedError(Reason.HOST_CLOSING))
     // Joiners mid-handshake are told the room is closing (not that they were too slow).
-    await Promise.race([this.arrivals.settled(), sleep(CLOSE_FLUSH_MS, undefined, { ref: false })])
-    this.guard.stop()
+    await Promise.race([this.doors.arrivals.settled(), sleep(CLOSE_FLUSH_MS, undefined, { ref: false })])
+    this.doors.guard.stop()
     await this.roster.closeAll(reason, options.signal ?? AbortSignal.timeout(CLOSE_FLUSH_MS))
     await this.node.unhandle(PROTOCOL_ID).catch((err: unknown) => this.log.error('unhandle failed: %e', err))
     await this.fileRelay.stop(this.node)
@@ -418,18 +393,6 @@ export class RoomHost {
       )
     return this.relaying.submit(post, self)
   }
-
-  /** Throws when this PeerId may not come in now: the room is closing, or it is banned. */
-  private barred(peerId: string): void {
-    if (this.closed) throw new RefusedError(Reason.HOST_CLOSING)
-    if (this.banned.has(peerId)) throw new RefusedError(Reason.BANNED)
-  }
-}
-
-function requireAnswer(answer: string | undefined): string {
-  if (answer === undefined)
-    throw new Error('the room needs the answer to its security question (answer or answerHash)')
-  return answer
 }
 
 /** Creates a room host: starts a libp2p node and opens `/securechat/2.3.0` on it. */

@@ -2,6 +2,7 @@
  * @module What the host keeps of each member: its identity and its session state (the bounded backlog
  * of deliveries replayed when it resumes is `backlog.ts`'s).
  */
+import type { MemberKeyPair } from '../protocol/member-keys.js'
 import type { RsaPublicKey } from '../protocol/rsa.js'
 import type { SigningPublicKey } from '../protocol/signing-key.js'
 import type { Member } from '../protocol/wire/securechat.js'
@@ -66,12 +67,14 @@ export function freshSession(limits: MemberLimits, now: () => number): MemberSes
 /** The host itself as a member of its room: its messages are delivered in-process, never held. */
 export function hostAsMember(
   self: Pick<HostedMember, 'peerId' | 'nickname' | 'fingerprint' | 'index'>,
-  keys: Pick<HostedMember, 'publicKey' | 'signingKey' | 'signingKeyBinding'>,
+  keys: MemberKeyPair,
   limits: MemberLimits & { now: () => number }
 ): HostedMember {
   return {
     ...self,
-    ...keys,
+    publicKey: keys.publicKey,
+    signingKey: keys.signing.publicKey,
+    signingKeyBinding: keys.binding,
     publicKeySpki: keys.publicKey.spki,
     ...freshSession(limits, limits.now),
     local: true,

@@ -12,6 +12,7 @@ export {
   NobodyToSendToError,
   RefusedError,
   RelayConfigError,
+  RelayOnlyError,
   ReservationEndedError,
   RoomClosedError,
   RoomStoreError,

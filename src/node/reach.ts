@@ -2,9 +2,9 @@
  * @module What a host tells its user about its reach: relay reservations, and the addresses its invitations offer.
  */
 import { networkInterfaces } from 'node:os'
-import type { Multiaddr } from '@multiformats/multiaddr'
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
-import { ipOf, isRelayed, relayedAddress } from './addresses.js'
+import { invitationAddresses, ipOf, isRelayed, relayedAddress, withPeerId } from './addresses.js'
 import type { EventFeed, RoomEvent } from './events.js'
 import type { RoomHostOptions } from './host-config.js'
 import { defaultListenAddresses, type NodeOptions } from './libp2p.js'
@@ -79,6 +79,22 @@ export function currentRelayEvents(node: Libp2p): Extract<RoomEvent, { type: 're
     // As the keeper says it: from the relay address the host was given, not the relay's own list.
     addresses: reserved ? [relayedAddress(relay, node.peerId.toString())] : []
   }))
+}
+
+/**
+ * The addresses a host's invitations offer, each ending in /p2p/<PeerId>: what it listens on directly,
+ * a relayed address for each relay holding its reservation, and the addresses its user announced.
+ */
+export function offeredAddresses(node: Libp2p, announce: readonly string[]): Multiaddr[] {
+  const peerId = node.peerId.toString()
+  const announced = announce.map((a) => withPeerId(multiaddr(a), peerId))
+  // Relayed addresses are built from the relay addresses the host was given, never taken from what
+  // a relay answered: a relay (or anyone posing as one) could answer with any address at all.
+  const relayed = relayStates(node)
+    .filter((r) => r.reserved)
+    .map((r) => multiaddr(relayedAddress(r.relay, peerId)))
+  const direct = node.getMultiaddrs().filter((a) => !isRelayed(a))
+  return invitationAddresses([...direct, ...relayed], announced)
 }
 
 /** The relays a host keeps reservations on, and whether each holds one now. */
