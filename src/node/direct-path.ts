@@ -7,6 +7,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { ipOf, isRelayed } from './addresses.js'
 import { DIRECT_DIAL_TIMEOUT_MS, MAX_DIRECT_ADDRESSES } from './constants.js'
+import { watchSettledDirect } from './dial-host.js'
 import type { HostDialer } from './host-dialer.js'
 import { isPrivateIp } from './private-ip.js'
 
@@ -78,5 +79,24 @@ export function watchDirectPath(init: DirectPathInit): () => void {
   return () => {
     node.removeEventListener('peer:identify', onIdentify)
     node.removeEventListener('self:peer:update', onSelfUpdate)
+  }
+}
+
+export interface DirectWatchInit extends DirectPathInit {
+  /** A direct connection to the host that stayed open: where the session moves. */
+  onSettledDirect(connection: Connection): void
+}
+
+/**
+ * Both halves of a relayed member's way to a direct connection: its own tries (`watchDirectPath`),
+ * and the direct connections to the host that open and stay, whoever dialled them (DCUtR, or those
+ * tries). Returns one stop for both.
+ */
+export function watchForDirect(init: DirectWatchInit): () => void {
+  const stopSettled = watchSettledDirect(init.node, init.hostPeerId, init.onSettledDirect)
+  const stopTrying = watchDirectPath(init)
+  return () => {
+    stopSettled()
+    stopTrying()
   }
 }

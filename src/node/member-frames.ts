@@ -1,10 +1,12 @@
 /**
  * @module What a member does with each frame the host sends it during the session.
  */
+
+import { SecureChatError } from '../protocol/errors.js'
 import type { AnyFrame } from '../protocol/frame.js'
 import { describeReason, reasonCode } from '../protocol/reasons.js'
-import { MessageRejectedError } from './errors.js'
-import type { EventFeed } from './events.js'
+import { MessageRejectedError, RoomClosedError, StreamEndedError } from './errors.js'
+import type { EventFeed, RoomEvent } from './events.js'
 import type { Participant } from './participant.js'
 
 import type { PendingPost } from './pending-posts.js'
@@ -56,4 +58,15 @@ export function handleHostFrame(received: AnyFrame, target: HostFrameTarget): st
       })
       return undefined
   }
+}
+
+/**
+ * What the member is told when reading from the host failed, if anything. Its own ending (close,
+ * finish) aborts the channel with RoomClosedError: not the host's fault. The stream ending is a lost
+ * connection, told by the reconnect events. Any other typed failure is the host breaking the protocol.
+ */
+export function readFailureEvent(err: unknown): RoomEvent | undefined {
+  if (!(err instanceof SecureChatError)) return undefined
+  if (err instanceof RoomClosedError || err instanceof StreamEndedError) return undefined
+  return { type: 'error', code: 'protocol', message: err.message }
 }

@@ -8,7 +8,6 @@ import type { Logger } from '@libp2p/logger'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 import { constantTimeEqual } from '../protocol/bytes.js'
-import { SecureChatError } from '../protocol/errors.js'
 import type { FileOffer } from '../protocol/file-offer.js'
 import { type AnyFrame, frame } from '../protocol/frame.js'
 import type { MemberKeyPair } from '../protocol/member-keys.js'
@@ -23,20 +22,25 @@ import {
   dialHost,
   directConnectionTo,
   type HostLink,
-  openRoomStream,
-  watchSettledDirect
+  openRoomStream
 } from './dial-host.js'
-import { watchDirectPath } from './direct-path.js'
+import { watchForDirect } from './direct-path.js'
 import { RoomClosedError, StreamEndedError } from './errors.js'
 import type { ConnectionKind, EventFeed, MemberInfo, RoomEvent } from './events.js'
 import type { StreamCarrier } from './file-carrier.js'
 import type { FileInput } from './file-source.js'
 import type { FileTransfers, MemberFileOptions, SendFileOptions, SentFile } from './file-transfers.js'
 import { memberFiles } from './member-files.js'
-import { handleHostFrame } from './member-frames.js'
+import { handleHostFrame, readFailureEvent } from './member-frames.js'
 import { Participant } from './participant.js'
 import { PendingPosts } from './pending-posts.js'
-import { memberChannel, requestResume, retryResume } from './resume-request.js'
+import {
+  connectionEvent,
+  memberChannel,
+  reconnectingEvent,
+  requestResume,
+  retryResume
+} from './resume-request.js'
 
 export { memberChannel } from './resume-request.js'
 
@@ -74,14 +78,13 @@ export class RoomMember {
   /** The files this member sends and is offered: `accept`, `reject`, `cancel` by transfer id. */
   readonly files: FileTransfers
   private readonly fileCarrier: StreamCarrier
+  /** What the session keeps of how it was started: its keys, the host's addresses, how it reconnects. */
+  private readonly settings: Pick<
+    RoomMemberInit,
+    'keys' | 'ownsNode' | 'addresses' | 'reconnect' | 'discoveryMs' | 'backoff'
+  >
   private readonly participant: Participant
-  private readonly keys: MemberKeyPair
   private readonly node: Libp2p
-  private readonly ownsNode: boolean
-  private readonly addresses: Multiaddr[]
-  private readonly reconnectEnabled: boolean
-  private readonly discoveryMs: number
-  private readonly backoff: { initial: number; max: number }
   private readonly now: () => number
   private readonly log: Logger
   private readonly pending = new PendingPosts()
@@ -90,7 +93,6 @@ export class RoomMember {
   private connection: Connection
   /** A move to a direct connection under way; true once it took. */
   private move: Promise<boolean> | undefined
-  private readonly stopDirectPath: () => void
   private readonly stopWatchingDirect: () => void
   private connected = true
   private resumeToken: string
@@ -99,17 +101,13 @@ export class RoomMember {
   private session: Promise<void>
 
   constructor(init: RoomMemberInit) {
+    const { keys, ownsNode, addresses, reconnect, discoveryMs, backoff } = init
+    this.settings = { keys, ownsNode, addresses, reconnect, discoveryMs, backoff }
     this.feed = init.feed
     this.node = init.node
-    this.ownsNode = init.ownsNode
     this.channel = init.channel
     this.connection = init.connection
-    this.keys = init.keys
     this.hostPeerId = init.hostPeerId
-    this.addresses = init.addresses
-    this.reconnectEnabled = init.reconnect
-    this.discoveryMs = init.discoveryMs
-    this.backoff = init.backoff
     this.now = init.now ?? Date.now
     this.log = init.node.logger.forComponent('securechat:member')
     // Sends, reads and the reconnect loop all listen on it; many at once is normal, not a leak.
@@ -142,18 +140,15 @@ export class RoomMember {
     this.files = files
     this.fileCarrier = carrier
     this.participant.startAt(init.welcome.nextSeq)
-    this.stopWatchingDirect = watchSettledDirect(this.node, this.hostPeerId, (connection) => {
-      if (this.connected && this.closeReason === undefined && this.connectionKind === 'relayed') {
-        void this.moveTo(connection)
-      }
-    })
-    this.stopDirectPath = watchDirectPath({
+    const relayed = (): boolean => this.connected && this.connectionKind === 'relayed'
+    this.stopWatchingDirect = watchForDirect({
       node: this.node,
       hostPeerId: this.hostPeerId,
-      relayedConnection: () =>
-        this.connected && this.connectionKind === 'relayed' ? this.connection : undefined,
-      wantsDirect: () =>
-        this.closeReason === undefined && (!this.connected || this.connectionKind === 'relayed'),
+      relayedConnection: () => (relayed() ? this.connection : undefined),
+      wantsDirect: () => this.closeReason === undefined && (!this.connected || relayed()),
+      onSettledDirect: (connection) => {
+        if (this.closeReason === undefined && relayed()) void this.moveTo(connection)
+      },
       log: this.log
     })
     this.session = this.run()
@@ -195,18 +190,16 @@ export class RoomMember {
 
   /** Seals, signs and sends; resolves with the room sequence number once the host has relayed it. */
   send(text: string, options: { signal?: AbortSignal } = {}): Promise<{ seq: number }> {
-    if (this.closeReason !== undefined) {
-      return Promise.reject(new RoomClosedError(`not in the room: ${this.closeReason}`))
-    }
-    return this.participant.send(text, options)
+    return this.closeReason === undefined ? this.participant.send(text, options) : this.notInTheRoom()
   }
 
   /** Offers a file to the room and uploads it; resolves once the host holds all of it. */
   sendFile(input: FileInput, options: SendFileOptions = {}): Promise<SentFile> {
-    if (this.closeReason !== undefined) {
-      return Promise.reject(new RoomClosedError(`not in the room: ${this.closeReason}`))
-    }
-    return this.files.send(input, options)
+    return this.closeReason === undefined ? this.files.send(input, options) : this.notInTheRoom()
+  }
+
+  private notInTheRoom(): Promise<never> {
+    return Promise.reject(new RoomClosedError(`not in the room: ${this.closeReason}`))
   }
 
   /**
@@ -250,7 +243,7 @@ export class RoomMember {
       this.finish('left')
     }
     await this.session.catch((err: unknown) => this.log.error('session ended with %e', err))
-    if (this.ownsNode) await this.node.stop()
+    if (this.settings.ownsNode) await this.node.stop()
   }
 
   /** Drops the connection without leaving, as a Wi-Fi flap would (for tests and diagnostics). */
@@ -275,7 +268,7 @@ export class RoomMember {
       this.connected = false
       if (this.closeReason !== undefined) return
       const mayResume = reason === 'connection-lost' || reason === reasonCode(Reason.HOST_RESTARTING)
-      if (!mayResume || !this.reconnectEnabled || this.resumeToken === '') {
+      if (!mayResume || !this.settings.reconnect || this.resumeToken === '') {
         await this.participant.idle()
         this.finish(reason)
         return
@@ -298,15 +291,8 @@ export class RoomMember {
         if (goodbye !== undefined) return goodbye
       }
     } catch (err) {
-      // Our own ending (close, finish) aborts the channel with RoomClosedError: not the host's fault.
-      // The stream ending is a lost connection, said by the reconnect events; anything else is news.
-      if (
-        err instanceof SecureChatError &&
-        !(err instanceof RoomClosedError) &&
-        !(err instanceof StreamEndedError)
-      ) {
-        this.feed.emit({ type: 'error', code: 'protocol', message: err.message })
-      }
+      const news = readFailureEvent(err)
+      if (news !== undefined) this.feed.emit(news)
       this.log('connection to the host lost: %s', (err as Error).message)
       return 'connection-lost'
     }
@@ -315,17 +301,11 @@ export class RoomMember {
   /** Tries to resume with backoff until it works, the host refuses, or the credential must have expired. */
   private reconnect(dropped: ConnectionKind): Promise<string | undefined> {
     return retryResume({
-      backoff: this.backoff,
+      backoff: this.settings.backoff,
       deadline: this.now() + RESUME_TTL_MS,
       now: this.now,
       signal: this.stop.signal,
-      onAttempt: (attempt, delayMs) =>
-        this.feed.emit({
-          type: 'reconnecting',
-          attempt,
-          delayMs,
-          ...(dropped === 'relayed' && attempt === 1 ? { cause: 'relay-limit' as const } : {})
-        }),
+      onAttempt: (attempt, delayMs) => this.feed.emit(reconnectingEvent(attempt, delayMs, dropped)),
       resume: () => this.resumeOnce(dropped),
       log: this.log
     })
@@ -333,9 +313,9 @@ export class RoomMember {
 
   private async resumeOnce(dropped: ConnectionKind): Promise<void> {
     const signal = AbortSignal.any([this.stop.signal, AbortSignal.timeout(RESUME_ATTEMPT_TIMEOUT_MS)])
-    const link = await dialHost(this.node, this.addresses, this.hostPeerId, {
+    const link = await dialHost(this.node, this.settings.addresses, this.hostPeerId, {
       signal,
-      discoveryMs: this.discoveryMs
+      discoveryMs: this.settings.discoveryMs
     })
     const cause = dropped === 'relayed' ? (link.kind === 'direct' ? 'upgraded' : 'relay-limit') : 'resumed'
     await this.resumeOver(link, signal, { cause, moved: false })
@@ -376,7 +356,7 @@ export class RoomMember {
     const channel = memberChannel(link)
     const before = this.connectionKind
     const granted = await requestResume(channel, {
-      keys: this.keys,
+      keys: this.settings.keys,
       roomId: this.roomId,
       peerId: this.peerId,
       token: this.resumeToken,
@@ -397,19 +377,10 @@ export class RoomMember {
     // Roster first, then the held messages the host sends next, then our own queued posts.
     void this.participant.resync(welcome.members, { nextSeq: welcome.nextSeq, hostRestarted, replayed })
     if (hostRestarted) this.files.hostRestarted()
-    for (const post of this.pending.inOrder()) {
-      channel.send(frame('post', post))
-    }
+    for (const post of this.pending.inOrder()) channel.send(frame('post', post))
     if (link.kind === 'direct') closeRelayedConnectionsTo(this.node, this.hostPeerId)
     if (!how.moved) this.feed.emit({ type: 'back', missed, gapUnknown: gapUnknown || hostRestarted })
-    if (how.cause !== 'resumed' || link.kind !== before) {
-      this.feed.emit({
-        type: 'connection',
-        connection: link.kind,
-        cause: how.cause,
-        address: link.connection.remoteAddr.toString()
-      })
-    }
+    if (how.cause !== 'resumed' || link.kind !== before) this.feed.emit(connectionEvent(link, how.cause))
   }
 
   /** Handles one frame from the host; returns the close reason when the host said goodbye. */
@@ -428,13 +399,12 @@ export class RoomMember {
     if (this.closeReason !== undefined) return
     this.closeReason = reason
     this.stopWatchingDirect()
-    this.stopDirectPath()
     this.stop.abort(new RoomClosedError(reason))
     this.files.close()
     this.pending.rejectAll(new RoomClosedError(`not in the room: ${reason}`))
     this.channel.abort(new RoomClosedError(reason))
     this.feed.emit({ type: 'closed', reason })
     // A session ended by the host (kick, ban, host gone) frees its node as a leave would.
-    if (this.ownsNode && reason !== 'left') void this.node.stop()
+    if (this.settings.ownsNode && reason !== 'left') void this.node.stop()
   }
 }

@@ -12,7 +12,9 @@ import { sign } from '../protocol/rsa.js'
 import { resumeSignatureInput } from '../protocol/signing.js'
 import { Reason, type Resumed, type Welcome } from '../protocol/wire/securechat.js'
 import { FrameChannel } from './channel.js'
+import type { HostLink } from './dial-host.js'
 import { JoinRefusedError } from './errors.js'
+import type { ConnectionKind, RoomEvent } from './events.js'
 import { writeBatchBytes } from './write-batch.js'
 
 /**
@@ -124,4 +126,15 @@ export async function retryResume(options: RetryOptions): Promise<string | undef
     delay = Math.min(delay * 2, options.backoff.max)
   }
   return 'connection-lost'
+}
+
+/** The event of one reconnect attempt: the first after a relayed connection dropped blames the relay's limit. */
+export function reconnectingEvent(attempt: number, delayMs: number, dropped: ConnectionKind): RoomEvent {
+  const cause = dropped === 'relayed' && attempt === 1 ? { cause: 'relay-limit' as const } : {}
+  return { type: 'reconnecting', attempt, delayMs, ...cause }
+}
+
+/** The event of a session now on `link`: direct or relayed, why it moved, and where to. */
+export function connectionEvent(link: HostLink, cause: 'upgraded' | 'relay-limit' | 'resumed'): RoomEvent {
+  return { type: 'connection', connection: link.kind, cause, address: link.connection.remoteAddr.toString() }
 }
