@@ -15,8 +15,9 @@
  * phase alone, about a minute; with --quick half a minute), --only throughput (the two throughput
  * runs alone, about half a minute; with --quick 12 s), --only files (one file through the room and
  * through the bare pipe: 256 MiB, about 15 s; with --quick 64 MiB), --only ui (the page of --ui in
- * chromium: bundle size, start to first paint, page-to-page latency; about 15 s),
- * --attacks <a,b,...> (only these attacks; names in attacker.ts).
+ * chromium: bundle size, start to first paint, page-to-page latency; about 15 s), --only fanout (the
+ * fan-out of one room of --members <n>, default 50, beside the bare relay; about a minute),
+ * --attacks <a,b,...> (only these attacks; names in attacker.ts), --help (the list, briefly).
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg } from 'node:os'
@@ -39,19 +40,52 @@ import { percentile, round } from './stats.js'
 import { renderAttackOnly, renderTable, uiSection } from './table.js'
 import { measureUi } from './ui.js'
 
-const { values: args } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    rate: { type: 'string', default: '2' },
-    workers: { type: 'string', default: '3' },
-    profile: { type: 'string' },
-    save: { type: 'string' },
-    only: { type: 'string' },
-    members: { type: 'string', default: '50' },
-    attacks: { type: 'string' }
+const USAGE = `usage: npm run bench -- [options]   (or node dist/bench/run.js [options])
+  --quick               2 to 50 members, fewer messages, shorter attacks (under 2 minutes)
+  --json                one JSON object on stdout instead of the table
+  --rate <msg/s>        the fan-out's send rate (default 2)
+  --workers <k>         member worker processes (default 3)
+  --profile <dir>       CPU profiles of the host, the bare relay and worker 0
+  --save <file>         also write the JSON there
+  --only <phase>        one phase alone: attack, throughput, fanout, files or ui
+  --members <n>         with --only fanout: the room's size (default 50)
+  --attacks <a,b,...>   only these attacks: ${ATTACKS.join(', ')}
+  --help                this
+`
+
+/** The usage on stdout for --help; after what is wrong, on stderr with exit 64 (EX_USAGE), for bad arguments: never a stack trace. */
+function usage(problem?: string): never {
+  if (problem === undefined) {
+    process.stdout.write(USAGE)
+    process.exit(0)
   }
-})
+  process.stderr.write(`${problem}\n${USAGE}`)
+  process.exit(64)
+}
+
+function parsedArgs() {
+  try {
+    return parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        rate: { type: 'string', default: '2' },
+        workers: { type: 'string', default: '3' },
+        profile: { type: 'string' },
+        save: { type: 'string' },
+        only: { type: 'string' },
+        members: { type: 'string', default: '50' },
+        attacks: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false }
+      }
+    }).values
+  } catch (err) {
+    return usage((err as Error).message)
+  }
+}
+
+const args = parsedArgs()
+if (args.help) usage()
 
 const mode = args.quick ? 'quick' : 'full'
 const plan = PLANS[mode]
@@ -59,21 +93,22 @@ const rate = Number(args.rate)
 const workerCount = Number(args.workers)
 const fanoutMembers = Number(args.members)
 const attacks = (args.attacks?.split(',') ?? ATTACKS) as AttackKind[]
-if (
-  !(rate > 0) ||
-  !Number.isInteger(workerCount) ||
-  workerCount < 1 ||
-  !Number.isInteger(fanoutMembers) ||
-  fanoutMembers < 2 ||
-  ![undefined, 'attack', 'throughput', 'fanout', 'files', 'ui'].includes(args.only) ||
-  !attacks.every((a) => ATTACKS.includes(a))
-) {
-  process.stderr.write(
-    'usage: run.js [--quick] [--json] [--rate <msg/s> > 0] [--workers <k ≥ 1>] [--only attack|throughput|fanout|files|ui] [--members <n ≥ 2>] ' +
-      `[--attacks ${ATTACKS.join(',')}] ...\n`
-  )
-  process.exit(64)
+const PHASES = ['attack', 'throughput', 'fanout', 'files', 'ui']
+
+/** What is wrong with the arguments, in a sentence, or undefined. */
+function argumentProblem(): string | undefined {
+  if (!(rate > 0)) return `--rate ${args.rate}: a number of messages a second above 0`
+  if (!Number.isInteger(workerCount) || workerCount < 1)
+    return `--workers ${args.workers}: a whole number, at least 1`
+  if (!Number.isInteger(fanoutMembers) || fanoutMembers < 2)
+    return `--members ${args.members}: a whole number, at least 2`
+  if (args.only !== undefined && !PHASES.includes(args.only))
+    return `--only ${args.only}: one of ${PHASES.join(', ')}`
+  const unknown = attacks.find((a) => !ATTACKS.includes(a))
+  return unknown === undefined ? undefined : `--attacks: no attack is named ${unknown}`
 }
+const problem = argumentProblem()
+if (problem !== undefined) usage(problem)
 const began = now()
 const loadAvgStart = loadavg()[0] ?? Number.NaN
 const children: Child[] = []
