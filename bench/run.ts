@@ -50,7 +50,7 @@ const USAGE = `usage: npm run bench -- [options]   (or node dist/bench/run.js [o
   --only <phase>        one phase alone: attack, throughput, fanout, files or ui
   --members <n>         with --only fanout: the room's size (default 50)
   --attacks <a,b,...>   only these attacks: ${ATTACKS.join(', ')}
-  --help                this
+  --help, -h            this
 `
 
 /** The usage on stdout for --help; after what is wrong, on stderr with exit 64 (EX_USAGE), for bad arguments: never a stack trace. */
@@ -105,7 +105,7 @@ function argumentProblem(): string | undefined {
   if (args.only !== undefined && !PHASES.includes(args.only))
     return `--only ${args.only}: one of ${PHASES.join(', ')}`
   const unknown = attacks.find((a) => !ATTACKS.includes(a))
-  return unknown === undefined ? undefined : `--attacks: no attack is named ${unknown}`
+  return unknown === undefined ? undefined : `--attacks: no attack is named "${unknown}"`
 }
 const problem = argumentProblem()
 if (problem !== undefined) usage(problem)

@@ -15,29 +15,32 @@ function bench(...args: string[]) {
 }
 
 describe('npm run bench -- <arguments>', () => {
-  it('--help lists every option on stdout and exits 0', () => {
-    const { code, stdout, stderr } = bench('--help')
-    assert.equal(code, 0)
-    assert.equal(stderr, '')
-    for (const option of [
-      '--quick',
-      '--json',
-      '--rate',
-      '--workers',
-      '--profile',
-      '--save',
-      '--only',
-      '--members',
-      '--attacks'
-    ]) {
-      assert.match(stdout, new RegExp(`^  ${option}\\b`, 'm'), option)
-    }
-  })
+  for (const help of ['--help', '-h']) {
+    it(`${help} lists every option on stdout and exits 0`, () => {
+      const { code, stdout, stderr } = bench(help)
+      assert.equal(code, 0)
+      assert.equal(stderr, '')
+      for (const option of [
+        '--quick',
+        '--json',
+        '--rate',
+        '--workers',
+        '--profile',
+        '--save',
+        '--only',
+        '--members',
+        '--attacks'
+      ]) {
+        assert.match(stdout, new RegExp(`^  ${option}\\b`, 'm'), option)
+      }
+    })
+  }
 
   for (const [args, said] of [
     [['--bogus'], /^Unknown option '--bogus'/],
     [['--only', 'nope'], /^--only nope: one of attack, throughput, fanout, files, ui$/m],
-    [['--attacks', 'decode-bomb,nope'], /^--attacks: no attack is named nope$/m],
+    [['--attacks', 'decode-bomb,nope'], /^--attacks: no attack is named "nope"$/m],
+    [['--attacks', 'decode-bomb,'], /^--attacks: no attack is named ""$/m],
     [['--rate', '0'], /^--rate 0: /],
     [['--workers', '1.5'], /^--workers 1\.5: /],
     [['--members', '1'], /^--members 1: /]
