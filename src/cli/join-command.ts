@@ -284,16 +284,23 @@ export async function joinAsking(
       return await joinRoom(
         invitation,
         {
-          answer: async (question) => {
-            typedAnswer = answer ?? (await asker.answer(question))
-            return typedAnswer
-          },
-          code: async () => {
-            // Asked only once the answer passed: keep it for a retry.
-            answer = typedAnswer
-            return code ?? asker.code()
-          },
+          // What is known already goes out without waiting to be asked (a round trip saved each).
+          answer:
+            answer ??
+            (async (question) => {
+              typedAnswer = await asker.answer(question)
+              return typedAnswer
+            }),
+          code:
+            code ??
+            (async () => {
+              // Asked only once the answer passed: keep it for a retry.
+              answer ??= typedAnswer
+              return asker.code()
+            }),
           nickname: async ({ problem }) => {
+            // Asked only once the answer and the code passed.
+            answer ??= typedAnswer
             if (problem === undefined && given.nick !== undefined && !nickOffered) {
               nickOffered = true
               return given.nick
@@ -309,7 +316,11 @@ export async function joinAsking(
       if ((err.code === 'wrong-answer' || err.code === 'wrong-code') && left > 0) {
         const step = err.code === 'wrong-answer' ? 'answer' : 'code'
         if (step === 'answer') answer = undefined
-        else code = undefined
+        else {
+          // A wrong code means the answer passed: it is not asked again.
+          answer ??= typedAnswer
+          code = undefined
+        }
         asker.retrying(step, retryMessage(step, left), left)
         continue
       }

@@ -7,9 +7,20 @@ import { JoinRefusedError, RefusedError, TokenRefusedError } from '../../src/nod
 import { type Admission, type Gates, runHandshake } from '../../src/node/gatekeeper.js'
 import type { InvitationRecord } from '../../src/node/invitations.js'
 import { handshake, type JoinCredentials } from '../../src/node/join-handshake.js'
-import { WIRE_VERSION } from '../../src/protocol/constants.js'
+import { asBufferSource } from '../../src/protocol/bytes.js'
+import {
+  MAX_ANSWER_BYTES,
+  MAX_CODE_LENGTH,
+  MAX_HANDSHAKE_FRAME_BYTES,
+  MAX_NICKNAME_LENGTH,
+  MAX_PUBLIC_KEY_BYTES,
+  MAX_SIGNATURE_BYTES,
+  MAX_TOKEN_LENGTH,
+  READ_AHEAD_FRAME_LIMITS,
+  WIRE_VERSION
+} from '../../src/protocol/constants.js'
 import { ReasonError } from '../../src/protocol/errors.js'
-import { FrameError, frame } from '../../src/protocol/frame.js'
+import { encodeFrame, FrameError, frame } from '../../src/protocol/frame.js'
 import { generateMemberKeyPair, type MemberKeyPair, withSigningKey } from '../../src/protocol/member-keys.js'
 import { Reason, Step, type Welcome } from '../../src/protocol/wire/securechat.js'
 import { channelPair } from '../helpers/pair.js'
@@ -48,6 +59,19 @@ function gates(overrides: Partial<Gates> = {}): Gates {
     attemptsLeft: () => 3,
     nicknameTaken: () => undefined,
     ...overrides
+  }
+}
+
+/** The joiner's own record in a Welcome, as the host sends it back. */
+function youOf(keys: MemberKeyPair, nickname = 'alice'): NonNullable<Welcome['you']> {
+  return {
+    peerId: 'joiner',
+    nickname,
+    publicKey: keys.publicKey.spki as Uint8Array<ArrayBuffer>,
+    fingerprint: 'f'.repeat(64),
+    signingKey: keys.signing.publicKey.raw as Uint8Array<ArrayBuffer>,
+    signingKeyBinding: keys.binding as Uint8Array<ArrayBuffer>,
+    index: 1
   }
 }
 
@@ -129,7 +153,16 @@ describe('the handshake, host against joiner, over a stream pair', () => {
     ['a wrong code', { ...CREDENTIALS, code: '654321' }, Reason.WRONG_CODE, 'wrong-code']
   ] as const) {
     it(`${what} is refused with its own reason, on both sides`, async () => {
-      const { admission, welcome } = await run(gates(), credentials)
+      const checked: string[] = []
+      const rules = gates({
+        checkCode: async (code) => {
+          checked.push(code)
+          return code === '123456'
+        }
+      })
+      const { admission, welcome } = await run(rules, credentials)
+      // Sent ahead with the answer, the code is checked only once the answer has passed.
+      assert.deepEqual(checked, reason === Reason.WRONG_ANSWER ? [] : ['654321'])
       assert.equal(admission.status === 'rejected' && (admission.reason as RefusedError).reason, reason)
       assert.ok(welcome.status === 'rejected' && welcome.reason instanceof JoinRefusedError)
       assert.equal(welcome.reason.code, code)
@@ -243,6 +276,84 @@ describe('the handshake, host against joiner, over a stream pair', () => {
     const rebound = await withSigningKey(keys, other.signing)
     const { admission } = await run(gates(), CREDENTIALS, TOKEN, rebound)
     assert.equal(admission.status, 'fulfilled')
+  })
+
+  it('what the joiner knows goes out at once: the host finds all four frames before it asks anything', async () => {
+    const [joiner, host] = await channelPair()
+    const joined = handshake(joiner, CREDENTIALS, TOKEN, keys, AbortSignal.timeout(10_000))
+    const kinds: string[] = []
+    for (let i = 0; i < 4; i++) kinds.push((await host.read(AbortSignal.timeout(10_000))).kind)
+    assert.deepEqual(kinds, ['hello', 'answer', 'roomCode', 'register'])
+    // Every host still asks each step; the joiner, having answered, only waits for the Welcome.
+    for (const step of [Step.QUESTION, Step.ROOM_CODE, Step.NICKNAME]) {
+      host.send(frame('challenge', { step, question: 'Which river?', attemptsLeft: 5 }))
+    }
+    host.send(frame('welcome', { ...WELCOME, you: youOf(keys) }))
+    assert.equal((await joined).resumeToken, 'credential')
+  })
+
+  it('all four sent ahead at their field limits fit what a host holds unread before admission', async () => {
+    const frames = [
+      frame('hello', { version: WIRE_VERSION, token: 't'.repeat(MAX_TOKEN_LENGTH) }),
+      frame('answer', { answer: 'a'.repeat(MAX_ANSWER_BYTES) }),
+      frame('roomCode', { code: '€'.repeat(MAX_CODE_LENGTH) }),
+      frame('register', {
+        nickname: '€'.repeat(MAX_NICKNAME_LENGTH * 4),
+        publicKey: new Uint8Array(MAX_PUBLIC_KEY_BYTES).fill(1),
+        signingKey: asBufferSource(keys.signing.publicKey.raw),
+        signingKeyBinding: new Uint8Array(MAX_SIGNATURE_BYTES).fill(2)
+      })
+    ]
+    const bytes = frames.map((f) => encodeFrame(f).byteLength)
+    for (const size of bytes) assert.ok(size <= MAX_HANDSHAKE_FRAME_BYTES, `a frame of ${size} bytes`)
+    const total = bytes.reduce((a, b) => a + b + 2, 0)
+    assert.ok(total <= READ_AHEAD_FRAME_LIMITS * MAX_HANDSHAKE_FRAME_BYTES, `${total} bytes in all`)
+    // Sent as the joiner sends them, in one write, to a channel with the host's limits before admission.
+    const [joiner, host] = await channelPair({}, { maxFrameBytes: MAX_HANDSHAKE_FRAME_BYTES })
+    for (const f of frames) joiner.send(f)
+    const kinds: string[] = []
+    for (let i = 0; i < frames.length; i++) kinds.push((await host.read(AbortSignal.timeout(10_000))).kind)
+    assert.deepEqual(kinds, ['hello', 'answer', 'roomCode', 'register'])
+  })
+
+  it('a step to be asked holds back the ones after it until it is answered, then they follow at once', async () => {
+    const [joiner, host] = await channelPair()
+    const asked: string[] = []
+    const credentials: JoinCredentials = {
+      ...CREDENTIALS,
+      code: ({ attemptsLeft }) => {
+        asked.push(`code with ${attemptsLeft} left`)
+        return ' 123456 '
+      }
+    }
+    const joined = handshake(joiner, credentials, TOKEN, keys, AbortSignal.timeout(10_000))
+    const read = async () => host.read(AbortSignal.timeout(10_000))
+    assert.equal((await read()).kind, 'hello')
+    assert.equal((await read()).kind, 'answer')
+    host.send(frame('challenge', { step: Step.QUESTION, question: 'Which river?', attemptsLeft: 5 }))
+    host.send(frame('challenge', { step: Step.ROOM_CODE, question: '', attemptsLeft: 4 }))
+    const code = await read()
+    assert.deepEqual(asked, ['code with 4 left'], 'the code is asked when its challenge came, not before')
+    assert.equal(code.kind === 'roomCode' && code.body.code, '123456')
+    // The nickname was known: its Register came right behind the code, unasked.
+    const register = await read()
+    assert.equal(register.kind === 'register' && register.body.nickname, 'alice')
+    host.send(frame('challenge', { step: Step.NICKNAME, question: '', attemptsLeft: 4 }))
+    host.send(frame('welcome', { ...WELCOME, you: youOf(keys) }))
+    await joined
+  })
+
+  it('a host asking the steps out of their order is refused, answered ahead or not', async () => {
+    for (const credentials of [CREDENTIALS, { ...CREDENTIALS, answer: () => 'The Thames' }]) {
+      const [joiner, host] = await channelPair()
+      const joined = handshake(joiner, credentials, TOKEN, keys, AbortSignal.timeout(10_000))
+      assert.equal((await host.read(AbortSignal.timeout(10_000))).kind, 'hello')
+      host.send(frame('challenge', { step: Step.NICKNAME, question: '', attemptsLeft: 5 }))
+      await assert.rejects(
+        joined,
+        (err) => err instanceof JoinRefusedError && err.code === 'unexpected-frame'
+      )
+    }
   })
 
   it('a step not answered in time is a TimeoutError', async () => {
