@@ -192,16 +192,22 @@ export class Cluster {
     }
   }
 
+  /** What a timed join is given: the invitation (room) or the address (baseline). */
+  timedEntry(): string | undefined {
+    return this.entry('timed')
+  }
+
   /**
    * One timed join from worker 0 with a node of its own (room: dial to Welcome, then leave; baseline:
-   * bare dial plus stream open), through the relay when the room has one. Undefined when it failed.
+   * bare dial plus stream open), through the relay when the room has one, or to `entry` (the same
+   * host behind a proxy, say). Undefined when it failed.
    */
-  async timedJoin(index: number): Promise<number | undefined> {
+  async timedJoin(index: number, entry = this.timedEntry()): Promise<number | undefined> {
     const w = this.workers[0] as Child
     const args =
       this.kind === 'room'
-        ? { invitation: this.entry('timed'), answer: ANSWER, code: await this.code(), index }
-        : { address: this.entry('timed') }
+        ? { invitation: entry, answer: ANSWER, code: await this.code(), index }
+        : { address: entry }
     return (await w.call<{ ms?: number }>('timedJoin', args)).ms
   }
 

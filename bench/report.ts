@@ -9,6 +9,7 @@ import type { FileTransferResult } from './files.js'
 import type { RelayedFanout, RelayedRun, RoomRuns, Timed } from './phases.js'
 import { type Bench, RELAYED_FANOUT_MEMBERS, SCALE_LIMIT_MS } from './plan.js'
 import type { AttackRow, BenchResult, FanoutRow, RelayFanoutRow, RelayJoin, ScaleStep } from './result.js'
+import type { SlowLinkJoins } from './slow-link.js'
 import { growthExponent, mib, percentile, round } from './stats.js'
 import { targets } from './targets.js'
 import type { UiResult } from './ui.js'
@@ -30,6 +31,7 @@ export interface Measured {
   backlog: BacklogCost
   joining: { joins: Timed; dials: Timed; relayedJoins: Timed; relayedDials: Timed }
   slowJoins: number[]
+  slowLink: SlowLinkJoins
   realThroughput: Throughput
   baseThroughput: Throughput
   rooms: {
@@ -97,7 +99,7 @@ export function fanoutRows(
 }
 
 export function buildResult(bench: Bench, m: Measured): BenchResult {
-  const { crypto, joining, slowJoins, realThroughput, baseThroughput, rooms } = m
+  const { crypto, joining, slowJoins, slowLink, realThroughput, baseThroughput, rooms } = m
   const fanout = fanoutRows(bench.plan.fanoutSizes, rooms.real, rooms.bare)
   const best = largestPassed(rooms.steps)
   const result: BenchResult = {
@@ -117,6 +119,7 @@ export function buildResult(bench: Bench, m: Measured): BenchResult {
       baseline_failures: joining.dials.failures,
       default_scrypt_p50_ms: r2(percentile(slowJoins, 50)),
       default_scrypt_count: slowJoins.length,
+      slow_link: slowLinkJoin(slowLink),
       retries_while_growing: rooms.retries.room,
       baseline_retries_while_growing: rooms.retries.baseline
     },
@@ -191,6 +194,20 @@ export function largestPassed(steps: readonly ScaleStep[]): ScaleStep | undefine
   const failed = steps.findIndex((s) => !s.ok)
   const passed = failed === -1 ? steps : steps.slice(0, failed)
   return passed[passed.length - 1]
+}
+
+/** The joins over the slow link beside the bare dials: what the join adds, in ms and in round trips. */
+function slowLinkJoin(link: SlowLinkJoins): BenchResult['join']['slow_link'] {
+  const join = percentile(link.joins, 50)
+  const dial = percentile(link.dials, 50)
+  return {
+    delay_ms_each_way: link.delayMs,
+    count: link.joins.length,
+    failures: link.failures,
+    p50_ms: r2(join),
+    baseline_p50_ms: r2(dial),
+    extra_round_trips: r2((join - dial) / (2 * link.delayMs))
+  }
 }
 
 /** The relayed joins and bare dials beside the direct ones: ratios, extras and the bound. */

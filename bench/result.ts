@@ -184,6 +184,19 @@ export interface BenchResult {
     /** The same join against a host whose answer hash has the product's default scrypt cost. */
     default_scrypt_p50_ms: number | null
     default_scrypt_count: number
+    /**
+     * Joins and bare dials over a slow link (a proxy holding every chunk `delay_ms_each_way`), and
+     * the round trips the join takes beyond the bare dial's: (join − dial) / the round trip, its CPU
+     * included (a few ms; a round trip here is 50).
+     */
+    slow_link: {
+      delay_ms_each_way: number
+      count: number
+      failures: number
+      p50_ms: number | null
+      baseline_p50_ms: number | null
+      extra_round_trips: number | null
+    }
     /** Timed joins that failed (not in the percentiles), and join retries while the rooms grew. */
     failures: number
     baseline_failures: number

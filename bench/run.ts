@@ -16,7 +16,8 @@
  * runs alone, about half a minute; with --quick 12 s), --only files (one file through the room and
  * through the bare pipe: 256 MiB, about 15 s; with --quick 64 MiB), --only ui (the page of --ui in
  * chromium: bundle size, start to first paint, page-to-page latency; about 15 s), --only fanout (the
- * fan-out of one room of --members <n>, default 50, beside the bare relay; about a minute),
+ * fan-out of one room of --members <n>, default 50, beside the bare relay; about a minute), --only
+ * slow-link (joins and bare dials through a proxy that delays every chunk 25 ms each way; about 10 s),
  * --attacks <a,b,...> (only these attacks; names in attacker.ts), --help (the list, briefly).
  */
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -36,6 +37,7 @@ import { defaultScryptJoins, fanoutAndScale, fanoutOptions, joinsAndDials, throu
 import { type Bench, PLANS } from './plan.js'
 import { buildResult } from './report.js'
 import type { AttackOnlyResult } from './result.js'
+import { joinsOverSlowLink } from './slow-link.js'
 import { percentile, round } from './stats.js'
 import { renderAttackOnly, renderTable, uiSection } from './table.js'
 import { measureUi } from './ui.js'
@@ -47,7 +49,7 @@ const USAGE = `usage: npm run bench -- [options]   (or node dist/bench/run.js [o
   --workers <k>         member worker processes (default 3)
   --profile <dir>       CPU profiles of the host, the bare relay and worker 0
   --save <file>         also write the JSON there
-  --only <phase>        one phase alone: attack, throughput, fanout, files or ui
+  --only <phase>        one phase alone: attack, throughput, fanout, slow-link, files or ui
   --members <n>         with --only fanout: the room's size (default 50)
   --attacks <a,b,...>   only these attacks: ${ATTACKS.join(', ')}
   --help, -h            this
@@ -93,7 +95,7 @@ const rate = Number(args.rate)
 const workerCount = Number(args.workers)
 const fanoutMembers = Number(args.members)
 const attacks = (args.attacks?.split(',') ?? ATTACKS) as AttackKind[]
-const PHASES = ['attack', 'throughput', 'fanout', 'files', 'ui']
+const PHASES = ['attack', 'throughput', 'fanout', 'slow-link', 'files', 'ui']
 
 /** What is wrong with the arguments, in a sentence, or undefined. */
 function argumentProblem(): string | undefined {
@@ -226,12 +228,32 @@ async function fanoutAlone(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ members, baseline, room, ratios })}\n`)
 }
 
+/** `--only slow-link`: the full run's joins and bare dials over the slow link, alone (about 10 s). */
+async function slowLinkAlone(): Promise<void> {
+  const workers = await startWorkers(workerCount, 2)
+  const link = await joinsOverSlowLink({ ...bench, plan: PLANS.full }, workers)
+  await Promise.all(workers.map((w) => w.stop()))
+  const p50 = (ms: number[]) => r2(percentile(ms, 50))
+  const [join, dial] = [p50(link.joins), p50(link.dials)]
+  const roundTrips = round(((join ?? Number.NaN) - (dial ?? Number.NaN)) / (2 * link.delayMs), 2)
+  const summary = {
+    delay_ms_each_way: link.delayMs,
+    joins: link.joins.length,
+    join_p50_ms: join,
+    dial_p50_ms: dial
+  }
+  process.stdout.write(
+    `${JSON.stringify({ ...summary, extra_round_trips: roundTrips, failures: link.failures })}\n`
+  )
+}
+
 async function main(): Promise<void> {
   if (bench.profileDir !== undefined) await mkdir(bench.profileDir, { recursive: true })
   log(`${mode} run: rate ${rate} msg/s, ${workerCount} worker processes, load average ${loadAvgStart}`)
   if (args.only === 'attack') return attackAlone()
   if (args.only === 'throughput') return throughputAlone()
   if (args.only === 'fanout') return fanoutAlone()
+  if (args.only === 'slow-link') return slowLinkAlone()
   if (args.only === 'files') {
     const files = await fileTransfer(bench, plan.fileMib)
     process.stdout.write(`${JSON.stringify({ node: process.version, files })}\n`)
@@ -270,6 +292,7 @@ async function main(): Promise<void> {
 
   const joining = await joinsAndDials(bench, workers, relay)
   const slowJoins = await defaultScryptJoins(bench, workers)
+  const slowLink = await joinsOverSlowLink(bench, workers)
   const baseThroughput = await throughput(bench, 'baseline', workers)
   const realThroughput = await throughput(bench, 'room', workers)
   const rooms = await fanoutAndScale(bench, workers, relay)
@@ -290,6 +313,7 @@ async function main(): Promise<void> {
     backlog,
     joining,
     slowJoins,
+    slowLink,
     realThroughput,
     baseThroughput,
     rooms,

@@ -306,6 +306,7 @@ export function renderAttackOnly(r: AttackOnlyResult): string {
 
 export function renderTable(r: BenchResult): string {
   const out: string[] = []
+  const slow = r.join.slow_link
   out.push(
     `${heading(r, r.mode)}; ${r.workers} member worker processes, fixed rate ${r.rate_msgs_per_s} msg/s`
   )
@@ -326,9 +327,25 @@ export function renderTable(r: BenchResult): string {
           `securechat, default scrypt (${r.join.default_scrypt_count} joins)`,
           r.join.default_scrypt_p50_ms,
           null
-        ]
+        ],
+        ...(slow.count === 0
+          ? []
+          : [
+              [
+                `securechat, link of ${slow.delay_ms_each_way} ms each way (${slow.count} joins)`,
+                slow.p50_ms,
+                null
+              ],
+              ['baseline, the same link', slow.baseline_p50_ms, null]
+            ])
       ]
     )
+  )
+  out.push(
+    slow.count === 0
+      ? 'Joins over a slow link: not measured (the full run measures them)'
+      : `Over the slow link (a TCP proxy holding every chunk ${slow.delay_ms_each_way} ms each way), the join ` +
+          `takes ${slow.extra_round_trips} round trips more than the bare dial + stream open; failed ${slow.failures}`
   )
   out.push('')
   out.push(...fanoutSection(r))

@@ -38,7 +38,7 @@ describe('npm run bench -- <arguments>', () => {
 
   for (const [args, said] of [
     [['--bogus'], /^Unknown option '--bogus'/],
-    [['--only', 'nope'], /^--only nope: one of attack, throughput, fanout, files, ui$/m],
+    [['--only', 'nope'], /^--only nope: one of attack, throughput, fanout, slow-link, files, ui$/m],
     [['--attacks', 'decode-bomb,nope'], /^--attacks: no attack is named "nope"$/m],
     [['--attacks', 'decode-bomb,'], /^--attacks: no attack is named ""$/m],
     [['--rate', '0'], /^--rate 0: /],
