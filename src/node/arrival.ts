@@ -6,7 +6,11 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Logger } from '@libp2p/logger'
-import { MAX_FRAME_BYTES, MAX_HANDSHAKE_FRAME_BYTES } from '../protocol/constants.js'
+import {
+  MAX_FRAME_BYTES,
+  MAX_HANDSHAKE_FRAME_BYTES,
+  MAX_HANDSHAKE_UNREAD_FRAMES
+} from '../protocol/constants.js'
 import type { Post } from '../protocol/wire/securechat.js'
 import { connectionSource } from './addresses.js'
 import type { Admission, HandshakeContext } from './admission.js'
@@ -98,6 +102,7 @@ export class Arrivals {
     // A stranger gets the small handshake frame limit; the member's limit comes with admission.
     const channel = new FrameChannel(stream, {
       maxFrameBytes: MAX_HANDSHAKE_FRAME_BYTES,
+      maxUnreadFrames: MAX_HANDSHAKE_UNREAD_FRAMES,
       maxWriteBytes: writeBatchBytes(connection.limits),
       // A member that stops reading (a stalled link, a sleeping laptop) is not buffered for without
       // bound: its stream is cut and it counts as away, so its messages go to the bounded backlog.

@@ -26,6 +26,8 @@ export interface ChannelOptions {
    * @default MAX_FRAME_BYTES
    */
   maxFrameBytes?: number
+  /** Whole frames held received and unread at most; the host's are fewer before admission. @default MAX_UNREAD_FRAMES */
+  maxUnreadFrames?: number
   /** Frames waiting to be written at most. @default MAX_OUTBOUND_QUEUE */
   maxOutboundQueue?: number
   /** Bytes waiting for one peer at most; frames can be large, so their count alone does not bound memory. @default MAX_OUTBOUND_BYTES */
@@ -47,6 +49,7 @@ export class FrameChannel {
   readonly stream: Stream
   private readonly reader: FrameReader
   private maxBuffered = 0
+  private maxUnread = MAX_UNREAD_FRAMES
   private readonly inbox: Uint8ArrayList[] = []
   private inboxBytes = 0
   private failure: Error | undefined
@@ -67,7 +70,7 @@ export class FrameChannel {
   constructor(stream: Stream, options: ChannelOptions = {}) {
     this.stream = stream
     this.reader = new FrameReader(MAX_FRAME_BYTES)
-    this.setFrameLimit(options.maxFrameBytes ?? MAX_FRAME_BYTES)
+    this.setFrameLimit(options.maxFrameBytes ?? MAX_FRAME_BYTES, options.maxUnreadFrames)
     this.maxOutboundQueue = options.maxOutboundQueue ?? MAX_OUTBOUND_QUEUE
     this.maxOutboundBytes = options.maxOutboundBytes ?? MAX_OUTBOUND_BYTES
     this.onOverflow = options.onOverflow
@@ -78,10 +81,11 @@ export class FrameChannel {
     this.writer = this.drainOutbound()
   }
 
-  /** Changes the largest frame this channel reads (and so the bytes it may hold unread). */
-  setFrameLimit(maxFrameBytes: number): void {
+  /** Changes the largest frame this channel reads (and so the bytes it may hold unread), and how many frames. */
+  setFrameLimit(maxFrameBytes: number, maxUnreadFrames = MAX_UNREAD_FRAMES): void {
     this.reader.maxFrameBytes = maxFrameBytes
     this.maxBuffered = READ_AHEAD_FRAME_LIMITS * maxFrameBytes
+    this.maxUnread = maxUnreadFrames
   }
 
   /** The bytes received and not yet read: what this stream costs the reader now. */
@@ -186,8 +190,8 @@ export class FrameChannel {
         this.inbox.push(frameBytes)
         this.inboxBytes += frameBytes.byteLength
       }
-      if (this.bufferedBytes > this.maxBuffered || this.inbox.length > MAX_UNREAD_FRAMES) {
-        throw new FrameLimitError('the peer sent more than one frame ahead of the reader')
+      if (this.bufferedBytes > this.maxBuffered || this.inbox.length > this.maxUnread) {
+        throw new FrameLimitError('the peer sent further ahead of the reader than it may')
       }
     } catch (err) {
       this.fail(

@@ -30,12 +30,19 @@ export const MAX_FRAME_BYTES = 1024 * 1024
  */
 export const MAX_HANDSHAKE_FRAME_BYTES = 4096
 /**
- * Bytes a reader holds received and unread, in frame limits: a peer may send its next frame while
- * the previous one is being handled, but one that runs further ahead is refused, not waited for.
+ * Bytes a reader holds received and unread, in frame limits: a peer may send ahead of the reader
+ * (its next frame while one is handled, a joiner its answers before they are asked), but one that
+ * runs further ahead is refused, not waited for.
  */
 export const READ_AHEAD_FRAME_LIMITS = 2
 /** Whole frames a reader holds received and unread (a member's burst of small posts fits within it). */
 export const MAX_UNREAD_FRAMES = 1024
+/**
+ * The same before admission: the four frames a joiner may send at once (Hello and its answers ahead)
+ * and as many again. Each unread frame costs the reader a few hundred bytes of bookkeeping, so a
+ * stranger's stream of one-byte frames must not be allowed the member's 1024.
+ */
+export const MAX_HANDSHAKE_UNREAD_FRAMES = 8
 /** Largest message plaintext a sender may seal. */
 export const MAX_MESSAGE_BYTES = 64 * 1024
 /** AES-GCM adds a 16-byte tag; the Content protobuf adds a few bytes of framing. */

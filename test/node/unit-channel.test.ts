@@ -3,8 +3,14 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { FrameLimitError, FrameReader } from '../../src/node/frame-reader.js'
 import { encodeVarint } from '../../src/protocol/bytes.js'
+import {
+  MAX_HANDSHAKE_FRAME_BYTES,
+  MAX_HANDSHAKE_UNREAD_FRAMES,
+  MAX_UNREAD_FRAMES
+} from '../../src/protocol/constants.js'
 import { encodeDeliverCommon, encodeFrame, FrameError, frame } from '../../src/protocol/frame.js'
 import { type Deliver, Reason } from '../../src/protocol/wire/securechat.js'
+import { heapUsed } from '../helpers/memory.js'
 import { arrival, channelPair, concat, lengthPrefixed, rawFrame } from '../helpers/pair.js'
 
 const ack = (n: number) => frame('ack', { counter: n, seq: n })
@@ -122,7 +128,7 @@ describe('FrameChannel over a stream pair', () => {
     far.stream.send(rawFrame(90))
     await third
     assert.equal(near.bufferedBytes, 0, 'what was held is dropped')
-    await assert.rejects(near.read(), /more than one frame ahead/)
+    await assert.rejects(near.read(), /further ahead of the reader than it may/)
   })
 
   it('reads 1024 unread frames, and refuses 1025', async () => {
@@ -131,7 +137,46 @@ describe('FrameChannel over a stream pair', () => {
     for (let i = 1; i <= 1024; i++) assert.deepEqual(await near.read(), ack(i))
     const [flooded, flooder] = await channelPair()
     flooder.stream.send(concat(Array.from({ length: 1025 }, () => rawFrame(1))))
-    await assert.rejects(flooded.read(), /more than one frame ahead/)
+    await assert.rejects(flooded.read(), /further ahead of the reader than it may/)
+  })
+
+  it('before admission holds 8 unread frames, refuses a 9th, and 8 one-byte frames cost a stream little', async (t) => {
+    const handshake = {
+      maxFrameBytes: MAX_HANDSHAKE_FRAME_BYTES,
+      maxUnreadFrames: MAX_HANDSHAKE_UNREAD_FRAMES
+    }
+    const [flooded, flooder] = await channelPair(handshake)
+    flooder.stream.send(concat(Array.from({ length: MAX_HANDSHAKE_UNREAD_FRAMES + 1 }, () => rawFrame(1))))
+    await assert.rejects(flooded.read(), /further ahead of the reader than it may/)
+    // What a stranger's streams can hold within the bound, measured: 100 of them, each sent as many
+    // one-byte frames as it may keep unread (in 1024, each frame's bookkeeping cost ~330 bytes).
+    const heldBy = async (frames: number, limits: typeof handshake | Record<string, never>) => {
+      const pairs = await Promise.all(Array.from({ length: 100 }, () => channelPair(limits)))
+      const before = await heapUsed()
+      await Promise.all(
+        pairs.map(async ([near, far]) => {
+          const arrived = arrival(near.stream)
+          far.stream.send(concat(Array.from({ length: frames }, () => rawFrame(1))))
+          await arrived
+          assert.equal(near.bufferedBytes, frames, 'all held unread')
+        })
+      )
+      const perStream = ((await heapUsed()) - before) / pairs.length
+      for (const [near, far] of pairs) {
+        near.abort(new Error('done'))
+        far.abort(new Error('done'))
+      }
+      return perStream
+    }
+    const handshakeBound = await heldBy(MAX_HANDSHAKE_UNREAD_FRAMES, handshake)
+    const memberBound = await heldBy(MAX_UNREAD_FRAMES, {})
+    t.diagnostic(
+      `held per stream: ${Math.round(handshakeBound)} bytes in 8 frames, ${Math.round(memberBound)} in 1024`
+    )
+    assert.ok(
+      handshakeBound < 8 * 1024,
+      `a stream before admission held ${Math.round(handshakeBound)} bytes of bookkeeping`
+    )
   })
 
   it('a refused channel drops what the peer sends after', async () => {
