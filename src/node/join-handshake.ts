@@ -95,6 +95,13 @@ export async function handshake(
       }
       case 'refusal': {
         const { reason, message, attemptsLeft, retry, retryAfter } = received.body
+        // Only a nickname may be tried again, and only once the host has asked for one.
+        if (retry && challenged < STEPS.length) {
+          throw new JoinRefusedError(
+            Reason.UNEXPECTED_FRAME,
+            'the host offered a retry before asking the nickname'
+          )
+        }
         if (!retry || typeof credentials.nickname !== 'function') {
           throw new JoinRefusedError(reason, message || describeReason(reason), attemptsLeft, retryAfter)
         }

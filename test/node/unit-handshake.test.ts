@@ -294,7 +294,7 @@ describe('the handshake, host against joiner, over a stream pair', () => {
 
   it('all four sent ahead at their field limits fit what a host holds unread before admission', async () => {
     const frames = [
-      frame('hello', { version: WIRE_VERSION, token: 't'.repeat(MAX_TOKEN_LENGTH) }),
+      frame('hello', { version: WIRE_VERSION, token: '€'.repeat(MAX_TOKEN_LENGTH) }),
       frame('answer', { answer: 'a'.repeat(MAX_ANSWER_BYTES) }),
       frame('roomCode', { code: '€'.repeat(MAX_CODE_LENGTH) }),
       frame('register', {
@@ -343,16 +343,39 @@ describe('the handshake, host against joiner, over a stream pair', () => {
     await joined
   })
 
-  it('a host asking the steps out of their order is refused, answered ahead or not', async () => {
-    for (const credentials of [CREDENTIALS, { ...CREDENTIALS, answer: () => 'The Thames' }]) {
-      const [joiner, host] = await channelPair()
-      const joined = handshake(joiner, credentials, TOKEN, keys, AbortSignal.timeout(10_000))
-      assert.equal((await host.read(AbortSignal.timeout(10_000))).kind, 'hello')
-      host.send(frame('challenge', { step: Step.NICKNAME, question: '', attemptsLeft: 5 }))
-      await assert.rejects(
-        joined,
-        (err) => err instanceof JoinRefusedError && err.code === 'unexpected-frame'
-      )
+  it('a host asking the steps out of their order, twice, or once too often is refused, answered ahead or not', async () => {
+    const challenge = (step: Step) => frame('challenge', { step, question: '', attemptsLeft: 5 })
+    const retry = frame('refusal', {
+      reason: Reason.NICKNAME_TAKEN,
+      message: 'taken',
+      attemptsLeft: 5,
+      retry: true,
+      retryAfter: 0
+    })
+    const hosts = [
+      [challenge(Step.NICKNAME)],
+      [challenge(Step.QUESTION), challenge(Step.QUESTION)],
+      [
+        challenge(Step.QUESTION),
+        challenge(Step.ROOM_CODE),
+        challenge(Step.NICKNAME),
+        challenge(Step.NICKNAME)
+      ],
+      // A retry is only for a nickname, once it was asked for.
+      [challenge(Step.QUESTION), retry]
+    ]
+    const nickname = () => 'alice'
+    for (const frames of hosts) {
+      for (const credentials of [CREDENTIALS, { ...CREDENTIALS, answer: () => 'The Thames', nickname }]) {
+        const [joiner, host] = await channelPair()
+        const joined = handshake(joiner, credentials, TOKEN, keys, AbortSignal.timeout(10_000))
+        assert.equal((await host.read(AbortSignal.timeout(10_000))).kind, 'hello')
+        for (const f of frames) host.send(f)
+        await assert.rejects(
+          joined,
+          (err) => err instanceof JoinRefusedError && err.code === 'unexpected-frame'
+        )
+      }
     }
   })
 
