@@ -197,7 +197,7 @@ export function largestPassed(steps: readonly ScaleStep[]): ScaleStep | undefine
 }
 
 /** The joins over the slow link beside the bare dials: what the join adds, in ms and in round trips. */
-function slowLinkJoin(link: SlowLinkJoins): BenchResult['join']['slow_link'] {
+export function slowLinkJoin(link: SlowLinkJoins): BenchResult['join']['slow_link'] {
   const join = percentile(link.joins, 50)
   const dial = percentile(link.dials, 50)
   return {

@@ -35,7 +35,7 @@ import { fileTransfer } from './files.js'
 import { Child, now } from './ipc.js'
 import { defaultScryptJoins, fanoutAndScale, fanoutOptions, joinsAndDials, throughput } from './phases.js'
 import { type Bench, PLANS } from './plan.js'
-import { buildResult } from './report.js'
+import { buildResult, slowLinkJoin } from './report.js'
 import type { AttackOnlyResult } from './result.js'
 import { joinsOverSlowLink } from './slow-link.js'
 import { percentile, round } from './stats.js'
@@ -233,18 +233,7 @@ async function slowLinkAlone(): Promise<void> {
   const workers = await startWorkers(workerCount, 2)
   const link = await joinsOverSlowLink({ ...bench, plan: PLANS.full }, workers)
   await Promise.all(workers.map((w) => w.stop()))
-  const p50 = (ms: number[]) => r2(percentile(ms, 50))
-  const [join, dial] = [p50(link.joins), p50(link.dials)]
-  const roundTrips = round(((join ?? Number.NaN) - (dial ?? Number.NaN)) / (2 * link.delayMs), 2)
-  const summary = {
-    delay_ms_each_way: link.delayMs,
-    joins: link.joins.length,
-    join_p50_ms: join,
-    dial_p50_ms: dial
-  }
-  process.stdout.write(
-    `${JSON.stringify({ ...summary, extra_round_trips: roundTrips, failures: link.failures })}\n`
-  )
+  process.stdout.write(`${JSON.stringify(slowLinkJoin(link))}\n`)
 }
 
 async function main(): Promise<void> {

@@ -64,31 +64,29 @@ function loopbackPort(addresses: readonly string[]): number {
   throw new Error(`no 127.0.0.1 TCP address among ${addresses.join(', ')}`)
 }
 
-/**
- * The entry a cluster gives its timed joins (an invitation, or the bare relay's address) pointed at
- * `port` on 127.0.0.1 instead, its PeerId and token kept; and the port it pointed at before.
- */
-export function throughPort(entry: string, port: number): { entry: string; was: number } {
+/** The TCP port on 127.0.0.1 that a cluster's entry (an invitation, or the bare relay's address) points at. */
+function hostPortOf(entry: string): number {
+  return loopbackPort(entry.startsWith('/') ? [entry] : invitationTarget(entry).addresses.map(String))
+}
+
+/** The same entry pointed at `port` on 127.0.0.1 instead, its PeerId and token kept. */
+export function throughPort(entry: string, port: number): string {
   if (entry.startsWith('/')) {
     const peerId = multiaddr(entry)
       .getComponents()
       .find((c) => c.name === 'p2p')?.value
-    return { entry: `/ip4/127.0.0.1/tcp/${port}/p2p/${peerId}`, was: loopbackPort([entry]) }
+    return `/ip4/127.0.0.1/tcp/${port}/p2p/${peerId}`
   }
-  const target = invitationTarget(entry)
-  const proxied = multiaddr(`/ip4/127.0.0.1/tcp/${port}/p2p/${target.hostPeerId}`)
-  return {
-    entry: withAddresses(entry, [proxied]).invitation,
-    was: loopbackPort(target.addresses.map(String))
-  }
+  const proxied = multiaddr(`/ip4/127.0.0.1/tcp/${port}/p2p/${invitationTarget(entry).hostPeerId}`)
+  return withAddresses(entry, [proxied]).invitation
 }
 
 /** The timed joins of one cluster through a proxy of `delayMs` each way to its host. */
 async function timedThroughProxy(cluster: Cluster, count: number, delayMs: number): Promise<number[]> {
   const entry = cluster.timedEntry()
   if (entry === undefined) throw new Error('the cluster gave no entry')
-  const proxy = await delayProxy(throughPort(entry, 0).was, delayMs)
-  const proxied = throughPort(entry, proxy.port).entry
+  const proxy = await delayProxy(hostPortOf(entry), delayMs)
+  const proxied = throughPort(entry, proxy.port)
   const ms: number[] = []
   try {
     // The first warms the worker's code paths and is not counted.
